@@ -1,0 +1,25 @@
+"""postmortem-kb: a git-native knowledge base of incident post-mortems.
+
+The library API, usable without the command line:
+
+    from pathlib import Path
+    import generator
+
+    result = generator.check(Path("."))
+    for diagnostic in result.diagnostics:
+        print(diagnostic.path, diagnostic.line, diagnostic.code, diagnostic.message)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("postmortem-kb")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+from .catalog import list_postmortems  # noqa: E402
+from .checker import check, discover  # noqa: E402
+from .config import load_config  # noqa: E402
+from .scaffold import init_knowledge_base, new_postmortem  # noqa: E402
+
+__all__ = ["check", "discover", "init_knowledge_base", "list_postmortems", "load_config", "new_postmortem"]

@@ -1,0 +1,209 @@
+"""The `postmortem` command. Each command parses its options, calls one library function, and picks
+a reporter and an exit code; the work is in the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FORMATS = ["text", "json", "github"]
+
+
+def _root(ctx: click.Context) -> Path:
+    return ctx.find_root().params.get("root") or Path(".")
+
+
+def _complete_from_config(attribute: str):
+    def complete(ctx, param, incomplete):
+        from .config import load_config
+        from .errors import ConfigError
+
+        try:
+            config = load_config(_root(ctx)).config
+        except ConfigError:
+            return []
+        values = config.severity_ids if attribute == "severities" else sorted(config.service_ids)
+        return [value for value in values if value.startswith(incomplete)]
+
+    return complete
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="postmortem")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The knowledge base: the folder holding postmortem.yml and postmortems/.")
+def cli(root: Path) -> None:
+    """A git-native knowledge base of incident post-mortems.
+
+    \b
+    Write one:     postmortem new "Payment API down" --severity SEV1 --service payments-api
+    Check them:    postmortem validate
+    Browse them:   postmortem list --severity SEV1
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
+              help="Output format. Default: github when GITHUB_ACTIONS=true, else text.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | None, strict: bool) -> None:
+    """Check post-mortems against the format: all of them, or FILES (files or folders).
+
+    Exit status: 0 when clean, 1 when there are errors (or warnings with --strict),
+    2 for a usage or configuration problem.
+
+    \b
+    Examples:
+      postmortem validate
+      postmortem validate postmortems/2026/2026-03-13-payment-api-outage.md
+      postmortem validate --format json | jq '.diagnostics[] | .code'
+    """
+    from .checker import check, expand
+    from .errors import ConfigError
+    from .model import CheckResult
+    from .reporters import REPORTERS
+
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    reporter = REPORTERS[output_format]
+    root = _root(ctx)
+    try:
+        result = check(root, expand(files) if files else None)
+    except ConfigError as error:
+        if output_format == "text":
+            raise
+        reporter(CheckResult(checked=0, diagnostics=error.diagnostics), sys.stdout)
+        ctx.exit(2)
+    reporter(result, sys.stdout)
+    ctx.exit(1 if result.errors or (strict and result.warnings) else 0)
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--severity", required=True, shell_complete=_complete_from_config("severities"),
+              help="A severity id from postmortem.yml, e.g. SEV1.")
+@click.option("--service", "services", multiple=True, required=True,
+              shell_complete=_complete_from_config("services"),
+              help="An affected service id; repeat for several.")
+@click.option("--started-at", help="When impact began, ISO 8601 (default: now, in the config's time zone).")
+@click.option("--slug", help="The id's slug (default: made from the title).")
+@click.option("--template", help="A template file name in postmortems/_templates/.")
+@click.option("--language", type=click.Choice(["en", "fr"]), help="Template language (default: the config's).")
+@click.pass_context
+def new(ctx, title, severity, services, started_at, slug, template, language) -> None:
+    """Create a draft post-mortem from the template, and print its path.
+
+    The file is postmortems/<YYYY>/<YYYY-MM-DD>-<slug>.md; an existing file is never overwritten.
+
+    \b
+    Example:
+      postmortem new "Payment API unavailable for 47 minutes" --severity SEV1 \\
+          --service payments-api --started-at 2026-03-13T18:42+01:00
+    """
+    from .scaffold import new_postmortem
+
+    root = _root(ctx)
+    path = new_postmortem(root, title, severity, list(services), started_at=started_at, slug=slug,
+                          template=template, language=language)
+    shown = path.relative_to(root).as_posix()
+    click.echo(f"Created {shown}")
+    click.echo("")
+    click.echo("Next steps:")
+    click.echo("  1. Replace every TODO: what happened, why it was possible, why we did not see it earlier,")
+    click.echo("     and the actions, each with an owner and a due date.")
+    click.echo(f"  2. Check it:  postmortem validate {shown}")
+    click.echo("  3. Set `status: review` and open a pull request, within 24 to 72 hours of the resolution.")
+
+
+@cli.command(name="list")
+@click.option("--severity", help="Only this severity.")
+@click.option("--service", help="Only post-mortems naming this service.")
+@click.option("--status", type=click.Choice(["draft", "review", "published"]), help="Only this status.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def list_command(ctx, severity, service, status, output_format) -> None:
+    """List post-mortems, newest first.
+
+    \b
+    Examples:
+      postmortem list --severity SEV1
+      postmortem list --service payments-api --format json
+    """
+    from .catalog import list_postmortems, summary_row
+
+    postmortems, skipped = list_postmortems(_root(ctx), severity=severity, service=service, status=status)
+    if output_format == "json":
+        click.echo(json.dumps([summary_row(pm) for pm in postmortems], indent=2, ensure_ascii=False))
+    else:
+        for pm in postmortems:
+            fm = pm.front_matter
+            click.echo(f"{pm.id}  {fm.severity:<5} {fm.status.value:<9} {','.join(fm.services):<24} {fm.title}")
+    if skipped:
+        click.echo(f"{skipped} file(s) skipped: their front matter is invalid (see `postmortem validate`)", err=True)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the front matter.
+
+    Point your editor's YAML language server at it to get completion and checks while writing.
+
+    \b
+    Example:
+      postmortem schema > postmortem.schema.json
+    """
+    from .model import front_matter_schema
+
+    click.echo(json.dumps(front_matter_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True, help="markdown writes the rule reference (docs/rules.md).")
+def rules(output_format: str) -> None:
+    """List every rule: its code, level and meaning.
+
+    \b
+    Examples:
+      postmortem rules
+      postmortem rules --format markdown > docs/rules.md
+    """
+    from .rules import RULES
+    from .reference import rules_markdown
+
+    if output_format == "markdown":
+        click.echo(rules_markdown(), nl=False)
+        return
+    for rule in RULES.values():
+        click.echo(f"{rule.code}  {rule.level.value:<7}  {rule.summary}")
+
+
+@cli.command()
+@click.pass_context
+def init(ctx) -> None:
+    """Start a knowledge base here: a starter postmortem.yml and the templates.
+
+    Existing files are left as they are.
+
+    \b
+    Example:
+      mkdir incidents && cd incidents && git init && postmortem init
+    """
+    from .scaffold import init_knowledge_base
+
+    root = _root(ctx)
+    written = init_knowledge_base(root)
+    for path in written:
+        click.echo(f"Created {path.relative_to(root).as_posix()}")
+    if not written:
+        click.echo("Nothing to do: postmortem.yml and the templates exist already.")
+    else:
+        click.echo("Next: list your services in postmortem.yml, then run `postmortem new`.")

@@ -1,0 +1,268 @@
+"""`postmortem.yml`: the knowledge base's configuration, read and checked with every error collected."""
+
+from __future__ import annotations
+
+import difflib
+import zoneinfo
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from .diagnostics import Diagnostic, Level
+from .errors import ConfigError
+from .model import SLUG_PATTERN
+from .yamlsource import YamlSyntaxError, YamlTooComplex, load_yaml
+
+CONFIG_FILE = "postmortem.yml"
+POSTMORTEMS_DIR = "postmortems"
+
+Id = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SeverityLevel(_Strict):
+    """A severity, e.g. SEV1, with what it demands of its post-mortems."""
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    description: str = ""
+    roles_required: bool = False
+    impact_required: bool = False
+    publish_within_hours: int | None = Field(None, gt=0)
+
+
+class Service(_Strict):
+    """A service of the catalog, with its monthly availability target."""
+
+    id: Id
+    name: str | None = None
+    team: str | None = None
+    slo: float = Field(99.9, gt=0, le=100, description="Monthly availability target, in percent.")
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+class SectionSpec(_Strict):
+    """A required `##` section and the other titles it may be written with."""
+
+    title: Annotated[str, StringConstraints(min_length=1)]
+    aliases: list[str] = Field(default_factory=list)
+    kind: Literal["summary", "timeline", "root-cause"] | None = Field(
+        None, description="Which built-in checks apply to this section (guessed from the title when omitted)."
+    )
+
+    def names(self) -> list[str]:
+        return [self.title, *self.aliases]
+
+    def matches(self, heading: str) -> bool:
+        wanted = normalize_title(heading)
+        return any(wanted == normalize_title(name) for name in self.names())
+
+
+def normalize_title(title: str) -> str:
+    return " ".join(title.strip().rstrip(":").split()).casefold()
+
+
+DEFAULT_SEVERITIES = [
+    SeverityLevel(
+        id="SEV1",
+        description="Critical path down (payments, login, core API) or data lost",
+        roles_required=True,
+        impact_required=True,
+        publish_within_hours=72,
+    ),
+    SeverityLevel(
+        id="SEV2",
+        description="Major feature degraded for many users",
+        roles_required=True,
+        publish_within_hours=120,
+    ),
+    SeverityLevel(
+        id="SEV3",
+        description="Minor or partial degradation, workaround exists",
+        publish_within_hours=240,
+    ),
+]
+
+DEFAULT_ROOT_CAUSES = [
+    "capacity", "change", "configuration", "dependency", "code",
+    "infrastructure", "data", "security", "process", "unknown",
+]
+
+DEFAULT_SECTIONS = [
+    SectionSpec(title="Summary", aliases=["Executive summary", "Résumé", "Résumé exécutif"], kind="summary"),
+    SectionSpec(title="Timeline", aliases=["Chronologie"], kind="timeline"),
+    SectionSpec(title="Impact"),
+    SectionSpec(title="Root cause", aliases=["Cause racine"], kind="root-cause"),
+    SectionSpec(title="Detection", aliases=["Détection"]),
+    SectionSpec(title="What went well", aliases=["Ce qui a bien marché"]),
+    SectionSpec(title="Lessons learned", aliases=["Enseignements"]),
+]
+
+
+class Config(_Strict):
+    """The knowledge base's configuration. Every key has a default except `services`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    currency: Annotated[str, StringConstraints(min_length=1, max_length=10)] = "EUR"
+    timezone: str = "UTC"
+    language: Literal["en", "fr"] = "en"
+    severities: list[SeverityLevel] = Field(default_factory=lambda: list(DEFAULT_SEVERITIES), min_length=1)
+    services: list[Service] = Field(min_length=1)
+    people: list[str] = Field(default_factory=list)
+    teams: dict[str, list[str]] = Field(default_factory=dict)
+    root_causes: list[Id] = Field(default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1)
+    sections: list[SectionSpec] = Field(default_factory=lambda: list(DEFAULT_SECTIONS))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Paris or UTC") from None
+        return value
+
+    @field_validator("people", mode="after")
+    @classmethod
+    def _strip_at(cls, value: list[str]) -> list[str]:
+        return [person.lstrip("@") for person in value]
+
+    @cached_property
+    def severity_ids(self) -> list[str]:
+        return [s.id for s in self.severities]
+
+    def severity(self, severity_id: str) -> SeverityLevel | None:
+        return next((s for s in self.severities if s.id == severity_id), None)
+
+    def section_spec(self, kind: str) -> SectionSpec | None:
+        """The required section that the `kind` checks apply to: marked so, or named like the default."""
+        marked = next((spec for spec in self.sections if spec.kind == kind), None)
+        if marked:
+            return marked
+        default = next(spec for spec in DEFAULT_SECTIONS if spec.kind == kind)
+        return next((spec for spec in self.sections if any(default.matches(n) for n in spec.names())), None)
+
+    @cached_property
+    def service_ids(self) -> set[str]:
+        return {s.id for s in self.services}
+
+    @cached_property
+    def owners(self) -> set[str]:
+        """Handles accepted as action owners: people and teams. Empty means any handle."""
+        return set(self.people) | set(self.teams) if self.people else set()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class KnowledgeBaseConfig:
+    """A loaded config together with where it came from."""
+
+    def __init__(self, config: Config, root: Path, from_file: bool):
+        self.config = config
+        self.root = root
+        #: False when there is no `postmortem.yml`: the defaults apply and services are not checked.
+        self.from_file = from_file
+
+
+def load_config(root: Path) -> KnowledgeBaseConfig:
+    """Read `postmortem.yml` under `root`. Raises ConfigError with every problem found."""
+    path = root / CONFIG_FILE
+    if not path.exists():
+        return KnowledgeBaseConfig(Config.model_construct(services=[]), root, from_file=False)
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([_problem("PM501", None, None, f"cannot read the config: {error}")]) from None
+    try:
+        document = load_yaml(text)
+    except YamlSyntaxError as error:
+        raise ConfigError([_problem("PM501", error.line, error.column, f"YAML syntax error: {error.message}")]) from None
+    except YamlTooComplex:
+        raise ConfigError([_problem("PM501", 1, 1, "the config expands to too many values (YAML aliases)")]) from None
+    data = {} if document.data is None else document.data
+    if not isinstance(data, dict):
+        raise ConfigError([_problem("PM501", 1, 1, "the config must be a mapping of keys to values")])
+    problems = [
+        _problem("PM501", *position, f"duplicate key {'.'.join(map(str, path))!r}: keep one")
+        for path, position in document.duplicate_keys
+    ]
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            code = "PM502" if item["type"] == "extra_forbidden" else "PM503"
+            problems.append(_problem(code, *document.position(loc), _config_message(item, loc)))
+        raise ConfigError(problems) from None
+    problems.extend(
+        _problem("PM503", *document.position(loc), message) for loc, message in _cross_check(config)
+    )
+    if problems:
+        raise ConfigError(problems)
+    return KnowledgeBaseConfig(config, root, from_file=True)
+
+
+def _problem(code: str, line: int | None, column: int | None, message: str) -> Diagnostic:
+    return Diagnostic(CONFIG_FILE, line, column, code, Level.ERROR, message)
+
+
+def _config_message(item: dict, loc: tuple) -> str:
+    dotted = _dotted(loc)
+    if item["type"] == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else f"; known keys: {', '.join(sorted(known))}"
+        return f"unknown key {dotted!r}{hint}"
+    if item["type"] == "missing":
+        return f"missing required key {dotted!r}" + (
+            ": list the services of the catalog, each with an id" if loc == ("services",) else ""
+        )
+    message = item["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return f"{dotted}: {message[0].lower()}{message[1:]}"
+
+
+def _dotted(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _known_keys(parent: tuple) -> list[str]:
+    model = Config
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        model = getattr(annotation, "__args__", (annotation,))[0]
+    return list(getattr(model, "model_fields", {}))
+
+
+def _cross_check(config: Config):
+    """Checks that span keys: unique ids, teams that exist, members who are people."""
+    for key, items in (("severities", config.severities), ("services", config.services)):
+        seen = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                yield (key, index, "id"), f"duplicate {key[:-1] if key == 'services' else 'severity'} id {item.id!r}"
+            seen.add(item.id)
+    for index, service in enumerate(config.services):
+        if service.team and config.teams and service.team not in config.teams:
+            yield ("services", index, "team"), f"team {service.team!r} is not in `teams`: add it there or fix the name"
+    if config.people:
+        for team, members in config.teams.items():
+            for index, member in enumerate(members):
+                if member.lstrip("@") not in config.people:
+                    yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"

@@ -1,0 +1,31 @@
+"""The project's exceptions. They subclass click's so that a library error prints as a clean CLI error."""
+
+from __future__ import annotations
+
+import click
+
+
+class PostmortemError(click.ClickException):
+    """Base class: a problem the user can fix, reported without a traceback (exit code 1)."""
+
+
+class UsageError(PostmortemError):
+    """The command was asked for something impossible (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """`postmortem.yml` cannot be used. Carries every diagnostic found in it (exit code 2)."""
+
+    def __init__(self, diagnostics):
+        self.diagnostics = list(diagnostics)
+        count = len(self.diagnostics)
+        super().__init__(f"postmortem.yml has {count} problem{'' if count == 1 else 's'}: fix {'it' if count == 1 else 'them'} first")
+
+    def show(self, file=None) -> None:
+        from .reporters import text_line
+
+        for diagnostic in self.diagnostics:
+            click.echo(text_line(diagnostic), err=True)
+        super().show(file)

@@ -1,0 +1,216 @@
+"""The post-mortem: its front matter (a pydantic model that also yields the JSON Schema) and the
+parsed document that the rules check and the site renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from .diagnostics import Diagnostic
+from .yamlsource import KeyPath, Position
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+TAG_PATTERN = r"^[a-z0-9-]+$"
+ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_SLUG_LENGTH = 60
+
+
+def _iso_text(value: Any) -> Any:
+    # YAML numbers would otherwise be read as Unix timestamps; only ISO 8601 text is a time here.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("write it in ISO 8601, e.g. 2026-03-13T18:42:00+01:00")
+    return value
+
+
+def _handle(value: Any) -> Any:
+    return value[1:] if isinstance(value, str) and value.startswith("@") else value
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+Day = Annotated[dt.date, BeforeValidator(_iso_text)]
+Handle = Annotated[
+    str,
+    BeforeValidator(_handle),
+    StringConstraints(min_length=1, max_length=100),
+    Field(description="A person or team, written `alice` or `@alice`."),
+]
+ServiceId = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN)]
+PostmortemId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+class Status(str, Enum):
+    draft = "draft"
+    review = "review"
+    published = "published"
+
+
+class Detection(str, Enum):
+    alert = "alert"
+    customer = "customer"
+    employee = "employee"
+    automated_test = "automated-test"
+    other = "other"
+
+
+class ActionStatus(str, Enum):
+    open = "open"
+    in_progress = "in-progress"
+    done = "done"
+    wont_do = "wont-do"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Roles(_Strict):
+    """Who ran the incident. Required where the severity's `roles_required` is true."""
+
+    incident_commander: Handle | None = None
+    technical_owner: Handle | None = None
+    communications_owner: Handle | None = None
+
+
+class Impact(_Strict):
+    """Impact in figures. A severity with `impact_required` (SEV1 by default) needs at least one."""
+
+    users_affected: int | None = Field(None, ge=0, description="Users who saw the failure.")
+    failed_requests_pct: float | None = Field(None, ge=0, le=100, description="Share of requests that failed, in percent.")
+    revenue_lost: float | None = Field(None, ge=0, description="In the config's currency.")
+    support_tickets: int | None = Field(None, ge=0, description="Tickets opened about the incident.")
+    sla_breached: bool | None = Field(None, description="Whether a customer SLA was breached.")
+    downtime_minutes: float | None = Field(
+        None, ge=0, description="Minutes counted against the services' SLO; default: resolved_at - started_at."
+    )
+
+    def has_figures(self) -> bool:
+        return any(value is not None for value in self.__dict__.values())
+
+
+class Action(_Strict):
+    """A corrective action. An action without an owner does not exist."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    owner: Handle
+    due: Day = Field(description="The date by which it is done (YYYY-MM-DD).")
+    status: ActionStatus = ActionStatus.open
+    ticket: str | None = Field(None, description="A tracker key or URL.")
+    closed_on: Day | None = Field(None, description="Required when status is done or wont-do.")
+
+
+class FrontMatter(_Strict):
+    """The front matter of a post-mortem (format v1)."""
+
+    model_config = ConfigDict(
+        title="Post-mortem front matter",
+        json_schema_extra={"$id": "https://postmortem-kb.dev/schema/postmortem.schema.json"},
+    )
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
+        description="One line that says what broke and for how long."
+    )
+    status: Status
+    severity: str = Field(description="An id from the config's severities, e.g. SEV1.")
+    services: list[ServiceId] = Field(min_length=1, description="Ids from the config's service catalog.")
+    tags: list[Tag] = Field(default_factory=list, description="Lowercase a-z, 0-9 and -.")
+    started_at: Timestamp = Field(description="When impact began, ISO 8601 with a UTC offset.")
+    detected_at: Timestamp = Field(description="When someone or something noticed.")
+    declared_at: Timestamp | None = Field(None, description="When the incident was declared.")
+    mitigated_at: Timestamp | None = Field(None, description="When customer impact stopped growing.")
+    resolved_at: Timestamp | None = Field(None, description="When it was resolved; required unless status is draft.")
+    detection: Detection
+    root_cause: str = Field(description="A category from the config's root_causes.")
+    roles: Roles | None = None
+    impact: Impact | None = None
+    related: list[PostmortemId] = Field(default_factory=list, description="Ids of earlier post-mortems.")
+    actions: list[Action] = Field(default_factory=list)
+
+
+#: The order in which incident times must fall.
+TIME_FIELDS = ("started_at", "detected_at", "declared_at", "mitigated_at", "resolved_at")
+
+
+@dataclass
+class Section:
+    """A `##` section of the body. Lines are 1-based in the whole file."""
+
+    title: str
+    line: int
+    end_line: int
+    tokens: list = field(repr=False, default_factory=list)
+    body_line: int = 1
+
+
+@dataclass
+class PostMortem:
+    """One post-mortem file as read: its front-matter values (those that are valid) and its body."""
+
+    path: str
+    id: str
+    values: dict[str, Any]
+    positions: dict[KeyPath, Position]
+    sections: list[Section]
+    body_line: int
+    line_count: int
+    placeholders: set[KeyPath] = field(default_factory=set)
+    #: Top-level fields present in the file whose value failed the model (already reported).
+    invalid_fields: set[str] = field(default_factory=set)
+    #: The valid actions with their index in the file's `actions` list (an invalid one is left out).
+    actions: list[tuple[int, Action]] = field(default_factory=list)
+    front_matter: FrontMatter | None = None
+    #: Derived data that several rules share (e.g. the parsed timeline), dropped after checking.
+    cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.values.get("status") == Status.draft
+
+    def position(self, path: KeyPath) -> Position:
+        """Where `path` (or its nearest existing ancestor) is; the opening `---` otherwise."""
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def release_parse_data(self) -> None:
+        """Drop what only the rules need (tokens, positions), keeping memory flat on large bases."""
+        self.cache.clear()
+        self.positions = {}
+        for section in self.sections:
+            section.tokens = []
+
+    def value(self, name: str) -> Any:
+        """A front-matter value that was present and valid, else None."""
+        return self.values.get(name)
+
+    def section(self, spec) -> Section | None:
+        """The first section whose title matches `spec` (a config SectionSpec)."""
+        return next((s for s in self.sections if spec.matches(s.title)), None)
+
+
+@dataclass
+class CheckResult:
+    """What `validate` found: how many post-mortem files it checked, and the sorted diagnostics."""
+
+    checked: int
+    diagnostics: list[Diagnostic]
+    postmortems: list[PostMortem] = field(default_factory=list, repr=False)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.level.value == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+
+def front_matter_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of the front matter, for editors and other tools."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **FrontMatter.model_json_schema()}

@@ -1,0 +1,79 @@
+"""Output formats for diagnostics, chosen by name with `--format`."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable, TextIO
+
+from .diagnostics import Diagnostic, Level
+from .model import CheckResult
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(result: CheckResult) -> str:
+    """One line: how many files were checked and what was found."""
+    checked = _plural(result.checked, "post-mortem")
+    if not result.diagnostics:
+        return f"{checked} checked: no problems found."
+    return f"{checked} checked: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}."
+
+
+def _position(diagnostic: Diagnostic) -> str:
+    parts = [diagnostic.path]
+    if diagnostic.line is not None:
+        parts.append(str(diagnostic.line))
+        if diagnostic.column is not None:
+            parts.append(str(diagnostic.column))
+    return ":".join(parts)
+
+
+def text_line(diagnostic: Diagnostic) -> str:
+    """`path:line:col: PM123 message`, with `warning: ` before the message of a warning."""
+    level = "warning: " if diagnostic.level is Level.WARNING else ""
+    return f"{_position(diagnostic)}: {diagnostic.code} {level}{diagnostic.message}"
+
+
+def report_text(result: CheckResult, out: TextIO) -> None:
+    for diagnostic in result.diagnostics:
+        out.write(text_line(diagnostic) + "\n")
+    out.write(summary(result) + "\n")
+
+
+def report_json(result: CheckResult, out: TextIO) -> None:
+    document = {"checked": result.checked, "diagnostics": [d.as_dict() for d in result.diagnostics]}
+    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the file (and line) of the diagnostic."""
+    properties = [f"file={_escape_property(diagnostic.path)}"]
+    if diagnostic.line is not None:
+        properties.append(f"line={diagnostic.line}")
+        if diagnostic.column is not None:
+            properties.append(f"col={diagnostic.column}")
+    properties.append(f"title={diagnostic.code}")
+    return f"::{diagnostic.level.value} {','.join(properties)}::{_escape_data(diagnostic.message)}"
+
+
+def report_github(result: CheckResult, out: TextIO) -> None:
+    for diagnostic in result.diagnostics:
+        out.write(github_line(diagnostic) + "\n")
+    out.write(summary(result) + "\n")
+
+
+REPORTERS: dict[str, Callable[[CheckResult, TextIO], None]] = {
+    "text": report_text,
+    "json": report_json,
+    "github": report_github,
+}

@@ -1,0 +1,104 @@
+"""The rules: each has a stable code, a default level, and a docstring with a failing and a passing
+example (published as docs/rules.md). Codes are never reused.
+
+Families: PM0xx reading the file, PM1xx front-matter fields, PM2xx actions, PM3xx body sections,
+PM4xx file names and links between post-mortems, PM5xx the configuration.
+
+Rules with a `check` run on every loaded post-mortem; the others are enforced where the thing they
+judge is parsed (the loader, the front-matter model, the config) and are registered here for their
+code and documentation.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from ..config import Config
+from ..diagnostics import Diagnostic, Level
+from ..model import PostMortem
+
+ERROR, WARNING = Level.ERROR, Level.WARNING
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check reports: where (a front-matter key path or a line), what to do, and the level
+    when it differs from the rule's default (drafts are checked leniently)."""
+
+    where: tuple | int
+    message: str
+    level: Level | None = None
+
+
+@dataclass
+class CheckContext:
+    """What a check may know beyond the file: the config, and every post-mortem id with its paths."""
+
+    config: Config
+    services_checked: bool
+    ids: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    level: Level
+    summary: str
+    doc: str
+    check: Callable[[PostMortem, CheckContext], Iterator[Finding]] | None = None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(rule_: Rule) -> Rule:
+    if rule_.code in RULES:
+        raise ValueError(f"rule code {rule_.code} registered twice")
+    RULES[rule_.code] = rule_
+    return rule_
+
+
+def rule(code: str, name: str, level: Level, summary: str):
+    """Register a check function as the rule `code`; its docstring is the rule's documentation."""
+
+    def register(check):
+        _register(Rule(code, name, level, summary, inspect.getdoc(check) or "", check))
+        return check
+
+    return register
+
+
+def declare(code: str, name: str, level: Level, summary: str, doc: str) -> None:
+    """Register a rule that the loader, the model or the config loader enforces."""
+    _register(Rule(code, name, level, summary, inspect.cleandoc(doc)))
+
+
+def diagnostic(code: str, path: str, line: int | None, column: int | None, message: str,
+               level: Level | None = None) -> Diagnostic:
+    """A diagnostic of rule `code`, at its default level unless `level` is given."""
+    return Diagnostic(path, line, column, code, level or RULES[code].level, message)
+
+
+def lenient(doc: PostMortem, level: Level = ERROR) -> Level:
+    """Drafts are checked leniently: what is missing is a warning until the draft goes to review."""
+    return WARNING if doc.is_draft else level
+
+
+def run_checks(doc: PostMortem, context: CheckContext) -> Iterator[Diagnostic]:
+    """Every check rule's findings on one post-mortem, as diagnostics."""
+    for rule_ in RULES.values():
+        if rule_.check is None:
+            continue
+        for finding in rule_.check(doc, context):
+            if isinstance(finding.where, int):
+                line, column = finding.where, None
+            else:
+                line, column = doc.position(finding.where)
+            yield diagnostic(rule_.code, doc.path, line, column, finding.message, finding.level)
+
+
+# Importing the families registers their rules, in code order.
+from . import parsing, fields, actions, body, identity, configuration  # noqa: E402,F401

@@ -1,0 +1,142 @@
+"""PM2xx: corrective actions. An action without an owner does not exist."""
+
+from __future__ import annotations
+
+from ..model import ActionStatus, Status
+from . import ERROR, WARNING, Finding, declare, rule
+from .fields import _unknown
+
+
+@rule("PM201", "no-actions", ERROR, "A published post-mortem has no corrective action.")
+def no_actions(doc, context):
+    """Every published post-mortem, whatever its severity, lists at least one action under
+    `actions`. In a draft or in review this is a warning.
+
+    Failing:
+    ```yaml
+    status: published
+    actions: []
+    ```
+
+    Passing:
+    ```yaml
+    status: published
+    actions:
+      - title: Alert on DB connection-pool saturation
+        owner: bob
+        due: 2026-03-20
+    ```
+    """
+    if "actions" in doc.invalid_fields or doc.actions or any(p[0] == "actions" for p in doc.placeholders):
+        return
+    level = ERROR if doc.value("status") == Status.published else WARNING
+    yield Finding(("actions",), "no corrective action: add at least one under `actions`, "
+                                "each with an owner and a due date", level)
+
+
+declare("PM202", "action-without-owner", ERROR, "An action has no owner.", """
+    "An action without an owner does not exist." Name the person or team who will do it.
+
+    Failing:
+    ```yaml
+    actions:
+      - title: Load-test the checkout flow
+        due: 2026-04-10
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - title: Load-test the checkout flow
+        owner: payments
+        due: 2026-04-10
+    ```
+""")
+
+declare("PM203", "action-without-due-date", ERROR, "An action has no due date.", """
+    Actions are planned at 0-7, 7-30 and 30-90 days: give each a date.
+
+    Failing:
+    ```yaml
+    actions:
+      - title: Load-test the checkout flow
+        owner: payments
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - title: Load-test the checkout flow
+        owner: payments
+        due: 2026-04-10
+    ```
+""")
+
+
+@rule("PM204", "unknown-owner", ERROR, "An action's owner is not a person or team of the config.")
+def unknown_owner(doc, context):
+    """Checked only when `people` in postmortem.yml is not empty. Owners may be people or teams,
+    written `bob` or `@bob`.
+
+    Failing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: someone, due: 2026-03-20}
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: "@bob", due: 2026-03-20}
+    ```
+    """
+    owners = context.config.owners
+    if not owners:
+        return
+    for index, action in doc.actions:
+        if action.owner not in owners:
+            yield Finding(("actions", index, "owner"), _unknown("owner", action.owner, sorted(owners), "`people` or `teams`"))
+
+
+@rule("PM205", "missing-closed-on", ERROR, "A done or abandoned action has no `closed_on` date.")
+def missing_closed_on(doc, context):
+    """Failing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: done}
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19}
+    ```
+    """
+    for index, action in doc.actions:
+        if action.status in (ActionStatus.done, ActionStatus.wont_do) and action.closed_on is None:
+            yield Finding(("actions", index, "status"),
+                          f"action {index + 1} is {action.status.value}: add closed_on with the date it was closed")
+
+
+@rule("PM206", "closed-on-open-action", WARNING, "An open action has a `closed_on` date.")
+def closed_on_open_action(doc, context):
+    """`closed_on` belongs to actions that are done or wont-do; on an open one it is usually a
+    status that was not updated.
+
+    Failing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: open, closed_on: 2026-03-19}
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19}
+    ```
+    """
+    for index, action in doc.actions:
+        if action.status in (ActionStatus.open, ActionStatus.in_progress) and action.closed_on is not None:
+            yield Finding(("actions", index, "closed_on"),
+                          f"action {index + 1} is {action.status.value} but has closed_on: "
+                          "set its status to done or wont-do, or remove closed_on")

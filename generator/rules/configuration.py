@@ -1,0 +1,58 @@
+"""PM5xx: `postmortem.yml`. Any of these stops `validate` with exit code 2, since no post-mortem can be
+judged against a broken configuration."""
+
+from . import ERROR, declare
+
+declare("PM501", "config-unreadable", ERROR, "`postmortem.yml` cannot be read or is not YAML.", """
+    Failing:
+    ```yaml
+    services:
+      - id: payments-api
+       name: Payments API
+    ```
+
+    Passing:
+    ```yaml
+    services:
+      - id: payments-api
+        name: Payments API
+    ```
+""")
+
+declare("PM502", "config-unknown-key", ERROR, "`postmortem.yml` has a key the configuration does not define.", """
+    The message suggests the nearest known key.
+
+    Failing:
+    ```yaml
+    severites:
+      - id: SEV1
+    ```
+
+    Passing:
+    ```yaml
+    severities:
+      - id: SEV1
+    ```
+""")
+
+declare("PM503", "config-invalid-value", ERROR, "A value in `postmortem.yml` is invalid or inconsistent.", """
+    Wrong types, ranges (an SLO is above 0 and at most 100), unknown time zones, duplicate ids,
+    a service's team missing from `teams`, a team member missing from `people`, and a missing
+    `services` catalog.
+
+    Failing:
+    ```yaml
+    timezone: Paris
+    services:
+      - id: payments-api
+        slo: 199.9
+    ```
+
+    Passing:
+    ```yaml
+    timezone: Europe/Paris
+    services:
+      - id: payments-api
+        slo: 99.9
+    ```
+""")

@@ -1,0 +1,152 @@
+"""Creating files: a new post-mortem from a template (`postmortem new`), a new knowledge base
+(`postmortem init`). Nothing here overwrites a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+from .config import CONFIG_FILE, POSTMORTEMS_DIR, load_config
+from .checker import discover
+from .errors import UsageError
+from .model import MAX_SLUG_LENGTH, SLUG_PATTERN
+
+TEMPLATES_DIR = "_templates"
+LANGUAGES = ("en", "fr")
+
+
+def slugify(title: str) -> str:
+    """`Payment API: 47 min down!` -> `payment-api-47-min-down`, cut at a word to 60 characters."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    while len(slug) > MAX_SLUG_LENGTH:
+        cut = slug.rfind("-", 0, MAX_SLUG_LENGTH + 1)
+        slug = slug[:cut] if cut > 0 else slug[:MAX_SLUG_LENGTH]
+    return slug
+
+
+def parse_time(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """An ISO 8601 time; one without an offset is read in `zone`."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--started-at {text!r} is not an ISO 8601 time such as 2026-03-13T18:42+01:00") from None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def _yaml_scalar(value: str) -> str:
+    # A JSON string is a valid double-quoted YAML scalar: quotes, colons and `#` stay text.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _render(source: str, values: dict) -> str:
+    from jinja2 import StrictUndefined, TemplateError  # only `new` needs Jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    environment = SandboxedEnvironment(keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False)
+    environment.filters["yaml"] = _yaml_scalar
+    try:
+        return environment.from_string(source).render(values)
+    except TemplateError as error:
+        raise UsageError(f"the template cannot be rendered: {error}") from None
+
+
+def default_template(language: str) -> str:
+    """The built-in post-mortem template for `language`."""
+    return resources.files("generator").joinpath(f"templates/postmortem.{language}.md.j2").read_text("utf-8")
+
+
+def _template_text(root: Path, language: str, name: str | None) -> str:
+    folder = root / POSTMORTEMS_DIR / TEMPLATES_DIR
+    if name:
+        chosen = folder / name
+        if not chosen.is_file():
+            raise UsageError(f"no template {name!r} in {POSTMORTEMS_DIR}/{TEMPLATES_DIR}/")
+        return chosen.read_text("utf-8")
+    for candidate in (folder / f"postmortem.{language}.md.j2", folder / "postmortem.md.j2"):
+        if candidate.is_file():
+            return candidate.read_text("utf-8")
+    return default_template(language)
+
+
+def new_postmortem(
+    root: Path,
+    title: str,
+    severity: str,
+    services: list[str],
+    started_at: str | None = None,
+    slug: str | None = None,
+    template: str | None = None,
+    language: str | None = None,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Write a new draft post-mortem from the knowledge base's template and return its path.
+
+    Refuses an unknown severity or service, a slug that is not `a-z0-9-` (so no path can escape
+    `postmortems/`), and an id that exists already.
+    """
+    kb = load_config(root)
+    config = kb.config
+    if config.severity(severity) is None:
+        raise UsageError(f"unknown severity {severity!r}: use one of {', '.join(config.severity_ids)}")
+    unknown = [s for s in services if kb.from_file and s not in config.service_ids]
+    if unknown:
+        raise UsageError(f"unknown service {unknown[0]!r}: use one of {', '.join(sorted(config.service_ids))}")
+    if not title.strip() or len(title) > 120:
+        raise UsageError("the title must be 1 to 120 characters")
+    start = parse_time(started_at, config.zone) if started_at else (now or dt.datetime.now(config.zone))
+    start = start.replace(second=0, microsecond=0)
+    slug = slugify(title) if slug is None else slug
+    if not re.match(SLUG_PATTERN, slug) or len(slug) > MAX_SLUG_LENGTH:
+        raise UsageError(f"slug {slug!r} must be lowercase a-z, 0-9 and single dashes, at most "
+                         f"{MAX_SLUG_LENGTH} characters (give one with --slug)")
+    postmortem_id = f"{start.date().isoformat()}-{slug}"
+    taken = [path for path in discover(root) if path.stem == postmortem_id]
+    if taken:
+        raise UsageError(f"post-mortem {postmortem_id!r} exists already: {taken[0].relative_to(root)} "
+                         "(choose another --slug)")
+    day = start.date()
+    values = {
+        "id": postmortem_id,
+        "title": title.strip(),
+        "severity": severity,
+        "services": services,
+        "started_at": start.isoformat(),
+        "due_week": (day + dt.timedelta(days=7)).isoformat(),
+        "due_month": (day + dt.timedelta(days=30)).isoformat(),
+        "due_quarter": (day + dt.timedelta(days=90)).isoformat(),
+        "currency": config.currency,
+        "root_causes": config.root_causes,
+    }
+    text = _render(_template_text(root, language or config.language, template), values)
+    path = root / POSTMORTEMS_DIR / str(day.year) / f"{postmortem_id}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise UsageError(f"{path.relative_to(root)} exists already: it was not changed") from None
+    return path
+
+
+def init_knowledge_base(root: Path) -> list[Path]:
+    """Write a starter `postmortem.yml` and the default templates where they do not exist yet.
+    Returns the files written; existing files are left as they are."""
+    package = resources.files("generator").joinpath("templates")
+    wanted = {root / CONFIG_FILE: package.joinpath("postmortem.yml").read_text("utf-8")}
+    for language in LANGUAGES:
+        wanted[root / POSTMORTEMS_DIR / TEMPLATES_DIR / f"postmortem.{language}.md.j2"] = default_template(language)
+    written = []
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "x", encoding="utf-8") as stream:
+                stream.write(text)
+        except FileExistsError:
+            continue
+        written.append(path)
+    return written

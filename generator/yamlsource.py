@@ -1,0 +1,121 @@
+"""YAML text to plain data, with the line and column of every key and list item.
+
+Timestamps stay strings, so that the front-matter model (not PyYAML) parses them: an impossible date
+such as 2026-02-30 then becomes a diagnostic on its own line instead of a constructor crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # The C parser is ten times faster; fall back where libyaml is missing.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader
+
+#: More values than this in one document means anchors and aliases expand it (a "billion laughs").
+MAX_NODES = 20_000
+
+Position = tuple[int, int]
+KeyPath = tuple
+
+
+class _StringTimestampLoader(_BaseLoader):
+    """Safe loader that reads timestamps as strings."""
+
+
+_StringTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlSyntaxError(Exception):
+    """The text is not YAML. `line` and `column` are 1-based in the whole file, or None."""
+
+    def __init__(self, message: str, line: int | None, column: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class YamlTooComplex(Exception):
+    """The document expands to more than MAX_NODES values (anchors and aliases)."""
+
+
+@dataclass
+class YamlDocument:
+    """Parsed data with `positions`: key path -> (line, column), 1-based in the whole file."""
+
+    data: object
+    positions: dict[KeyPath, Position]
+    duplicate_keys: list[tuple[KeyPath, Position]] = field(default_factory=list)
+
+    def position(self, path: KeyPath) -> Position | None:
+        """The position of `path`, or of its nearest ancestor that exists in the file."""
+        while path:
+            found = self.positions.get(path)
+            if found:
+                return found
+            path = path[:-1]
+        return self.positions.get(())
+
+
+def load_yaml(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document; `first_line` is the file line where `text` starts."""
+    offset = first_line - 1
+    loader = _StringTimestampLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None, {(): (first_line, 1)})
+        walk = _Walk(offset)
+        walk.visit(node, ())
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + offset if mark else None
+        column = mark.column + 1 if mark else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise YamlSyntaxError(problem, line, column) from None
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(str(error).splitlines()[0], None, None) from None
+    finally:
+        loader.dispose()
+    walk.positions.setdefault((), (first_line, 1))
+    return YamlDocument(data, walk.positions, walk.duplicate_keys)
+
+
+class _Walk:
+    """Records node positions, counting expanded nodes so that alias bombs stop early."""
+
+    def __init__(self, offset: int):
+        self.offset = offset
+        self.positions: dict[KeyPath, Position] = {}
+        self.duplicate_keys: list[tuple[KeyPath, Position]] = []
+        self.count = 0
+
+    def at(self, node) -> Position:
+        return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+
+    def visit(self, node, path: KeyPath) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlTooComplex()
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+                key_path = (*path, key)
+                if key in seen:
+                    self.duplicate_keys.append((key_path, self.at(key_node)))
+                seen.add(key)
+                self.positions[key_path] = self.at(key_node)
+                self.visit(value_node, key_path)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.positions[(*path, index)] = self.at(item)
+                self.visit(item, (*path, index))
