@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
@@ -30,11 +33,24 @@ def discover(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def check(root: Path, files: Iterable[Path] | None = None, kb: KnowledgeBaseConfig | None = None) -> CheckResult:
+#: Below this many files a second process costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def check(root: Path, files: Iterable[Path] | None = None, kb: KnowledgeBaseConfig | None = None,
+          jobs: int | None = None, keep_postmortems: bool = True) -> CheckResult:
     """Validate the post-mortems of the knowledge base at `root` (all of them, or `files`).
 
     Cross-file rules (duplicate ids, `related` links) see every post-mortem of the knowledge base
-    even when only some files are checked. Raises ConfigError when `postmortem.yml` is unusable.
+    even when only some files are checked. Large runs use `jobs` processes (default: one per
+    core); the result is the same. Raises ConfigError when `postmortem.yml` is unusable.
     """
     kb = kb or load_config(root)
     every_file = discover(root)
@@ -43,17 +59,52 @@ def check(root: Path, files: Iterable[Path] | None = None, kb: KnowledgeBaseConf
         ids.setdefault(file.stem, []).append(relative_path(root, file))
     context = CheckContext(kb.config, services_checked=kb.from_file, ids=ids)
     targets = every_file if files is None else list(dict.fromkeys(Path(f) for f in files))
+    jobs = min(jobs or available_cores(), max(1, len(targets) // (PARALLEL_THRESHOLD // 2)))
+    if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
+        size = -(-len(targets) // (jobs * 4))
+        chunks = [targets[i:i + size] for i in range(0, len(targets), size)]
+        with ProcessPoolExecutor(jobs, mp_context=_process_context(), initializer=_start_worker,
+                                 initargs=(root, context, keep_postmortems)) as pool:
+            parts = list(pool.map(_check_in_worker, chunks))
+    else:
+        parts = [_check_files(root, targets, context, keep_postmortems)]
+    diagnostics = [d for part in parts for d in part[0]]
+    diagnostics.sort(key=lambda d: d.sort_key())
+    postmortems = [pm for part in parts for pm in part[1]]
+    return CheckResult(checked=len(targets), diagnostics=diagnostics, postmortems=postmortems)
+
+
+def _check_files(root: Path, files: list[Path], context: CheckContext, keep: bool):
     diagnostics = []
     postmortems: list[PostMortem] = []
-    for file in targets:
+    for file in files:
         postmortem, found = read_postmortem(root, file)
         diagnostics.extend(found)
         if postmortem is not None:
             diagnostics.extend(run_checks(postmortem, context))
-            postmortem.release_parse_data()
-            postmortems.append(postmortem)
-    diagnostics.sort(key=lambda d: d.sort_key())
-    return CheckResult(checked=len(targets), diagnostics=diagnostics, postmortems=postmortems)
+            if keep:
+                postmortem.release_parse_data()
+                postmortems.append(postmortem)
+    return diagnostics, postmortems
+
+
+def _process_context():
+    # fork starts workers in milliseconds with the rules already imported; elsewhere, the default.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+_worker_state: tuple = ()
+
+
+def _start_worker(root: Path, context: CheckContext, keep: bool) -> None:
+    global _worker_state
+    _worker_state = (root, context, keep)
+
+
+def _check_in_worker(files: list[Path]):
+    root, context, keep = _worker_state
+    return _check_files(root, files, context, keep)
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:

@@ -53,8 +53,10 @@ def cli(root: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
               help="Output format. Default: github when GITHUB_ACTIONS=true, else text.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for large runs (default: one per core).")
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | None, strict: bool) -> None:
+def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | None, strict: bool,
+             jobs: int | None) -> None:
     """Check post-mortems against the format: all of them, or FILES (files or folders).
 
     Exit status: 0 when clean, 1 when there are errors (or warnings with --strict),
@@ -76,7 +78,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
     reporter = REPORTERS[output_format]
     root = _root(ctx)
     try:
-        result = check(root, expand(files) if files else None)
+        result = check(root, expand(files) if files else None, jobs=jobs, keep_postmortems=False)
     except ConfigError as error:
         if output_format == "text":
             raise

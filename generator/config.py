@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .diagnostics import Diagnostic, Level
 from .errors import ConfigError
-from .model import SLUG_PATTERN
+from .model import SLUG_PATTERN, normalize_title
 from .yamlsource import YamlSyntaxError, YamlTooComplex, load_yaml
 
 CONFIG_FILE = "postmortem.yml"
@@ -51,6 +51,8 @@ class Service(_Strict):
 class SectionSpec(_Strict):
     """A required `##` section and the other titles it may be written with."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
     title: Annotated[str, StringConstraints(min_length=1)]
     aliases: list[str] = Field(default_factory=list)
     kind: Literal["summary", "timeline", "root-cause"] | None = Field(
@@ -60,13 +62,12 @@ class SectionSpec(_Strict):
     def names(self) -> list[str]:
         return [self.title, *self.aliases]
 
+    @cached_property
+    def normalized_names(self) -> frozenset[str]:
+        return frozenset(normalize_title(name) for name in self.names())
+
     def matches(self, heading: str) -> bool:
-        wanted = normalize_title(heading)
-        return any(wanted == normalize_title(name) for name in self.names())
-
-
-def normalize_title(title: str) -> str:
-    return " ".join(title.strip().rstrip(":").split()).casefold()
+        return normalize_title(heading) in self.normalized_names
 
 
 DEFAULT_SEVERITIES = [

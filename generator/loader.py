@@ -7,6 +7,7 @@ raised here escapes for bad input.
 from __future__ import annotations
 
 import difflib
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -45,11 +46,13 @@ MISSING_HINTS = {
 
 
 def relative_path(root: Path, file: Path) -> str:
-    """`file` relative to the knowledge-base root, POSIX style; absolute when outside it."""
+    """`file` relative to the knowledge-base root, POSIX style; absolute when outside it.
+    Links are not followed: the path is the one the author sees."""
+    absolute = Path(os.path.abspath(file))
     try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
+        return absolute.relative_to(os.path.abspath(root)).as_posix()
     except ValueError:
-        return file.resolve().as_posix()
+        return absolute.as_posix()
 
 
 def read_postmortem(root: Path, file: Path) -> tuple[PostMortem | None, list[Diagnostic]]:
@@ -93,8 +96,8 @@ def read_postmortem(root: Path, file: Path) -> tuple[PostMortem | None, list[Dia
     except YamlSyntaxError as error:
         return fail("PM006", error.line, error.column, f"YAML syntax error: {error.message}")
     except YamlTooComplex:
-        return fail("PM009", 1, 1, "the front matter expands to too many values (YAML anchors and aliases): "
-                                   "write the values out")
+        return fail("PM009", 1, 1, "the front matter expands to too many values or nests too deep "
+                                   "(YAML anchors and aliases): write the values out")
     data = document.data
     if not isinstance(data, dict):
         found = "empty" if data is None else f"a {type(data).__name__}"
@@ -117,6 +120,8 @@ def read_postmortem(root: Path, file: Path) -> tuple[PostMortem | None, list[Dia
         loc = tuple(error["loc"])
         if any(loc[: len(p)] == p for p in placeholders):
             continue
+        if error["type"] == "invalid_key":  # a key such as `1:`, which YAML read as a number
+            loc = (*loc[:-1], str(loc[-1]))
         code, message = _field_problem(error, loc)
         diagnostics.append(diagnostic(code, path, *document.position(loc), message))
 
@@ -208,7 +213,7 @@ def _field_problem(error: dict, loc: tuple) -> tuple[str, str]:
             return "PM203", f"action {loc[1] + 1} has no due date: add `due: YYYY-MM-DD`"
         hint = MISSING_HINTS.get(name)
         return "PM101", f"missing required field `{name}`" + (f": {hint}" if hint else "")
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "invalid_key"):
         known = _known_fields(loc[:-1])
         guess = difflib.get_close_matches(str(field), known, n=1)
         hint = f": did you mean `{guess[0]}`?" if guess else f": known fields are {', '.join(known)}"
@@ -225,6 +230,8 @@ def _field_problem(error: dict, loc: tuple) -> tuple[str, str]:
     if kind == "enum":
         return "PM102", f"`{name}` is {_shown(error['input'])}: use {error['ctx']['expected']}"
     message = error["msg"]
+    if isinstance(error["input"], bool):
+        message += " (YAML reads yes/no/on/off as true/false: quote the value)"
     return "PM102", f"`{name}` is {_shown(error['input'])}: {message[0].lower()}{message[1:]}"
 
 

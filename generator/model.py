@@ -135,6 +135,11 @@ class FrontMatter(_Strict):
 TIME_FIELDS = ("started_at", "detected_at", "declared_at", "mitigated_at", "resolved_at")
 
 
+def normalize_title(title: str) -> str:
+    """Titles match whatever their case, spacing or trailing colon."""
+    return " ".join(title.strip().rstrip(":").split()).casefold()
+
+
 @dataclass
 class Section:
     """A `##` section of the body. Lines are 1-based in the whole file."""
@@ -144,6 +149,9 @@ class Section:
     end_line: int
     tokens: list = field(repr=False, default_factory=list)
     body_line: int = 1
+
+    def __post_init__(self) -> None:
+        self.normalized_title = normalize_title(self.title)
 
 
 @dataclass
@@ -191,7 +199,7 @@ class PostMortem:
 
     def section(self, spec) -> Section | None:
         """The first section whose title matches `spec` (a config SectionSpec)."""
-        return next((s for s in self.sections if spec.matches(s.title)), None)
+        return next((s for s in self.sections if s.normalized_title in spec.normalized_names), None)
 
 
 @dataclass

@@ -17,6 +17,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 #: More values than this in one document means anchors and aliases expand it (a "billion laughs").
 MAX_NODES = 20_000
+#: Deeper than this is no front matter; it also stops aliases that refer to themselves (`&a [*a]`).
+MAX_DEPTH = 50
 
 Position = tuple[int, int]
 KeyPath = tuple
@@ -43,7 +45,7 @@ class YamlSyntaxError(Exception):
 
 
 class YamlTooComplex(Exception):
-    """The document expands to more than MAX_NODES values (anchors and aliases)."""
+    """The document expands to more than MAX_NODES values, or nests deeper than MAX_DEPTH."""
 
 
 @dataclass
@@ -80,6 +82,8 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDocument:
         line = mark.line + 1 + offset if mark else None
         column = mark.column + 1 if mark else None
         problem = error.problem or error.context or "invalid YAML"
+        if error.problem and error.context and error.context_mark and error.context_mark is not mark:
+            problem += f" ({error.context} started on line {error.context_mark.line + 1 + offset})"
         raise YamlSyntaxError(problem, line, column) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error).splitlines()[0], None, None) from None
@@ -103,7 +107,7 @@ class _Walk:
 
     def visit(self, node, path: KeyPath) -> None:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > MAX_NODES or len(path) > MAX_DEPTH:
             raise YamlTooComplex()
         if isinstance(node, yaml.MappingNode):
             seen = set()

@@ -63,15 +63,27 @@ def section_order(doc, context):
     ```
     """
     specs = context.config.sections
-    latest = None
+    placed = []  # (spec index, section) of the first section matching each spec, in file order
     for section in doc.sections:
-        index = next((i for i, spec in enumerate(specs) if spec.matches(section.title)), None)
-        if index is None:
+        index = next((i for i, spec in enumerate(specs) if section.normalized_title in spec.normalized_names), None)
+        if index is not None and all(index != i for i, _ in placed):
+            placed.append((index, section))
+    in_order = _longest_increasing(placed)
+    for index, section in placed:
+        if (index, section) in in_order:
             continue
-        if latest is not None and index < latest[0]:
-            yield Finding(section.line, f"`## {section.title}` should come before `## {latest[1]}`")
-        else:
-            latest = (index, section.title)
+        before = [s for i, s in in_order if i < index]
+        where = f"after `## {before[-1].title}`" if before else "first"
+        yield Finding(section.line, f"`## {section.title}` is out of order: move it {where}")
+
+
+def _longest_increasing(placed: list) -> list:
+    """The longest run of sections (not necessarily adjacent) already in the config's order."""
+    best: list[list] = []
+    for position, (index, section) in enumerate(placed):
+        candidates = [best[p] for p in range(position) if placed[p][0] < index]
+        best.append(max(candidates, key=len, default=[]) + [(index, section)])
+    return max(best, key=len, default=[])
 
 
 @rule("PM303", "empty-section", ERROR, "A required section has no text, or only the template's placeholder.")
@@ -341,7 +353,7 @@ def duplicate_section(doc, context):
     Passing: a single `## Impact`.
     """
     for spec in context.config.sections:
-        matching = [s for s in doc.sections if spec.matches(s.title)]
+        matching = [s for s in doc.sections if s.normalized_title in spec.normalized_names]
         for section in matching[1:]:
             yield Finding(section.line, f"`## {section.title}` appears again (first on line {matching[0].line}): "
                                         "merge the two")

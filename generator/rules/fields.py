@@ -220,8 +220,9 @@ def missing_resolved_at(doc, context):
     resolved_at: 2026-03-13T19:29:00+01:00
     ```
     """
+    present = "resolved_at" in doc.invalid_fields or ("resolved_at",) in doc.placeholders
     if doc.value("status") in (Status.review, Status.published) and doc.value("resolved_at") is None \
-            and ("resolved_at",) not in doc.placeholders:
+            and not present:
         yield Finding(("status",), "resolved_at is required once the status is review or published: "
                                    "add when the incident was resolved")
 

@@ -1,0 +1,53 @@
+"""Benchmark of `postmortem validate` against its floor (issue: at most 3x, peak memory < 300 MB).
+
+    python benchmarks/bench_validate.py [--count 10000] [--repeat 5]
+
+Writes a synthetic knowledge base into benchmarks/corpus/<count>/ (kept between runs), then runs
+the floor (read the files and parse their front matter with CSafeLoader) and `postmortem validate`
+alternately, as whole processes, and prints a Markdown table for benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import write_corpus  # noqa: E402
+from measure import compare  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    arguments = parser.parse_args()
+    root = HERE / "corpus" / str(arguments.count)
+    if not (root / "postmortem.yml").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        write_corpus(root, arguments.count)
+    postmortem = str(Path(sys.executable).with_name("postmortem"))
+    commands = {
+        "floor (read + CSafeLoader)": [sys.executable, str(HERE / "floor_read_yaml.py"), str(root)],
+        "postmortem validate": [postmortem, "--root", str(root), "validate"],
+        "postmortem validate --jobs 1": [postmortem, "--root", str(root), "validate", "--jobs", "1"],
+    }
+    results = compare(commands, arguments.repeat)
+    floor = results["floor (read + CSafeLoader)"]["median_s"]
+    print(f"{arguments.count} post-mortems, {arguments.repeat} interleaved runs each, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print("| command | median wall time | ratio to floor | peak memory (process tree) |")
+    print("| --- | --- | --- | --- |")
+    for name, result in results.items():
+        print(f"| `{name}` | {result['median_s']:.2f} s | {result['median_s'] / floor:.2f}x | "
+              f"{result['peak_mb']:.0f} MB |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Writes a synthetic knowledge base of N valid post-mortems in format v1, for benchmarks.
+
+    python benchmarks/corpus.py DIR N [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+from pathlib import Path
+
+SERVICES = ["payments-api", "checkout-web", "auth-service", "search-api", "notifications-worker",
+            "catalog-api", "orders-api", "shipping-api"]
+PEOPLE = ["alice", "bob", "carol", "dave", "erin", "farid", "grace", "hugo", "ines", "jules"]
+CAUSES = ["capacity", "change", "configuration", "dependency", "code", "infrastructure", "data"]
+WORDS = ("pool database latency queue deploy cache timeout retry gateway provider certificate index "
+         "replica shard worker config rollout alert dashboard saturation traffic peak release").split()
+
+CONFIG = """currency: EUR
+timezone: Europe/Paris
+services:
+{services}
+people: [{people}]
+teams:
+  platform: [alice, bob]
+"""
+
+
+def sentence(rng: random.Random, words: int = 12) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def postmortem(rng: random.Random, day: dt.date, slug: str) -> str:
+    start = dt.datetime.combine(day, dt.time(rng.randrange(0, 20), rng.randrange(0, 60)),
+                                dt.timezone(dt.timedelta(hours=1)))
+    detect = start + dt.timedelta(minutes=rng.randrange(0, 15))
+    mitigate = detect + dt.timedelta(minutes=rng.randrange(5, 60))
+    resolve = mitigate + dt.timedelta(minutes=rng.randrange(5, 60))
+    severity = rng.choice(["SEV1", "SEV2", "SEV3"])
+    services = rng.sample(SERVICES, rng.randrange(1, 3))
+    actions = "".join(
+        f"  - title: {sentence(rng, 6)}\n    owner: {rng.choice(PEOPLE)}\n"
+        f"    due: {(day + dt.timedelta(days=d)).isoformat()}\n    status: open\n    ticket: OPS-{rng.randrange(1000)}\n"
+        for d in (7, 30, 90)
+    )
+    timeline = "\n".join(
+        f"- {(start + dt.timedelta(minutes=m)).strftime('%H:%M')} — {sentence(rng, 8)}"
+        for m in sorted(rng.sample(range(0, 60), 6))
+    )
+    return f"""---
+title: {sentence(rng, 7)}
+status: published
+severity: {severity}
+services: [{", ".join(services)}]
+tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]
+started_at: {start.isoformat()}
+detected_at: {detect.isoformat()}
+mitigated_at: {mitigate.isoformat()}
+resolved_at: {resolve.isoformat()}
+detection: alert
+root_cause: {rng.choice(CAUSES)}
+roles:
+  incident_commander: {rng.choice(PEOPLE)}
+  technical_owner: {rng.choice(PEOPLE)}
+  communications_owner: {rng.choice(PEOPLE)}
+impact:
+  users_affected: {rng.randrange(100, 50000)}
+  failed_requests_pct: {rng.randrange(1, 100)}
+  revenue_lost: {rng.randrange(0, 50000)}
+actions:
+{actions}---
+
+## Summary
+
+{sentence(rng)}
+{sentence(rng)}
+
+## Timeline
+
+{timeline}
+
+## Impact
+
+{sentence(rng, 20)}
+
+## Root cause
+
+{sentence(rng, 30)}
+
+{sentence(rng, 30)}
+
+## Detection
+
+{sentence(rng, 20)}
+
+## What went well
+
+- {sentence(rng)}
+- {sentence(rng)}
+
+## Lessons learned
+
+- {sentence(rng)}
+- {sentence(rng)}
+"""
+
+
+def write_corpus(root: Path, count: int, seed: int = 1) -> None:
+    """Write `postmortem.yml` and `count` post-mortems under `root` (deterministic for a seed)."""
+    rng = random.Random(seed)
+    services = "\n".join(f"  - id: {s}\n    slo: 99.9" for s in SERVICES)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "postmortem.yml").write_text(CONFIG.format(services=services, people=", ".join(PEOPLE)))
+    first = dt.date(2020, 1, 1)
+    for index in range(count):
+        day = first + dt.timedelta(days=index * 2000 // max(count, 1))
+        folder = root / "postmortems" / str(day.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        slug = f"incident-{index:05d}"
+        (folder / f"{day.isoformat()}-{slug}.md").write_text(postmortem(rng, day, slug), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("count", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    arguments = parser.parse_args()
+    write_corpus(arguments.root, arguments.count, arguments.seed)

@@ -1,0 +1,48 @@
+"""Shared fixtures: knowledge bases laid out in temporary folders from tests/fixtures/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPOSITORY = Path(__file__).parent.parent
+BASE_POSTMORTEM = FIXTURES / "valid/postmortems/2026/2026-03-02-checkout-deploy-errors.md"
+
+
+def lay_out(root: Path, tree: str | None = None, config: str | None = None) -> Path:
+    """A knowledge base at `root`: the fixture config (or `config`), and the postmortems/ of `tree`."""
+    if tree:
+        shutil.copytree(FIXTURES / tree / "postmortems", root / "postmortems", symlinks=True)
+    else:
+        (root / "postmortems").mkdir(parents=True)
+    (root / "postmortem.yml").write_text(config if config is not None else (FIXTURES / "postmortem.yml").read_text())
+    return root
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    """An empty knowledge base with the fixture config."""
+    return lay_out(tmp_path / "kb")
+
+
+@pytest.fixture
+def base_text() -> str:
+    """A valid post-mortem (2026-03-02, SEV2, checkout-web) to derive cases from."""
+    return BASE_POSTMORTEM.read_text(encoding="utf-8")
+
+
+def write(root: Path, name: str, content: str | bytes) -> Path:
+    """Write postmortems/<year>/<name> (the year from the name) and return its path."""
+    path = root / "postmortems" / name[:4] / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

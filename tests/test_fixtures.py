@@ -1,0 +1,62 @@
+"""The fixture folders: every valid post-mortem passes clean; every invalid one produces exactly the
+diagnostics listed in tests/fixtures/invalid/expected.yml; every rule code is exercised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.checker import check, discover
+from generator.rules import RULES
+
+from .conftest import FIXTURES, lay_out
+from .test_config import CONFIG_CASES
+from .test_parsing import GENERATED_CASES
+
+EXPECTED = yaml.safe_load((FIXTURES / "invalid/expected.yml").read_text())
+VALID_FILES = sorted(p.relative_to(FIXTURES / "valid").as_posix() for p in discover(FIXTURES / "valid"))
+
+
+@pytest.fixture(scope="module")
+def invalid_result(tmp_path_factory):
+    root = lay_out(tmp_path_factory.mktemp("invalid"), "invalid")
+    return check(root, jobs=1)
+
+
+@pytest.mark.parametrize("relative", VALID_FILES)
+def test_valid_fixture_has_no_diagnostics(tmp_path: Path, relative: str) -> None:
+    root = lay_out(tmp_path, "valid")
+    result = check(root, [root / relative])
+    assert result.checked == 1
+    assert result.diagnostics == []
+
+
+def test_valid_knowledge_base_is_clean(tmp_path: Path) -> None:
+    result = check(lay_out(tmp_path, "valid"))
+    assert result.checked == len(VALID_FILES)
+    assert result.diagnostics == []
+
+
+@pytest.mark.parametrize("relative", sorted(EXPECTED))
+def test_invalid_fixture_produces_exactly_its_diagnostics(invalid_result, relative: str) -> None:
+    found = sorted(
+        f"{d.line} {d.code}" if d.line is not None else d.code
+        for d in invalid_result.diagnostics
+        if d.path == relative
+    )
+    assert found == sorted(EXPECTED[relative])
+
+
+def test_every_invalid_fixture_is_listed(invalid_result) -> None:
+    files = {p.relative_to(FIXTURES / "invalid").as_posix() for p in (FIXTURES / "invalid/postmortems").rglob("*.md")}
+    assert files == set(EXPECTED)
+    assert invalid_result.checked == len(files)
+
+
+def test_every_rule_code_is_exercised_by_a_test() -> None:
+    covered = {entry.split()[-1] for entries in EXPECTED.values() for entry in entries}
+    covered |= {code for _, expected in CONFIG_CASES for _, code in expected}
+    covered |= {code for code, _ in GENERATED_CASES}
+    assert sorted(set(RULES) - covered) == []

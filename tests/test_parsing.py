@@ -1,0 +1,138 @@
+"""Hostile and unusual input: every case gives a diagnostic, never a traceback, and the valid files of
+the same run are still checked. Cases that cannot live in the fixture folders are made here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.checker import check
+from generator.loader import read_postmortem
+from generator.yamlsource import MAX_NODES, YamlTooComplex, load_yaml
+
+from .conftest import write
+
+# Codes checked by the tests of this module (the fixture folders cover the others).
+GENERATED_CASES = [
+    ("PM008", "test_twenty_megabyte_file"),
+    ("PM010", "test_unreadable_file"),
+]
+
+
+def codes(result, path_part: str) -> list[str]:
+    return [d.code for d in result.diagnostics if path_part in d.path]
+
+
+def test_twenty_megabyte_file(kb: Path, base_text: str) -> None:
+    write(kb, "2026-03-02-huge.md", "---\ntitle: x\n---\n" + "log line\n" * 2_300_000)
+    write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
+    result = check(kb)
+    assert result.checked == 2
+    assert [(d.code, d.line) for d in result.diagnostics] == [("PM008", None)]
+    assert "19.7 MiB" in result.diagnostics[0].message
+
+
+def test_unreadable_file(kb: Path, base_text: str) -> None:
+    (kb / "postmortems/2026").mkdir()
+    os.symlink(kb / "nowhere.md", kb / "postmortems/2026/2026-03-02-dangling.md")
+    write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
+    result = check(kb)
+    assert [(d.path, d.code) for d in result.diagnostics] == [("postmortems/2026/2026-03-02-dangling.md", "PM010")]
+    assert "No such file or directory" in result.diagnostics[0].message
+
+
+def test_alias_bomb_stops_at_the_node_budget() -> None:
+    text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for name, previous in zip("bcdefghij", "abcdefghi"):
+        text += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+    try:
+        load_yaml(text)
+    except YamlTooComplex:
+        pass
+    else:  # pragma: no cover - the assertion below explains the failure
+        raise AssertionError(f"a document of 9**10 values was accepted (budget {MAX_NODES})")
+
+
+def test_non_string_keys_are_unknown_fields(kb: Path, base_text: str) -> None:
+    path = write(kb, "2026-03-02-int-key.md", base_text.replace("status: published", "status: published\n1: one"))
+    _, diagnostics = read_postmortem(kb, path)
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [
+        (4, "PM103", "unknown field `1`: known fields are title, status, severity, services, tags, started_at, "
+                     "detected_at, declared_at, mitigated_at, resolved_at, detection, root_cause, roles, impact, "
+                     "related, actions"),
+    ]
+
+
+def test_number_is_not_read_as_a_unix_time(kb: Path, base_text: str) -> None:
+    path = write(kb, "2026-03-02-epoch.md", base_text.replace("detected_at: 2026-03-02T14:05:00+01:00",
+                                                             "detected_at: 1772456700"))
+    _, diagnostics = read_postmortem(kb, path)
+    assert [(d.line, d.code) for d in diagnostics] == [(8, "PM105")]
+
+
+def test_norway_problem_gets_a_hint(kb: Path, base_text: str) -> None:
+    path = write(kb, "2026-03-02-norway.md", base_text.replace("tags: [deploy]", "tags: no"))
+    _, diagnostics = read_postmortem(kb, path)
+    assert [(d.line, d.code) for d in diagnostics] == [(6, "PM102")]
+    assert "quote the value" in diagnostics[0].message
+
+
+def test_lines_count_from_the_file_start_with_blank_lines_in_front_matter(kb: Path, base_text: str) -> None:
+    path = write(kb, "2026-03-02-blank.md", base_text.replace("---\n", "---\n\n\n", 1).replace("severity: SEV2", "severity: P1"))
+    postmortem, _ = read_postmortem(kb, path)
+    assert postmortem.position(("severity",)) == (6, 1)
+
+
+def test_file_outside_postmortems_is_checked_and_told_where_to_go(kb: Path, base_text: str) -> None:
+    outside = kb / "draft.md"
+    outside.write_text(base_text)
+    result = check(kb, [outside])
+    assert [(d.path, d.code) for d in result.diagnostics] == [("draft.md", "PM401")]
+
+
+def test_parallel_and_serial_runs_agree(kb: Path, base_text: str) -> None:
+    for index in range(240):
+        text = base_text if index % 3 else base_text.replace("status: published", "status: finished")
+        write(kb, f"2026-03-02-copy-{index:03d}.md", text)
+    serial = check(kb, jobs=1)
+    parallel = check(kb, jobs=2)
+    assert serial.checked == parallel.checked == 240
+    assert len(serial.diagnostics) == 80
+    assert parallel.diagnostics == serial.diagnostics
+    assert len(parallel.postmortems) == len(serial.postmortems) == 240
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=400))
+def test_any_bytes_give_diagnostics_not_exceptions(kb: Path, content: bytes) -> None:
+    path = write(kb, "2026-03-02-fuzz.md", content)
+    postmortem, diagnostics = read_postmortem(kb, path)
+    assert postmortem is not None or diagnostics
+
+
+front_matter_lines = st.lists(
+    st.sampled_from([
+        "title: x", "status: published", "status: [", "severity: SEV1", "services: [a, b]", "tags: {a: 1}",
+        "started_at: 2026-03-02T14:00:00+01:00", "detected_at: 2026-02-30", "resolved_at: 12", "roles: x",
+        "roles:\n  incident_commander: [a]", "impact:\n  users_affected: -1", "actions: [1, 2]",
+        "actions:\n  - {title: a, owner: TODO}", "related: [nope]", "'", "- a", "&a [*a]", "? x",
+    ]),
+    max_size=12,
+)
+body_lines = st.lists(
+    st.sampled_from(["## Summary", "## Timeline", "- 25:99 — x", "- 12:00 — y", "```", "## Root cause",
+                     "human error", "<!--", "-->", "TODO", "---", "    ## indented", "> ## quoted"]),
+    max_size=15,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(front=front_matter_lines, body=body_lines)
+def test_any_structure_gives_diagnostics_not_exceptions(kb: Path, front: list[str], body: list[str]) -> None:
+    write(kb, "2026-03-02-fuzz.md", "---\n" + "\n".join(front) + "\n---\n" + "\n".join(body) + "\n")
+    result = check(kb, jobs=1)
+    assert result.checked == 1
+    assert all(d.line is None or d.line >= 1 for d in result.diagnostics)
