@@ -20,10 +20,9 @@ test: install
 validate: install
 	$(BIN)/postmortem validate
 
-# Regenerates the committed references (rules and JSON Schema) from the code.
+# Regenerates the references in docs/ (rules, command line, field tables, JSON Schema) from the code.
 docs: install
-	$(BIN)/postmortem rules --format markdown > docs/rules.md
-	$(BIN)/postmortem schema > docs/schema/postmortem.schema.json
+	$(BIN)/python -m generator.reference
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_validate.py

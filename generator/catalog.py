@@ -40,3 +40,14 @@ def summary_row(postmortem: PostMortem) -> dict:
         "root_cause": fm.root_cause,
         "tags": list(fm.tags),
     }
+
+
+def text_rows(postmortems: list[PostMortem]) -> list[str]:
+    """Aligned lines for `postmortem list`: id, severity, status, services, title."""
+    cells = [
+        (pm.id, pm.front_matter.severity, pm.front_matter.status.value, ",".join(pm.front_matter.services),
+         pm.front_matter.title)
+        for pm in postmortems
+    ]
+    widths = [max((len(row[column]) for row in cells), default=0) for column in range(4)]
+    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[4]]) for row in cells]

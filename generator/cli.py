@@ -139,15 +139,14 @@ def list_command(ctx, severity, service, status, output_format) -> None:
       postmortem list --severity SEV1
       postmortem list --service payments-api --format json
     """
-    from .catalog import list_postmortems, summary_row
+    from .catalog import list_postmortems, summary_row, text_rows
 
     postmortems, skipped = list_postmortems(_root(ctx), severity=severity, service=service, status=status)
     if output_format == "json":
         click.echo(json.dumps([summary_row(pm) for pm in postmortems], indent=2, ensure_ascii=False))
     else:
-        for pm in postmortems:
-            fm = pm.front_matter
-            click.echo(f"{pm.id}  {fm.severity:<5} {fm.status.value:<9} {','.join(fm.services):<24} {fm.title}")
+        for row in text_rows(postmortems):
+            click.echo(row)
     if skipped:
         click.echo(f"{skipped} file(s) skipped: their front matter is invalid (see `postmortem validate`)", err=True)
 

@@ -28,19 +28,19 @@ class _Strict(BaseModel):
 class SeverityLevel(_Strict):
     """A severity, e.g. SEV1, with what it demands of its post-mortems."""
 
-    id: Annotated[str, StringConstraints(min_length=1, max_length=20)]
-    description: str = ""
-    roles_required: bool = False
-    impact_required: bool = False
-    publish_within_hours: int | None = Field(None, gt=0)
+    id: Annotated[str, StringConstraints(min_length=1, max_length=20)] = Field(description="E.g. SEV1.")
+    description: str = Field("", description="When to declare this severity.")
+    roles_required: bool = Field(False, description="Post-mortems name the three incident roles.")
+    impact_required: bool = Field(False, description="Post-mortems give at least one impact figure.")
+    publish_within_hours: int | None = Field(None, gt=0, description="How soon after resolution to publish.")
 
 
 class Service(_Strict):
     """A service of the catalog, with its monthly availability target."""
 
-    id: Id
-    name: str | None = None
-    team: str | None = None
+    id: Id = Field(description="Lowercase a-z, 0-9 and single dashes.")
+    name: str | None = Field(None, description="The name shown on the site (default: the id).")
+    team: str | None = Field(None, description="The owning team, from `teams`.")
     slo: float = Field(99.9, gt=0, le=100, description="Monthly availability target, in percent.")
 
     @property
@@ -53,8 +53,8 @@ class SectionSpec(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
-    title: Annotated[str, StringConstraints(min_length=1)]
-    aliases: list[str] = Field(default_factory=list)
+    title: Annotated[str, StringConstraints(min_length=1)] = Field(description="The `##` heading.")
+    aliases: list[str] = Field(default_factory=list, description="Other headings accepted for it.")
     kind: Literal["summary", "timeline", "root-cause"] | None = Field(
         None, description="Which built-in checks apply to this section (guessed from the title when omitted)."
     )
@@ -112,15 +112,22 @@ class Config(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
-    currency: Annotated[str, StringConstraints(min_length=1, max_length=10)] = "EUR"
-    timezone: str = "UTC"
-    language: Literal["en", "fr"] = "en"
-    severities: list[SeverityLevel] = Field(default_factory=lambda: list(DEFAULT_SEVERITIES), min_length=1)
-    services: list[Service] = Field(min_length=1)
-    people: list[str] = Field(default_factory=list)
-    teams: dict[str, list[str]] = Field(default_factory=dict)
-    root_causes: list[Id] = Field(default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1)
-    sections: list[SectionSpec] = Field(default_factory=lambda: list(DEFAULT_SECTIONS))
+    currency: Annotated[str, StringConstraints(min_length=1, max_length=10)] = Field(
+        "EUR", description="The currency of `impact.revenue_lost`.")
+    timezone: str = Field("UTC", description="An IANA zone: months and days on the site are counted in it.")
+    language: Literal["en", "fr"] = Field("en", description="The language of generated pages and of `new`.")
+    severities: list[SeverityLevel] = Field(
+        default_factory=lambda: list(DEFAULT_SEVERITIES), min_length=1,
+        description="Most severe first. Default: SEV1, SEV2, SEV3 as in postmortem.yml.")
+    services: list[Service] = Field(min_length=1, description="The service catalog.")
+    people: list[str] = Field(default_factory=list, description="Who may hold roles and own actions; empty: anyone.")
+    teams: dict[str, list[str]] = Field(default_factory=dict, description="Team name to its people; teams may own actions.")
+    root_causes: list[Id] = Field(
+        default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1,
+        description="Categories for `root_cause`. Default: " + ", ".join(DEFAULT_ROOT_CAUSES) + ".")
+    sections: list[SectionSpec] = Field(
+        default_factory=lambda: list(DEFAULT_SECTIONS),
+        description="The required sections, in order. Default: the seven of the format, with French aliases.")
 
     @field_validator("timezone")
     @classmethod

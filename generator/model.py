@@ -71,9 +71,9 @@ class _Strict(BaseModel):
 class Roles(_Strict):
     """Who ran the incident. Required where the severity's `roles_required` is true."""
 
-    incident_commander: Handle | None = None
-    technical_owner: Handle | None = None
-    communications_owner: Handle | None = None
+    incident_commander: Handle | None = Field(None, description="Who led the response and made the calls.")
+    technical_owner: Handle | None = Field(None, description="Who led the diagnosis and the fix.")
+    communications_owner: Handle | None = Field(None, description="Who kept customers and the company informed.")
 
 
 class Impact(_Strict):
@@ -95,10 +95,10 @@ class Impact(_Strict):
 class Action(_Strict):
     """A corrective action. An action without an owner does not exist."""
 
-    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(description="What will change.")
     owner: Handle
     due: Day = Field(description="The date by which it is done (YYYY-MM-DD).")
-    status: ActionStatus = ActionStatus.open
+    status: ActionStatus = Field(ActionStatus.open, description="Where the action stands.")
     ticket: str | None = Field(None, description="A tracker key or URL.")
     closed_on: Day | None = Field(None, description="Required when status is done or wont-do.")
 
@@ -114,7 +114,7 @@ class FrontMatter(_Strict):
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
         description="One line that says what broke and for how long."
     )
-    status: Status
+    status: Status = Field(description="Where the post-mortem stands: drafts are checked leniently.")
     severity: str = Field(description="An id from the config's severities, e.g. SEV1.")
     services: list[ServiceId] = Field(min_length=1, description="Ids from the config's service catalog.")
     tags: list[Tag] = Field(default_factory=list, description="Lowercase a-z, 0-9 and -.")
@@ -123,12 +123,12 @@ class FrontMatter(_Strict):
     declared_at: Timestamp | None = Field(None, description="When the incident was declared.")
     mitigated_at: Timestamp | None = Field(None, description="When customer impact stopped growing.")
     resolved_at: Timestamp | None = Field(None, description="When it was resolved; required unless status is draft.")
-    detection: Detection
+    detection: Detection = Field(description="How the incident was first noticed.")
     root_cause: str = Field(description="A category from the config's root_causes.")
-    roles: Roles | None = None
-    impact: Impact | None = None
+    roles: Roles | None = Field(None, description="Required where the severity's roles_required is true.")
+    impact: Impact | None = Field(None, description="Figures; required where the severity's impact_required is true.")
     related: list[PostmortemId] = Field(default_factory=list, description="Ids of earlier post-mortems.")
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list, description="Corrective actions; a published post-mortem has one at least.")
 
 
 #: The order in which incident times must fall.
