@@ -14,8 +14,7 @@ SERVICES = ["payments-api", "checkout-web", "auth-service", "search-api", "notif
             "catalog-api", "orders-api", "shipping-api"]
 PEOPLE = ["alice", "bob", "carol", "dave", "erin", "farid", "grace", "hugo", "ines", "jules"]
 CAUSES = ["capacity", "change", "configuration", "dependency", "code", "infrastructure", "data"]
-WORDS = ("pool database latency queue deploy cache timeout retry gateway provider certificate index "
-         "replica shard worker config rollout alert dashboard saturation traffic peak release").split()
+WORDS = ["pool", "database", "latency", "queue", "deploy", "cache", "timeout", "retry", "gateway", "provider", "certificate", "index", "replica", "shard", "worker", "config", "rollout", "alert", "dashboard", "saturation", "traffic", "peak", "release"]
 
 CONFIG = """currency: EUR
 timezone: Europe/Paris

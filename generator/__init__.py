@@ -17,9 +17,9 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
     __version__ = "0+unknown"
 
-from .catalog import list_postmortems  # noqa: E402
-from .checker import check, discover  # noqa: E402
-from .config import load_config  # noqa: E402
-from .scaffold import init_knowledge_base, new_postmortem  # noqa: E402
+from .catalog import list_postmortems
+from .checker import check, discover
+from .config import load_config
+from .scaffold import init_knowledge_base, new_postmortem
 
 __all__ = ["check", "discover", "init_knowledge_base", "list_postmortems", "load_config", "new_postmortem"]

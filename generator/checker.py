@@ -6,7 +6,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
 from .loader import read_postmortem, relative_path

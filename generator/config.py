@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .diagnostics import Diagnostic, Level
 from .errors import ConfigError
-from .model import SLUG_PATTERN, normalize_title
-from .yamlsource import YamlSyntaxError, YamlTooComplex, load_yaml
+from .model import SLUG_PATTERN, field_names_at, normalize_title
+from .yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
 
 CONFIG_FILE = "postmortem.yml"
 POSTMORTEMS_DIR = "postmortems"
@@ -225,9 +225,9 @@ def _problem(code: str, line: int | None, column: int | None, message: str) -> D
 
 
 def _config_message(item: dict, loc: tuple) -> str:
-    dotted = _dotted(loc)
+    dotted = dotted_path(loc)
     if item["type"] == "extra_forbidden":
-        known = _known_keys(loc[:-1])
+        known = field_names_at(Config, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else f"; known keys: {', '.join(sorted(known))}"
         return f"unknown key {dotted!r}{hint}"
@@ -239,23 +239,6 @@ def _config_message(item: dict, loc: tuple) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     return f"{dotted}: {message[0].lower()}{message[1:]}"
-
-
-def _dotted(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _known_keys(parent: tuple) -> list[str]:
-    model = Config
-    for part in parent:
-        if isinstance(part, int):
-            continue
-        annotation = model.model_fields[part].annotation
-        model = getattr(annotation, "__args__", (annotation,))[0]
-    return list(getattr(model, "model_fields", {}))
 
 
 def _cross_check(config: Config):

@@ -6,9 +6,10 @@ raised here escapes for bad input.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,10 +18,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from .body import is_placeholder, parse_sections
 from .diagnostics import Diagnostic, Level
-from .model import TIME_FIELDS, Action, FrontMatter, PostMortem
+from .model import TIME_FIELDS, Action, FrontMatter, PostMortem, field_names_at
 from .rules import diagnostic
 from .rules.parsing import MAX_FILE_BYTES
-from .yamlsource import YamlSyntaxError, YamlTooComplex, load_yaml
+from .yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
 
 _HANDLER = frontmatter.YAMLHandler()
 
@@ -106,12 +107,12 @@ def read_postmortem(root: Path, file: Path) -> tuple[PostMortem | None, list[Dia
 
     draft = data.get("status") == "draft"
     diagnostics = [
-        diagnostic("PM116", path, *position, f"`{_dotted(key)}` is written twice: keep one (YAML keeps the last)")
+        diagnostic("PM116", path, *position, f"`{dotted_path(key)}` is written twice: keep one (YAML keeps the last)")
         for key, position in document.duplicate_keys
     ]
     placeholders = _take_placeholders(data)
     diagnostics += [
-        diagnostic("PM115", path, *document.position(key), f"`{_dotted(key)}` is not filled in yet: replace TODO",
+        diagnostic("PM115", path, *document.position(key), f"`{dotted_path(key)}` is not filled in yet: replace TODO",
                    Level.WARNING if draft else Level.ERROR)
         for key in sorted(placeholders, key=document.position)
     ]
@@ -177,24 +178,15 @@ def _validate(data: dict) -> tuple[FrontMatter | None, dict[str, Any], list[tupl
     actions = []
     if isinstance(data.get("actions"), list):
         for index, item in enumerate(data["actions"]):
-            try:
+            with contextlib.suppress(ValidationError):  # already reported by the whole-model error
                 actions.append((index, Action.model_validate(item)))
-            except ValidationError:
-                pass
     return None, values, actions, errors
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_adapter(name: str) -> TypeAdapter:
     info = FrontMatter.model_fields[name]
     return TypeAdapter(Annotated[info.annotation, info])
-
-
-def _dotted(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _shown(value: Any) -> str:
@@ -204,7 +196,7 @@ def _shown(value: Any) -> str:
 
 def _field_problem(error: dict, loc: tuple) -> tuple[str, str]:
     """The rule code and the message for one front-matter model error."""
-    kind, name, field = error["type"], _dotted(loc), loc[-1] if loc else ""
+    kind, name, field = error["type"], dotted_path(loc), loc[-1] if loc else ""
     if kind == "missing":
         if len(loc) == 3 and loc[0] == "actions" and field == "owner":
             return "PM202", (f"action {loc[1] + 1} has no owner: an action without an owner does not exist; "
@@ -214,7 +206,7 @@ def _field_problem(error: dict, loc: tuple) -> tuple[str, str]:
         hint = MISSING_HINTS.get(name)
         return "PM101", f"missing required field `{name}`" + (f": {hint}" if hint else "")
     if kind in ("extra_forbidden", "invalid_key"):
-        known = _known_fields(loc[:-1])
+        known = field_names_at(FrontMatter, loc[:-1])
         guess = difflib.get_close_matches(str(field), known, n=1)
         hint = f": did you mean `{guess[0]}`?" if guess else f": known fields are {', '.join(known)}"
         return "PM103", f"unknown field `{name}`{hint}"
@@ -233,11 +225,3 @@ def _field_problem(error: dict, loc: tuple) -> tuple[str, str]:
     if isinstance(error["input"], bool):
         message += " (YAML reads yes/no/on/off as true/false: quote the value)"
     return "PM102", f"`{name}` is {_shown(error['input'])}: {message[0].lower()}{message[1:]}"
-
-
-def _known_fields(parent: tuple) -> list[str]:
-    from .model import Impact, Roles
-
-    nested = {("roles",): Roles, ("impact",): Impact}
-    model = Action if parent[:1] == ("actions",) and len(parent) == 2 else nested.get(parent, FrontMatter)
-    return list(model.model_fields)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -43,13 +43,13 @@ Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN)]
 PostmortemId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     draft = "draft"
     review = "review"
     published = "published"
 
 
-class Detection(str, Enum):
+class Detection(StrEnum):
     alert = "alert"
     customer = "customer"
     employee = "employee"
@@ -57,7 +57,7 @@ class Detection(str, Enum):
     other = "other"
 
 
-class ActionStatus(str, Enum):
+class ActionStatus(StrEnum):
     open = "open"
     in_progress = "in-progress"
     done = "done"
@@ -217,6 +217,25 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return len(self.diagnostics) - self.errors
+
+
+def field_names_at(model: type[BaseModel], path: tuple) -> list[str]:
+    """The field names of the model that sits at `path` inside `model` (list indexes skipped);
+    empty when `path` leads to no model."""
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _model_in(info.annotation) if info else None
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in getattr(annotation, "__args__", ()) if (m := _model_in(arg))), None)
 
 
 def front_matter_schema() -> dict:

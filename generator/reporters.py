@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Callable, TextIO
+from typing import TextIO
+from collections.abc import Callable
 
 from .diagnostics import Diagnostic, Level
 from .model import CheckResult

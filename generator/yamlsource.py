@@ -66,6 +66,14 @@ class YamlDocument:
         return self.positions.get(())
 
 
+def dotted_path(path: KeyPath) -> str:
+    """`("actions", 0, "owner")` -> `actions[0].owner`, as an author would write it."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def load_yaml(text: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
     offset = first_line - 1

@@ -82,7 +82,7 @@ def test_custom_template_in_the_knowledge_base(kb: Path) -> None:
 
 
 def test_started_at_defaults_to_now_in_the_config_zone(kb: Path) -> None:
-    now = dt.datetime(2026, 7, 1, 23, 30, 12, tzinfo=dt.timezone.utc)  # already 2 July in Paris
+    now = dt.datetime(2026, 7, 1, 23, 30, 12, tzinfo=dt.UTC)  # already 2 July in Paris
     path = new_postmortem(kb, "Late night", "SEV3", ["search-api"], now=now.astimezone(dt.timezone(dt.timedelta(hours=2))))
     assert path.name == "2026-07-02-late-night.md"
     assert "started_at: 2026-07-02T01:30:00+02:00" in path.read_text()

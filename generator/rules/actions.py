@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ..model import ActionStatus, Status
-from . import ERROR, WARNING, Finding, declare, rule
-from .fields import _unknown
+from . import ERROR, WARNING, Finding, declare, rule, unknown_value
 
 
 @rule("PM201", "no-actions", ERROR, "A published post-mortem has no corrective action.")
@@ -95,7 +94,7 @@ def unknown_owner(doc, context):
         return
     for index, action in doc.actions:
         if action.owner not in owners:
-            yield Finding(("actions", index, "owner"), _unknown("owner", action.owner, sorted(owners), "`people` or `teams`"))
+            yield Finding(("actions", index, "owner"), unknown_value("owner", action.owner, sorted(owners), "`people` or `teams`"))
 
 
 @rule("PM205", "missing-closed-on", ERROR, "A done or abandoned action has no `closed_on` date.")

@@ -171,7 +171,7 @@ def _read_timeline(doc, context):
     if section is None:
         return None
     started = doc.value("started_at")
-    zone = started.tzinfo if started else dt.timezone.utc
+    zone = started.tzinfo if started else dt.UTC
     day = started.date() if started else dt.date(2000, 1, 1)
     entries = []
     for block in blocks(section):
@@ -299,9 +299,14 @@ HUMAN_ERROR = re.compile(
     r"\b(human|operator|user|engineer|manual|pilot|people)\s+(error|mistake|failure)s?\b"
     r"|\b(erreur|faute)s?\s+(humaine|de manipulation|d'inattention)s?\b|\bhuman factors?\b|\bfacteur humain\b"
 )
-FILLER = set("""a an the it was is were this that root cause causes due to by of just simply only
-    mainly our we someone somebody made make mistake error une un la le les l c était est cause
-    racine d de du par une simplement juste""".split())
+# Words that carry no explanation: what is left once they and the human-error phrase are gone is
+# the explanation, if any.
+FILLER = frozenset({
+    "a", "an", "the", "it", "was", "is", "were", "this", "that", "root", "cause", "causes", "due", "to",
+    "by", "of", "just", "simply", "only", "mainly", "our", "we", "someone", "somebody", "made", "make",
+    "mistake", "error", "une", "un", "la", "le", "les", "l", "c", "était", "est", "racine", "d", "de",
+    "du", "par", "simplement", "juste",
+})
 ROOT_CAUSE_MIN_WORDS = 6
 
 

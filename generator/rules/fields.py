@@ -3,10 +3,8 @@ model (generator.model.FrontMatter); the checks below need the config or several
 
 from __future__ import annotations
 
-import difflib
-
 from ..model import TIME_FIELDS, Status
-from . import ERROR, WARNING, Finding, declare, lenient, rule
+from . import ERROR, WARNING, Finding, declare, lenient, rule, unknown_value
 
 declare("PM101", "missing-field", ERROR, "A required front-matter field is missing.", """
     Required: `title`, `status`, `severity`, `services`, `started_at`, `detected_at`, `detection`,
@@ -126,12 +124,6 @@ def time_order(doc, context):
             previous = (name, value)
 
 
-def _unknown(kind: str, value: str, known, where: str) -> str:
-    guess = difflib.get_close_matches(value, list(known), n=1)
-    hint = f"did you mean {guess[0]!r}?" if guess else f"use one of {', '.join(known)}"
-    return f"unknown {kind} {value!r}: {hint} (or add it to {where} in postmortem.yml)"
-
-
 @rule("PM107", "unknown-severity", ERROR, "The severity is not one of the config's severities.")
 def unknown_severity(doc, context):
     """Failing:
@@ -146,7 +138,7 @@ def unknown_severity(doc, context):
     """
     severity = doc.value("severity")
     if severity is not None and context.config.severity(severity) is None:
-        yield Finding(("severity",), _unknown("severity", severity, context.config.severity_ids, "`severities`"))
+        yield Finding(("severity",), unknown_value("severity", severity, context.config.severity_ids, "`severities`"))
 
 
 @rule("PM108", "unknown-service", ERROR, "A service is not in the config's service catalog.")
@@ -168,7 +160,7 @@ def unknown_service(doc, context):
     known = sorted(context.config.service_ids)
     for index, service in enumerate(doc.value("services") or []):
         if service not in context.config.service_ids:
-            yield Finding(("services", index), _unknown("service", service, known, "`services`"))
+            yield Finding(("services", index), unknown_value("service", service, known, "`services`"))
 
 
 @rule("PM109", "unknown-root-cause", ERROR, "The root-cause category is not one of the config's.")
@@ -187,7 +179,7 @@ def unknown_root_cause(doc, context):
     """
     cause = doc.value("root_cause")
     if cause is not None and cause not in context.config.root_causes:
-        yield Finding(("root_cause",), _unknown("root cause", cause, context.config.root_causes, "`root_causes`"))
+        yield Finding(("root_cause",), unknown_value("root cause", cause, context.config.root_causes, "`root_causes`"))
 
 
 declare("PM110", "invalid-tag", ERROR, "A tag is not lowercase a-z, 0-9 and -.", """
@@ -284,7 +276,7 @@ def unknown_person(doc, context):
     for role in ROLES:
         holder = getattr(roles, role)
         if holder is not None and holder not in people:
-            yield Finding(("roles", role), _unknown("person", holder, people, "`people`"))
+            yield Finding(("roles", role), unknown_value("person", holder, people, "`people`"))
 
 
 @rule("PM114", "missing-impact", ERROR, "The severity requires impact figures and there are none.")
