@@ -39,6 +39,7 @@ def main() -> None:
         "postmortem validate --jobs 1": [postmortem, "--root", str(root), "validate", "--jobs", "1"],
     }
     results = compare(commands, arguments.repeat)
+    hostile = compare(_hostile_inputs(HERE / "corpus" / "hostile", postmortem), arguments.repeat)
     floor = results["floor (read + CSafeLoader)"]["median_s"]
     print(f"{arguments.count} post-mortems, {arguments.repeat} interleaved runs each, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
@@ -47,6 +48,31 @@ def main() -> None:
     for name, result in results.items():
         print(f"| `{name}` | {result['median_s']:.2f} s | {result['median_s'] / floor:.2f}x | "
               f"{result['peak_mb']:.0f} MB |")
+    start = hostile["postmortem --version (process start)"]["median_s"]
+    print("\nHostile input, one file each, against the start of the process:\n")
+    print("| command | median wall time | beyond process start | peak memory |")
+    print("| --- | --- | --- | --- |")
+    for name, result in hostile.items():
+        print(f"| `{name}` | {result['median_s']:.2f} s | {result['median_s'] - start:+.2f} s | "
+              f"{result['peak_mb']:.0f} MB |")
+
+
+def _hostile_inputs(root: Path, postmortem: str) -> dict[str, list[str]]:
+    """Knowledge bases of one hostile file each: a YAML alias bomb (9**10 values) and a 20 MB file."""
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for name, previous in zip("bcdefghij", "abcdefghi"):
+        bomb += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+    cases = {
+        "postmortem validate (YAML alias bomb)": ("bomb", "---\n" + bomb + "---\n"),
+        "postmortem validate (20 MB file)": ("huge", "---\ntitle: x\n---\n" + "log line\n" * 2_300_000),
+    }
+    commands = {"postmortem --version (process start)": [postmortem, "--version"]}
+    for label, (name, text) in cases.items():
+        folder = root / name / "postmortems" / "2026"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"2026-01-01-{name}.md").write_text(text)
+        commands[label] = [postmortem, "--root", str(root / name), "validate"]
+    return commands
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ The library API, usable without the command line:
         print(diagnostic.path, diagnostic.line, diagnostic.code, diagnostic.message)
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -17,9 +18,19 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
     __version__ = "0+unknown"
 
-from .catalog import list_postmortems
-from .checker import check, discover
-from .config import load_config
-from .scaffold import init_knowledge_base, new_postmortem
+# Imported on first use, so that `postmortem --help` does not pay for pydantic and the rules.
+_API = {
+    "check": "checker",
+    "discover": "checker",
+    "init_knowledge_base": "scaffold",
+    "list_postmortems": "catalog",
+    "load_config": "config",
+    "new_postmortem": "scaffold",
+}
+__all__ = sorted(_API)
 
-__all__ = ["check", "discover", "init_knowledge_base", "list_postmortems", "load_config", "new_postmortem"]
+
+def __getattr__(name: str):
+    if name in _API:
+        return getattr(import_module(f".{_API[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -208,3 +208,16 @@ def test_root_defaults_to_the_current_directory(runner, valid_kb: Path, monkeypa
 
 def test_base_fixture_is_where_tests_expect_it() -> None:
     assert BASE_POSTMORTEM.exists()
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    code = "import sys, generator.cli; print(sorted({'pydantic', 'markdown_it', 'jinja2', 'yaml'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.parametrize("name", __import__("generator").__all__)
+def test_library_api_names_resolve(name: str) -> None:
+    import generator
+
+    assert callable(getattr(generator, name))
