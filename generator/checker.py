@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from collections.abc import Iterable
 
 from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
+from .errors import UsageError
 from .loader import read_postmortem, relative_path
 from .model import CheckResult, PostMortem
 from .rules import CheckContext, run_checks
@@ -16,20 +17,28 @@ from .rules import CheckContext, run_checks
 
 def discover(root: Path) -> list[Path]:
     """Every post-mortem file under `postmortems/`, sorted; names starting with `_` or `.` are skipped."""
-    found: list[Path] = []
     base = root / POSTMORTEMS_DIR
-    if not base.is_dir():
-        return found
-    pending = [base]
+    return markdown_files(base) if base.is_dir() else []
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """The `.md` files below `folder`, sorted, skipping names that start with `_` or `.`.
+    Linked folders are not followed, so a link loop cannot trap the walk."""
+    found: list[Path] = []
+    pending = [folder]
     while pending:
-        folder = pending.pop()
-        for entry in folder.iterdir():
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as error:
+            raise UsageError(f"cannot read the folder {current}: {error.strerror or error}") from None
+        for entry in entries:
             if entry.name.startswith(("_", ".")):
                 continue
-            if entry.is_dir():
-                pending.append(entry)
-            elif entry.suffix == ".md":
-                found.append(entry)
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.name.endswith(".md"):
+                found.append(Path(entry.path))
     return sorted(found)
 
 
@@ -53,6 +62,9 @@ def check(root: Path, files: Iterable[Path] | None = None, kb: KnowledgeBaseConf
     core); the result is the same. Raises ConfigError when `postmortem.yml` is unusable.
     """
     kb = kb or load_config(root)
+    if files is None and not (root / POSTMORTEMS_DIR).is_dir():
+        raise UsageError(f"no {POSTMORTEMS_DIR}/ folder in {root}: run `postmortem init` there, or point --root "
+                         "at the knowledge base")
     every_file = discover(root)
     ids: dict[str, list[str]] = {}
     for file in every_file:
@@ -109,14 +121,4 @@ def _check_in_worker(files: list[Path]):
 
 def expand(paths: Iterable[Path]) -> list[Path]:
     """Files as given; folders replaced by the post-mortem files below them."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if not _hidden(p.relative_to(path))))
-        else:
-            files.append(path)
-    return files
-
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(("_", ".")) for part in relative.parts)
+    return [file for path in paths for file in (markdown_files(path) if path.is_dir() else [path])]

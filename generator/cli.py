@@ -177,8 +177,8 @@ def rules(output_format: str) -> None:
       postmortem rules
       postmortem rules --format markdown > docs/rules.md
     """
-    from .rules import RULES
     from .reference import rules_markdown
+    from .rules import RULES
 
     if output_format == "markdown":
         click.echo(rules_markdown(), nl=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .config import Config, SectionSpec, SeverityLevel, Service
+from .config import Config, SectionSpec, Service, SeverityLevel
 from .model import Action, FrontMatter, Impact, Roles, front_matter_schema
 from .rules import RULES
 

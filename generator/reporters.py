@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
 from collections.abc import Callable
+from typing import TextIO
 
 from .diagnostics import Diagnostic, Level
 from .model import CheckResult

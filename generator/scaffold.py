@@ -10,8 +10,8 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from .config import CONFIG_FILE, POSTMORTEMS_DIR, load_config
 from .checker import discover
+from .config import CONFIG_FILE, POSTMORTEMS_DIR, load_config
 from .errors import UsageError
 from .model import MAX_SLUG_LENGTH, SLUG_PATTERN
 

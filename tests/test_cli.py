@@ -221,3 +221,10 @@ def test_library_api_names_resolve(name: str) -> None:
     import generator
 
     assert callable(getattr(generator, name))
+
+
+def test_a_folder_without_postmortems_is_a_usage_error(runner, tmp_path: Path) -> None:
+    result = invoke(runner, "--root", tmp_path, "validate")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: no postmortems/ folder in {tmp_path}: run `postmortem init` there, "
+                             "or point --root at the knowledge base\n")

@@ -136,3 +136,10 @@ def test_any_structure_gives_diagnostics_not_exceptions(kb: Path, front: list[st
     result = check(kb, jobs=1)
     assert result.checked == 1
     assert all(d.line is None or d.line >= 1 for d in result.diagnostics)
+
+
+def test_linked_folders_are_not_followed(kb: Path, base_text: str) -> None:
+    write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
+    os.symlink(kb / "postmortems", kb / "postmortems/2026/loop")
+    result = check(kb)
+    assert result.checked == 1 and result.diagnostics == []

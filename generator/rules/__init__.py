@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import difflib
 import inspect
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from ..config import Config
 from ..diagnostics import Diagnostic, Level
@@ -109,4 +109,4 @@ def run_checks(doc: PostMortem, context: CheckContext) -> Iterator[Diagnostic]:
 
 
 # Importing the families registers their rules, in code order.
-from . import parsing, fields, actions, body, identity, configuration  # noqa: E402,F401
+from . import actions, body, configuration, fields, identity, parsing  # noqa: E402,F401
