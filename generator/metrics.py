@@ -1,0 +1,221 @@
+"""Reliability figures, as pure functions of the post-mortems (see the site's Metrics page).
+
+Drafts are left out of every figure: their values are not checked yet. Times are in minutes.
+Months are calendar months in the config's time zone, with their real length (a month with a
+daylight-saving change has an hour more or less).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from .config import Config
+from .model import Action, ActionStatus, FrontMatter, Status
+
+RECURRENCE_WINDOW = dt.timedelta(days=30)
+OPEN_STATUSES = (ActionStatus.open, ActionStatus.in_progress)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A post-mortem reduced to what the figures need."""
+
+    id: str
+    front: FrontMatter
+
+    @property
+    def started(self) -> dt.datetime:
+        return self.front.started_at
+
+
+def incidents(postmortems: Iterable) -> list[Incident]:
+    """The post-mortems that count (every status but draft), oldest first."""
+    chosen = [Incident(pm.id, pm.front_matter) for pm in postmortems
+              if pm.front_matter is not None and pm.front_matter.status is not Status.draft]
+    return sorted(chosen, key=lambda i: (i.started, i.id))
+
+
+def _minutes(later: dt.datetime | None, earlier: dt.datetime) -> float | None:
+    return None if later is None else (later - earlier).total_seconds() / 60
+
+
+def time_to_detect(front: FrontMatter) -> float:
+    return _minutes(front.detected_at, front.started_at)
+
+
+def time_to_mitigate(front: FrontMatter) -> float | None:
+    return _minutes(front.mitigated_at, front.started_at)
+
+
+def time_to_resolve(front: FrontMatter) -> float | None:
+    return _minutes(front.resolved_at, front.started_at)
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.fmean(present) if present else None
+
+
+def median(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def in_period(items: list[Incident], since: dt.date | None, until: dt.date | None, zone: ZoneInfo) -> list[Incident]:
+    """Incidents whose start falls on a day from `since` to `until` (both included), in `zone`."""
+    return [i for i in items
+            if (since is None or i.started.astimezone(zone).date() >= since)
+            and (until is None or i.started.astimezone(zone).date() <= until)]
+
+
+def is_recurrence(incident: Incident, every: list[Incident]) -> bool:
+    """True when a similar incident started in the 30 days before this one: one that shares a
+    service and has the same root cause, or that this one lists in `related`."""
+    for earlier in every:
+        gap = incident.started - earlier.started
+        if earlier.id == incident.id or not dt.timedelta(0) < gap <= RECURRENCE_WINDOW:
+            continue
+        similar = (set(earlier.front.services) & set(incident.front.services)
+                   and earlier.front.root_cause == incident.front.root_cause)
+        if similar or earlier.id in incident.front.related:
+            return True
+    return False
+
+
+def recurrence_rate(period: list[Incident], every: list[Incident]) -> float | None:
+    """Share of the period's incidents that are recurrences (0 to 1); None without incidents."""
+    return sum(is_recurrence(i, every) for i in period) / len(period) if period else None
+
+
+def similar_incidents(incident: Incident, every: list[Incident]) -> list[Incident]:
+    """Incidents within 30 days either side that share a service and the root cause."""
+    return [other for other in every
+            if other.id != incident.id
+            and abs(other.started - incident.started) <= RECURRENCE_WINDOW
+            and set(other.front.services) & set(incident.front.services)
+            and other.front.root_cause == incident.front.root_cause]
+
+
+def downtime_interval(front: FrontMatter) -> tuple[dt.datetime, dt.datetime] | None:
+    """When the incident counts as downtime: from `started_at`, for `impact.downtime_minutes` when
+    given, else until `resolved_at`. None when neither is known."""
+    explicit = front.impact.downtime_minutes if front.impact else None
+    if explicit is not None:
+        return front.started_at, front.started_at + dt.timedelta(minutes=explicit)
+    if front.resolved_at is None:
+        return None
+    return front.started_at, front.resolved_at
+
+
+def month_start(when: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    local = when.astimezone(zone)
+    return dt.datetime(local.year, local.month, 1, tzinfo=zone)
+
+
+def next_month(start: dt.datetime) -> dt.datetime:
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def month_key(start: dt.datetime) -> str:
+    return f"{start.year:04d}-{start.month:02d}"
+
+
+def minutes_in_month(key: str, zone: ZoneInfo) -> float:
+    """Real minutes in the month `YYYY-MM` of `zone` (daylight-saving changes included)."""
+    start = dt.datetime(int(key[:4]), int(key[5:]), 1, tzinfo=zone)
+    return (next_month(start).astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 60
+
+
+def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    merged: list[list[dt.datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def downtime_by_month(items: list[Incident], service: str, zone: ZoneInfo) -> dict[str, float]:
+    """Minutes of downtime of `service` in each month, split by the minute at month boundaries.
+    Overlapping incidents of the same service count once."""
+    intervals = [iv for i in items if service in i.front.services and (iv := downtime_interval(i.front))]
+    totals: dict[str, float] = {}
+    for start, end in _merged(intervals):
+        month = month_start(start, zone)
+        while month < end:
+            following = next_month(month)
+            overlap = (min(end, following) - max(start, month)).total_seconds() / 60
+            if overlap > 0:
+                totals[month_key(month)] = totals.get(month_key(month), 0.0) + overlap
+            month = following
+    return totals
+
+
+def availability(downtime_minutes: float, key: str, zone: ZoneInfo) -> float:
+    """Availability of a month in percent: 100 x (1 - downtime / minutes in the month)."""
+    return 100 * (1 - downtime_minutes / minutes_in_month(key, zone))
+
+
+def error_budget(slo: float, key: str, zone: ZoneInfo) -> float:
+    """Minutes of downtime the SLO allows in the month: (1 - SLO/100) x minutes in the month."""
+    return (1 - slo / 100) * minutes_in_month(key, zone)
+
+
+def is_overdue(action: Action, today: dt.date) -> bool:
+    return action.status in OPEN_STATUSES and action.due < today
+
+
+def action_counts(items: list[Incident], today: dt.date) -> dict[str, int]:
+    """Totals of the actions: open counts in-progress too; wont-do counts only in the total."""
+    actions = [a for i in items for a in i.front.actions]
+    return {
+        "total": len(actions),
+        "open": sum(a.status in OPEN_STATUSES for a in actions),
+        "overdue": sum(is_overdue(a, today) for a in actions),
+        "done": sum(a.status is ActionStatus.done for a in actions),
+    }
+
+
+def months_between(since: dt.date, until: dt.date) -> list[str]:
+    """Every month key from `since`'s month to `until`'s, in order."""
+    keys, year, month = [], since.year, since.month
+    while (year, month) <= (until.year, until.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = year + month // 12, month % 12 + 1
+    return keys
+
+
+def summary(postmortems: Iterable, config: Config, since: dt.date | None, until: dt.date, today: dt.date) -> dict:
+    """The figures of `postmortem stats` for the incidents started from `since` to `until`."""
+    zone = config.zone
+    every = incidents(postmortems)
+    period = in_period(every, since, until, zone)
+    first = since or (period[0].started.astimezone(zone).date() if period else until)
+    months = months_between(first, until)
+    services = {}
+    for service in config.services or []:
+        downtime = downtime_by_month(period, service.id, zone)
+        services[service.id] = {
+            "incidents": sum(service.id in i.front.services for i in period),
+            "downtime_minutes": round(sum(downtime.values()), 2),
+            "availability": {key: round(availability(downtime.get(key, 0.0), key, zone), 4) for key in months},
+        }
+    return {
+        "incidents": len(period),
+        "by_severity": {s: sum(i.front.severity == s for i in period) for s in config.severity_ids},
+        "mttd_minutes": _round(mean(time_to_detect(i.front) for i in period)),
+        "mttr_minutes": _round(mean(time_to_resolve(i.front) for i in period)),
+        "median_ttr_minutes": _round(median(time_to_resolve(i.front) for i in period)),
+        "recurrence_rate": _round(recurrence_rate(period, every), 4),
+        "actions": action_counts(period, today),
+        "services": services,
+    }
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)

@@ -1,0 +1,174 @@
+"""Every metric on cases computed by hand (the arithmetic is in the comments)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator import metrics
+from generator.config import Config
+from generator.model import FrontMatter
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = ZoneInfo("UTC")
+
+
+def front(started: str, resolved: str | None = "+60", *, services=("api",), cause="capacity", status="published",
+          detected: str = "+0", mitigated: str | None = None, downtime: float | None = None, related=(),
+          actions=(), severity="SEV2") -> FrontMatter:
+    """A front matter; times after `started` are written `+MINUTES`."""
+    start = dt.datetime.fromisoformat(started)
+
+    def at(offset: str | None):
+        return None if offset is None else (start + dt.timedelta(minutes=int(offset[1:]))).isoformat()
+
+    return FrontMatter.model_validate({
+        "title": "t", "status": status, "severity": severity, "services": list(services),
+        "started_at": started, "detected_at": at(detected), "mitigated_at": at(mitigated),
+        "resolved_at": at(resolved), "detection": "alert", "root_cause": cause, "related": list(related),
+        "impact": {"downtime_minutes": downtime} if downtime is not None else None,
+        "actions": list(actions),
+    })
+
+
+def incident(id_: str, fm: FrontMatter) -> metrics.Incident:
+    return metrics.Incident(id_, fm)
+
+
+def test_durations() -> None:
+    # started 10:00, detected 10:05, never mitigated, resolved 11:30: 5, none, 90 minutes
+    fm = front("2026-03-02T10:00:00+01:00", "+90", detected="+5")
+    assert metrics.time_to_detect(fm) == 5
+    assert metrics.time_to_mitigate(fm) is None
+    assert metrics.time_to_resolve(fm) == 90
+
+
+def test_mean_and_median_skip_missing_values() -> None:
+    assert metrics.mean([10, 20, 60]) == 30          # 90 / 3
+    assert metrics.median([10, 20, 60]) == 20
+    assert metrics.median([10, 20, 60, 70]) == 40    # (20 + 60) / 2
+    assert metrics.mean([None, 10]) == 10
+    assert metrics.mean([]) is None and metrics.median([None]) is None
+
+
+def test_drafts_are_left_out() -> None:
+    postmortems = [
+        SimpleNamespace(id="a", front_matter=front("2026-03-02T10:00:00Z")),
+        SimpleNamespace(id="b", front_matter=front("2026-03-01T10:00:00Z", None, status="draft")),
+        SimpleNamespace(id="c", front_matter=None),  # invalid front matter
+    ]
+    assert [i.id for i in metrics.incidents(postmortems)] == ["a"]
+
+
+def test_recurrence() -> None:
+    a = incident("2026-03-01-a", front("2026-03-01T10:00:00Z"))
+    b = incident("2026-03-20-b", front("2026-03-20T10:00:00Z"))    # 19 days after a, same service and cause: recurs
+    c = incident("2026-05-01-c", front("2026-05-01T10:00:00Z"))    # 42 days after b: no
+    d = incident("2026-05-10-d", front("2026-05-10T10:00:00Z", services=("web",), cause="code",
+                                       related=("2026-03-01-a",)))  # lists a, but a is 70 days before: no
+    e = incident("2026-05-15-e", front("2026-05-15T10:00:00Z", services=("db",), cause="data",
+                                       related=("2026-05-10-d",)))  # lists d, 5 days before: recurs
+    every = [a, b, c, d, e]
+    assert [metrics.is_recurrence(i, every) for i in every] == [False, True, False, False, True]
+    assert metrics.recurrence_rate(every, every) == 0.4              # 2 of 5
+    assert metrics.recurrence_rate([b], every) == 1.0                # the earlier one may be outside the period
+    assert metrics.recurrence_rate([], every) is None
+    assert [i.id for i in metrics.similar_incidents(a, every)] == ["2026-03-20-b"]
+
+
+def test_recurrence_window_is_thirty_days_inclusive() -> None:
+    first = incident("a", front("2026-03-01T10:00:00Z"))
+    at_30 = incident("b", front("2026-03-31T10:00:00Z"))
+    after_30 = incident("c", front("2026-03-31T10:01:00Z"))
+    assert metrics.is_recurrence(at_30, [first, at_30])
+    assert not metrics.is_recurrence(after_30, [first, after_30])
+
+
+def test_downtime_is_split_at_month_boundaries_in_the_config_zone() -> None:
+    # 23:30 on 31 January to 00:45 on 1 February, Paris time: 30 minutes in January, 45 in February
+    item = [incident("a", front("2026-01-31T23:30:00+01:00", "+75"))]
+    assert metrics.downtime_by_month(item, "api", PARIS) == {"2026-01": 30, "2026-02": 45}
+    # in UTC the same incident is 22:30 to 23:45 on 31 January
+    assert metrics.downtime_by_month(item, "api", UTC) == {"2026-01": 75}
+    assert metrics.downtime_by_month(item, "other", PARIS) == {}
+
+
+def test_explicit_downtime_wins_over_resolution() -> None:
+    # resolved after 6 hours, but only 47 minutes counted against the SLO
+    item = [incident("a", front("2026-03-13T18:42:00+01:00", "+360", downtime=47))]
+    assert metrics.downtime_by_month(item, "api", PARIS) == {"2026-03": 47}
+    zero = [incident("b", front("2026-03-13T18:42:00+01:00", "+360", downtime=0))]
+    assert metrics.downtime_by_month(zero, "api", PARIS) == {}
+
+
+def test_overlapping_incidents_of_a_service_count_once() -> None:
+    # 10:00-11:00 and 10:30-11:30: 90 minutes, not 120
+    items = [incident("a", front("2026-04-02T10:00:00Z", "+60")), incident("b", front("2026-04-02T10:30:00Z", "+60"))]
+    assert metrics.downtime_by_month(items, "api", UTC) == {"2026-04": 90}
+
+
+def test_unresolved_incident_without_downtime_counts_none() -> None:
+    assert metrics.downtime_by_month([incident("a", front("2026-04-02T10:00:00Z", None))], "api", UTC) == {}
+
+
+def test_minutes_in_month_follow_the_calendar_and_daylight_saving() -> None:
+    assert metrics.minutes_in_month("2026-02", UTC) == 28 * 1440            # 40,320
+    assert metrics.minutes_in_month("2024-02", UTC) == 29 * 1440            # leap year
+    assert metrics.minutes_in_month("2026-03", PARIS) == 31 * 1440 - 60     # clocks go forward on 29 March
+    assert metrics.minutes_in_month("2026-10", PARIS) == 31 * 1440 + 60     # and back on 25 October
+    assert metrics.minutes_in_month("2026-12", UTC) == 31 * 1440
+
+
+def test_error_budget_and_availability() -> None:
+    # 99.9% of a 30-day month: 0.001 x 43,200 = 43.2 minutes
+    assert metrics.error_budget(99.9, "2026-04", UTC) == pytest.approx(43.2)
+    assert metrics.availability(43.2, "2026-04", UTC) == pytest.approx(99.9)
+    # 47 minutes in March 2026 in Paris: 1 - 47 / 44,580 = 99.8946%
+    assert metrics.availability(47, "2026-03", PARIS) == pytest.approx(99.89457, abs=1e-5)
+    assert metrics.availability(0, "2026-03", PARIS) == 100
+
+
+def test_actions_overdue_only_when_open_and_past_due() -> None:
+    actions = [
+        {"title": "a", "owner": "x", "due": "2026-03-01"},                                    # open, past: overdue
+        {"title": "b", "owner": "x", "due": "2026-03-10"},                                    # due today: not yet
+        {"title": "c", "owner": "x", "due": "2026-02-01", "status": "in-progress"},           # overdue
+        {"title": "d", "owner": "x", "due": "2026-02-01", "status": "done", "closed_on": "2026-02-02"},
+        {"title": "e", "owner": "x", "due": "2026-02-01", "status": "wont-do", "closed_on": "2026-02-02"},
+    ]
+    item = [incident("a", front("2026-01-02T10:00:00Z", actions=actions))]
+    today = dt.date(2026, 3, 10)
+    assert [metrics.is_overdue(a, today) for a in item[0].front.actions] == [True, False, True, False, False]
+    assert metrics.action_counts(item, today) == {"total": 5, "open": 3, "overdue": 2, "done": 1}
+
+
+def test_months_between() -> None:
+    assert metrics.months_between(dt.date(2025, 11, 20), dt.date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+def test_summary() -> None:
+    config = Config.model_validate({"timezone": "UTC", "services": [{"id": "api", "slo": 99.9}, {"id": "web"}]})
+    postmortems = [
+        SimpleNamespace(id="a", front_matter=front("2026-04-01T10:00:00Z", "+30", detected="+10", severity="SEV1")),
+        SimpleNamespace(id="b", front_matter=front("2026-04-20T10:00:00Z", "+90", detected="+2")),
+        SimpleNamespace(id="c", front_matter=front("2026-05-02T10:00:00Z", "+60", services=("web",), status="draft")),
+    ]
+    figures = metrics.summary(postmortems, config, dt.date(2026, 4, 1), dt.date(2026, 5, 31), dt.date(2026, 6, 1))
+    assert figures == {
+        "incidents": 2,
+        "by_severity": {"SEV1": 1, "SEV2": 1, "SEV3": 0},
+        "mttd_minutes": 6.0,                      # (10 + 2) / 2
+        "mttr_minutes": 60.0,                     # (30 + 90) / 2
+        "median_ttr_minutes": 60.0,
+        "recurrence_rate": 0.5,                   # b is 19 days after a, same service and cause
+        "actions": {"total": 0, "open": 0, "overdue": 0, "done": 0},
+        "services": {
+            # 120 minutes in April (43,200 minutes): 100 x (1 - 120 / 43,200) = 99.7222%
+            "api": {"incidents": 2, "downtime_minutes": 120.0, "availability": {"2026-04": 99.7222, "2026-05": 100.0}},
+            # the draft on web does not count
+            "web": {"incidents": 0, "downtime_minutes": 0.0, "availability": {"2026-04": 100.0, "2026-05": 100.0}},
+        },
+    }
