@@ -208,3 +208,96 @@ def init(ctx) -> None:
         click.echo("Nothing to do: postmortem.yml and the templates exist already.")
     else:
         click.echo("Next: list your services in postmortem.yml, then run `postmortem new`.")
+
+
+def _today_option(function):
+    return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+                        help="The day figures are computed for, YYYY-MM-DD (default: today), for reproducible builds.")(function)
+
+
+def _report_failure(error) -> None:
+    from .build import ValidationFailed
+    from .reporters import report_text
+
+    if isinstance(error, ValidationFailed):
+        report_text(error.result, sys.stderr)
+    click.echo(f"Error: {error.format_message()}", err=True)
+
+
+@cli.command()
+@_today_option
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for validation (default: one per core).")
+@click.pass_context
+def build(ctx, today, jobs) -> None:
+    """Validate, generate the pages and build the site into site/.
+
+    Errors stop the build and are printed; the previous site/ is then left as it was.
+
+    \b
+    Examples:
+      postmortem build
+      postmortem build --today 2026-11-26   # byte-identical output for the same input
+    """
+    from .build import ValidationFailed, build_site
+
+    try:
+        built = build_site(_root(ctx), today.date() if today else None, jobs)
+    except ValidationFailed as failure:
+        _report_failure(failure)
+        ctx.exit(1)
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"Built {built.pages} pages into {built.site_dir.relative_to(_root(ctx)).as_posix()}/")
+
+
+@cli.command()
+@_today_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(ctx, today, host, port) -> None:
+    """Build the site and serve it, rebuilding when a post-mortem or the config changes.
+
+    Open pages reload by themselves. A change that breaks validation prints the diagnostics and
+    keeps the last good site.
+
+    \b
+    Example:
+      postmortem serve --port 8000    # then open http://127.0.0.1:8000/
+    """
+    from .build import serve_site
+
+    def report(message) -> None:
+        if isinstance(message, str):
+            click.echo(message, err=True)
+        else:
+            _report_failure(message)
+
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    serve_site(_root(ctx), host, port, today.date() if today else None, report=report)
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day of the period (default: the first incident).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day of the period (default: today).")
+@_today_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def stats(ctx, since, until, today, output_format) -> None:
+    """Print the reliability figures: incidents, MTTD, MTTR, recurrence, actions, availability.
+
+    The figures are those of the site (see its Metrics page); drafts are left out.
+
+    \b
+    Examples:
+      postmortem stats --since 2026-01-01
+      postmortem stats --format json --today 2026-11-26
+    """
+    from .stats import compute_stats, stats_text
+
+    figures = compute_stats(_root(ctx), since.date() if since else None, until.date() if until else None,
+                            today.date() if today else None)
+    if output_format == "json":
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+    else:
+        click.echo(stats_text(figures))

@@ -125,6 +125,9 @@ class Config(_Strict):
     root_causes: list[Id] = Field(
         default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1,
         description="Categories for `root_cause`. Default: " + ", ".join(DEFAULT_ROOT_CAUSES) + ".")
+    edit_url: str | None = Field(
+        None, description="Where a file of the repository is edited: the prefix of edit links on the site, "
+        "e.g. https://github.com/acme/incidents/edit/main/")
     sections: list[SectionSpec] = Field(
         default_factory=lambda: list(DEFAULT_SECTIONS),
         description="The required sections, in order. Default: the seven of the format, with French aliases.")

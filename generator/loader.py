@@ -134,6 +134,7 @@ def read_postmortem(root: Path, file: Path) -> tuple[PostMortem | None, list[Dia
         values=values,
         positions=document.positions,
         sections=parse_sections(body, body_line),
+        body=body,
         body_line=body_line,
         line_count=text.count("\n") + (0 if text.endswith("\n") else 1),
         placeholders=placeholders,

@@ -163,6 +163,7 @@ class PostMortem:
     values: dict[str, Any]
     positions: dict[KeyPath, Position]
     sections: list[Section]
+    body: str
     body_line: int
     line_count: int
     placeholders: set[KeyPath] = field(default_factory=set)

@@ -1,0 +1,207 @@
+"""The site build: real MkDocs and Pagefind runs on temporary copies of a knowledge base."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BUILD_DOCS, build_site
+from generator.cli import cli
+from generator.site import duration, href, page_url, write_tree
+
+from .conftest import REPOSITORY, write
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def copy_knowledge_base(target: Path, postmortems: bool = True) -> Path:
+    """The repository's knowledge base (config, site config, docs, and optionally its post-mortems)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("postmortem.yml", "mkdocs.yml"):
+        shutil.copy(REPOSITORY / name, target / name)
+    shutil.copytree(REPOSITORY / "docs", target / "docs")
+    if postmortems:
+        shutil.copytree(REPOSITORY / "postmortems", target / "postmortems")
+    else:
+        (target / "postmortems").mkdir()
+    return target
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    root = copy_knowledge_base(tmp_path_factory.mktemp("sample"))
+    build_site(root, TODAY)
+    return root
+
+
+@pytest.mark.parametrize("page", [
+    "index.html", "search/index.html", "postmortems/index.html", "postmortems/2025/index.html",
+    "postmortems/2026/2026-03-13-payment-api-outage/index.html",
+    "postmortems/2025/2025-11-21-notifications-retard-black-friday/index.html",
+    "services/index.html", "services/payments-api/index.html", "severities/sev1/index.html",
+    "causes/capacity/index.html", "tags/connection-pool/index.html", "trends/index.html", "trends/incidents.svg",
+    "trends/times.svg", "trends/recurrence.svg", "trends/causes.svg", "trends/budget.svg", "actions/index.html",
+    "actions/alice/index.html", "actions/payments/index.html", "report/index.html", "reference/metrics/index.html",
+    "reference/format/index.html", "reference/rules/index.html", "reference/cli/index.html",
+    "reference/schema/postmortem.schema.json", "pagefind/pagefind-ui.js", "sitemap.xml",
+])
+def test_every_page_is_built(sample_site: Path, page: str) -> None:
+    assert (sample_site / "site" / page).is_file()
+
+
+def read(root: Path, page: str) -> str:
+    return (root / "site" / page).read_text(encoding="utf-8")
+
+
+def test_postmortem_page_has_its_card_actions_and_related_links(sample_site: Path) -> None:
+    page = read(sample_site, "postmortems/2026/2026-03-13-payment-api-outage/index.html")
+    assert '<span class="pm-badge pm-sev-0">SEV1</span>' in page
+    assert "<dt>Time to detect</dt><dd>0 min</dd>" in page and "<dt>Time to resolve</dt><dd>47 min</dd>" in page
+    assert "<dt>Time to mitigate</dt><dd>32 min</dd>" in page
+    assert "Revenue lost: 18,000 EUR" in page
+    assert "Separate critical and non-critical workloads" in page and '<span class="pm-overdue">overdue</span>' in page
+    assert "Listed by the authors" in page and "2026-02-20-payments-db-latency" in page
+    assert '<h2 id="root-cause">Root cause' in page  # the body as written
+
+
+def test_detected_related_incidents(sample_site: Path) -> None:
+    page = read(sample_site, "postmortems/2026/2026-07-09-search-outage-bad-config-push/index.html")
+    assert "Same service and root cause within 30 days" in page
+    assert "2026-07-28-search-latency-config-timeout" in page
+
+
+def test_draft_banner(tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path, postmortems=False)
+    from generator.scaffold import new_postmortem
+
+    path = new_postmortem(root, "Half written", "SEV2", ["checkout-web"], started_at="2026-11-20T10:00+01:00")
+    build_site(root, TODAY)
+    page = read(root, f"postmortems/2026/{path.stem}/index.html")
+    assert "Draft: this post-mortem is still being written" in page
+
+
+def test_home_figures(sample_site: Path) -> None:
+    home = read(sample_site, "index.html")
+    assert "Last 90 days, 2026-08-29 to 2026-11-26, against the 90 days before." in home
+    assert "<strong>2</strong>" in home  # 2026-10-02 and 2026-11-18 fall in the last 90 days
+    assert "Availability in November 2026" in home
+
+
+def test_actions_page_groups_and_filters(sample_site: Path) -> None:
+    page = read(sample_site, "actions/index.html")
+    assert 'id="overdue-8"' in page or "Overdue (8)" in page
+    assert 'data-owner="alice" data-teams="payments"' in page
+    assert '<select data-filter="owner">' in page and '<select data-filter="teams">' in page
+
+
+def test_navigation_lists_index_pages_not_postmortems(sample_site: Path) -> None:
+    page = read(sample_site, "postmortems/2025/2025-04-08-search-stale-results-after-reindex/index.html")
+    navigation = page[page.index('<nav class="md-tabs"'):page.index('<div class="md-content"')]
+    assert navigation.count("<a ") < 40
+    assert "2025-04-08-search-stale-results-after-reindex" not in navigation
+
+
+def test_pages_load_nothing_from_elsewhere(sample_site: Path) -> None:
+    """No web fonts, CDN scripts or stylesheets: what a page loads is local (the browser test checks
+    the requests themselves)."""
+    import re
+
+    for page in ("index.html", "search/index.html", "trends/index.html", "postmortems/2026/2026-03-13-payment-api-outage/index.html"):
+        html = read(sample_site, page)
+        loaded = re.findall(r'<(?:script|img)[^>]* src="([^"]+)"', html) + re.findall(r'<link[^>]* href="([^"]+)"', html)
+        assert loaded, page
+        assert [url for url in loaded if url.startswith(("http:", "https:", "//")) and not url.startswith("http://127.0.0.1:8000/")] == []
+
+
+def test_builds_are_reproducible(tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path)
+    build_site(root, TODAY)
+    first = tree_digest(root / "site")
+    shutil.rmtree(root / BUILD_DOCS)
+    build_site(root, TODAY)
+    assert tree_digest(root / "site") == first
+    assert "sitemap.xml.gz" in first and any(name.startswith("pagefind/") for name in first)
+
+
+def test_failed_build_keeps_the_previous_site(runner, tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path)
+    build_site(root, TODAY)
+    before = tree_digest(root / "site")
+    sources = tree_digest(root / "postmortems")
+    broken = root / "postmortems/2026/2026-03-13-payment-api-outage.md"
+    broken.write_text(broken.read_text().replace("status: published", "status: finished"))
+    result = runner.invoke(cli, ["--root", str(root), "build", "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    assert "2026-03-13-payment-api-outage.md:3:1: PM102" in result.stderr
+    assert result.stderr.endswith("Error: build stopped: 1 error to fix first\n")
+    assert tree_digest(root / "site") == before
+    (root / "mkdocs.yml").write_text("site_name: x\ntheme: {name: no-such-theme}\n")
+    broken.write_text(broken.read_text().replace("status: finished", "status: published"))
+    failed = runner.invoke(cli, ["--root", str(root), "build", "--today", "2026-11-26"])
+    assert failed.exit_code == 1 and "the site engine failed" in failed.stderr
+    assert tree_digest(root / "site") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".site")]
+    del sources["2026/2026-03-13-payment-api-outage.md"]
+    assert {k: v for k, v in tree_digest(root / "postmortems").items() if k in sources} == sources
+
+
+def test_hostile_strings_are_text_everywhere(tmp_path: Path, base_text: str) -> None:
+    root = copy_knowledge_base(tmp_path, postmortems=False)
+    (root / "postmortem.yml").write_text((root / "postmortem.yml").read_text().replace(
+        "people: [alice, bob, carol, dave, erin, farid, grace, hugo, ines, jules, karim, lea]", "people: []").replace(
+        "    name: Checkout (web)", '    name: "<b onmouseover=alert(2)>Checkout</b>"'))
+    hostile = "<img src=x onerror=alert(1)>"
+    text = (base_text.replace("title: Checkout errors for 20 minutes after a deploy", f'title: "{hostile}"')
+            .replace("    owner: bob", '    owner: "<script>alert(3)</script>"')
+            .replace("  incident_commander: alice", '  incident_commander: "<i>x</i>"')
+            .replace("    closed_on: 2026-03-08", '    closed_on: 2026-03-08\n    ticket: "javascript:alert(4)"'))
+    write(root, "2026-03-02-hostile.md", text)
+    build_site(root, TODAY)
+    pages = [p for p in (root / "site").rglob("*.html")]
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for raw in (hostile, "<script>alert(3)", "<b onmouseover", "<i>x</i>", 'href="javascript:'):
+            assert raw not in html, f"{raw} unescaped in {page}"
+    postmortem = read(root, "postmortems/2026/2026-03-02-hostile/index.html")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in postmortem
+    assert "<title>&lt;img src=x onerror=alert(1)&gt; - Tarteline post-mortems</title>" in postmortem
+
+
+def test_generated_pages_stay_out_of_postmortems(sample_site: Path) -> None:
+    assert sorted(p.suffix for p in (sample_site / "postmortems").rglob("*") if p.is_file()) == [".j2", ".j2"] + [".md"] * 13
+    assert (sample_site / BUILD_DOCS / "index.md").exists()
+
+
+def test_write_tree_touches_only_changes_and_removes_stale_files(tmp_path: Path) -> None:
+    assert write_tree(iter([("a.md", "one"), ("b/c.md", "two")]), tmp_path) == 2
+    assert write_tree(iter([("a.md", "one"), ("b/c.md", "two")]), tmp_path) == 0
+    assert write_tree(iter([("a.md", "changed")]), tmp_path) == 2  # a rewritten, b/c removed
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["a.md"]
+
+
+@pytest.mark.parametrize("source, target, link", [
+    ("index.md", "postmortems/2026/2026-03-13-x.md", "postmortems/2026/2026-03-13-x/"),
+    ("services/api.md", "postmortems/2026/2026-03-13-x.md", "../../postmortems/2026/2026-03-13-x/"),
+    ("postmortems/index.md", "postmortems/2026/index.md", "2026/"),
+    ("postmortems/2026/2026-03-13-x.md", "index.md", "../../../"),
+    ("trends/index.md", "trends/index.md", "./"),
+    ("report.md", "causes/capacity.md", "../causes/capacity/"),
+])
+def test_relative_links(source: str, target: str, link: str) -> None:
+    assert href(source, target) == link
+
+
+def test_page_urls_and_durations() -> None:
+    assert [page_url(p) for p in ("index.md", "a/index.md", "a/b.md")] == ["", "a/", "a/b/"]
+    assert [duration(m) for m in (None, 0, 47, 60, 125, 1440, 1500)] == ["—", "0 min", "47 min", "1 h 00", "2 h 05",
+                                                                          "1 d 0 h", "1 d 1 h"]
