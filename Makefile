@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test validate docs benchmark clean
+.PHONY: install test validate site serve chromium docs benchmark clean
 
 install: $(STAMP)
 
@@ -20,12 +20,24 @@ test: install
 validate: install
 	$(BIN)/postmortem validate
 
+# The site of the knowledge base in site/, and a live-reloading server at http://127.0.0.1:8000/.
+site: install
+	$(BIN)/postmortem build
+
+serve: install
+	$(BIN)/postmortem serve
+
+# Debian's Chromium for the browser tests (as root; CI runs this from .ci/run).
+chromium:
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 # Regenerates the references in docs/ (rules, command line, field tables, JSON Schema) from the code.
 docs: install
 	$(BIN)/python -m generator.reference
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_build.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build site *.egg-info .pytest_cache

@@ -146,6 +146,7 @@ def _mkdocs_build(root: Path, site_dir: Path, today: dt.date) -> list[str]:
 def _index_search(root: Path, site_dir: Path) -> None:
     language = load_config(root).config.language
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--root-selector", "article",
+               "--exclude-selectors", ".headerlink",
                "--glob", SEARCH_GLOB, "--force-language", language, "--silent"]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:

@@ -1,0 +1,165 @@
+"""End to end in a real browser: the sample knowledge base built, served on 127.0.0.1, and driven
+in Debian's Chromium through Playwright. Screenshots go to tests/artifacts/ (ignored by git)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+
+from .conftest import REPOSITORY
+from .test_site import copy_knowledge_base
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPOSITORY / "tests/artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+if not CHROMIUM.exists():
+    message = "Debian's Chromium is not installed (apt-get install chromium): browser tests skipped"
+    if os.environ.get("CI"):
+        pytest.fail(message.replace("skipped", "cannot run, and CI requires them"), pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The sample site, plus a post-mortem with a hostile title, served on a free port of 127.0.0.1."""
+    root = copy_knowledge_base(tmp_path_factory.mktemp("browser"))
+    hostile = (root / "postmortems/2026/2026-11-18-search-autocomplete-degraded.md").read_text()
+    hostile = hostile.replace("title: Search autocomplete returned empty suggestions for 40 minutes", f'title: "{HOSTILE}"')
+    (root / "postmortems/2026/2026-11-18-hostile-title.md").write_text(hostile)
+    build_site(root, dt.date(2026, 11, 26))
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, served):
+    """A page that records every request it makes and fails on any JavaScript dialog."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []
+    page.dialogs = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    assert page.dialogs == [], "a post-mortem string ran as script"
+    outside = [url for url in page.requests if not url.startswith(served) and not url.startswith("data:")]
+    assert outside == [], "requests left 127.0.0.1"
+    context.close()
+
+
+def heading(page) -> str:
+    """The page's title as shown, without the permalink sign."""
+    return page.locator("h1").first.inner_text().rstrip("¶")
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_a_root_cause_word_and_open_the_postmortem(page, served) -> None:
+    page.goto(served + "search/")
+    field = page.locator("#pm-search input")
+    field.wait_for()
+    started = time.monotonic()
+    field.fill("idempotency")
+    first = page.locator(".pagefind-ui__result-link").first
+    first.wait_for(timeout=10_000)
+    print(f"first search results after {time.monotonic() - started:.2f} s")
+    screenshot(page, "search")
+    first.click()
+    page.wait_for_url("**/2026-01-14-duplicate-charges-retry-storm/")
+    assert heading(page) == "1,240 customers charged twice after gateway timeouts"
+    assert page.locator(".pm-header").is_visible()
+    screenshot(page, "postmortem")
+
+
+def test_trends_show_the_charts(page, served) -> None:
+    page.goto(served)
+    page.get_by_role("link", name="Trends").first.click()
+    page.wait_for_url("**/trends/")
+    charts = page.locator(".pm-chart img")
+    assert charts.count() == 5
+    for index in range(5):
+        charts.nth(index).scroll_into_view_if_needed()
+        assert charts.nth(index).evaluate("image => image.complete && image.naturalWidth > 0")
+    screenshot(page, "trends")
+
+
+def test_actions_show_an_overdue_action_and_filter_by_owner(page, served) -> None:
+    page.goto(served + "actions/")
+    overdue = page.locator("tr:has(.pm-overdue)")
+    assert overdue.count() >= 3
+    assert overdue.first.is_visible()
+    assert "Size the payments DB connection pool" in overdue.first.inner_text()
+    page.select_option("select[data-filter=owner]", "bob")
+    visible = page.locator("tr[data-owner]:visible")
+    assert visible.count() >= 1
+    assert all(row.get_attribute("data-owner") == "bob" for row in visible.all())
+    page.select_option("select[data-filter=owner]", "")
+    page.select_option("select[data-filter=teams]", "payments")
+    assert all("payments" in row.get_attribute("data-teams").split() for row in page.locator("tr[data-owner]:visible").all())
+    screenshot(page, "actions")
+
+
+def test_dark_mode_toggle(page, served) -> None:
+    page.goto(served)
+    scheme = page.locator("body").get_attribute("data-md-color-scheme")
+    page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{scheme}'")
+    assert page.locator("body").get_attribute("data-md-color-scheme") in {"default", "slate"}
+    screenshot(page, "dark-mode")
+
+
+def test_hostile_title_shows_as_text(page, served) -> None:
+    page.goto(served + "postmortems/")
+    assert page.get_by_text(HOSTILE, exact=True).first.is_visible()
+    page.goto(served + "postmortems/2026/2026-11-18-hostile-title/")
+    assert heading(page) == HOSTILE
+    assert page.title().startswith(HOSTILE)
+
+
+def test_phone_layout(browser, served) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(served + "postmortems/2026/2026-03-13-payment-api-outage/")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    screenshot(phone, "phone")
+    context.close()
+
+
+def test_artifacts_are_ignored_by_git() -> None:
+    assert "tests/artifacts/" in (REPOSITORY / ".gitignore").read_text().splitlines()
+    shutil.rmtree(ARTIFACTS / "unused", ignore_errors=True)

@@ -1,0 +1,50 @@
+"""`postmortem stats` on the valid fixture knowledge base, with the figures worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.cli import cli
+
+from .conftest import lay_out
+
+
+def test_stats_json(runner, tmp_path: Path) -> None:
+    root = lay_out(tmp_path, "valid")
+    result = runner.invoke(cli, ["--root", str(root), "stats", "--since", "2025-12-01", "--until", "2026-03-31",
+                                 "--today", "2026-11-26", "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        # six files, one a draft: five incidents, four SEV2 on checkout-web and one SEV3 on search-api
+        "incidents": 5,
+        "by_severity": {"SEV1": 0, "SEV2": 4, "SEV3": 1},
+        "mttd_minutes": 5.0,                 # every one detected after 5 minutes
+        "mttr_minutes": 34.0,                # (4 x 30 + 50) / 5
+        "median_ttr_minutes": 30.0,
+        "recurrence_rate": 0.6,              # 03-04, 03-06, 03-07 follow a checkout-web change within days
+        "actions": {"total": 5, "open": 1, "overdue": 0, "done": 3},  # one wont-do; the open one is due 2026-12-15
+        "services": {
+            "payments-api": {"incidents": 0, "downtime_minutes": 0.0,
+                             "availability": {"2025-12": 100.0, "2026-01": 100.0, "2026-02": 100.0, "2026-03": 100.0}},
+            # 4 x 30 minutes in March, which has 44,580 minutes in Paris: 100 x (1 - 120 / 44,580) = 99.7308
+            "checkout-web": {"incidents": 4, "downtime_minutes": 120.0,
+                             "availability": {"2025-12": 100.0, "2026-01": 100.0, "2026-02": 100.0, "2026-03": 99.7308}},
+            # 23:40 on 31 December to 00:30: 20 minutes of 44,640 in December, 30 in January
+            "search-api": {"incidents": 1, "downtime_minutes": 50.0,
+                           "availability": {"2025-12": 99.9552, "2026-01": 99.9328, "2026-02": 100.0, "2026-03": 100.0}},
+        },
+    }
+
+
+def test_stats_text(runner, tmp_path: Path) -> None:
+    root = lay_out(tmp_path, "valid")
+    result = runner.invoke(cli, ["--root", str(root), "stats", "--today", "2026-11-26"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:5] == [
+        "Incidents:        5 (SEV1 0, SEV2 4, SEV3 1)",
+        "MTTD:             5.0 min",
+        "MTTR:             34.0 min (median 30.0 min)",
+        "Recurrence rate:  60%",
+        "Actions:          5 total, 1 open, 0 overdue, 3 done",
+    ]
