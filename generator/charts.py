@@ -94,7 +94,7 @@ def trend_charts(site: Site) -> Iterator[Page]:
         label("mttr"): [metrics.mean(metrics.time_to_resolve(i.front) for i in by_month[m]) for m in months],
     }
     recurrence = {label("recurrence"): [
-        None if (rate := metrics.recurrence_rate(by_month[m], site.incidents)) is None else 100 * rate for m in months]}
+        None if (rate := metrics.recurrence_rate(by_month[m], site.recurring)) is None else 100 * rate for m in months]}
     causes_seen = [c for c in site.config.root_causes if any(i.front.root_cause == c for m in months for i in by_month[m])]
     causes = {c: [sum(i.front.root_cause == c for i in by_month[m]) for m in months] for c in causes_seen}
     budget = {

@@ -11,6 +11,7 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .config import Config
@@ -20,7 +21,7 @@ RECURRENCE_WINDOW = dt.timedelta(days=30)
 OPEN_STATUSES = (ActionStatus.open, ActionStatus.in_progress)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Incident:
     """A post-mortem reduced to what the figures need."""
 
@@ -30,6 +31,10 @@ class Incident:
     @property
     def started(self) -> dt.datetime:
         return self.front.started_at
+
+    @cached_property
+    def services(self) -> frozenset[str]:
+        return frozenset(self.front.services)
 
 
 def incidents(postmortems: Iterable) -> list[Incident]:
@@ -72,32 +77,50 @@ def in_period(items: list[Incident], since: dt.date | None, until: dt.date | Non
             and (until is None or i.started.astimezone(zone).date() <= until)]
 
 
-def is_recurrence(incident: Incident, every: list[Incident]) -> bool:
-    """True when a similar incident started in the 30 days before this one: one that shares a
-    service and has the same root cause, or that this one lists in `related`."""
-    for earlier in every:
-        gap = incident.started - earlier.started
-        if earlier.id == incident.id or not dt.timedelta(0) < gap <= RECURRENCE_WINDOW:
-            continue
-        similar = (set(earlier.front.services) & set(incident.front.services)
-                   and earlier.front.root_cause == incident.front.root_cause)
-        if similar or earlier.id in incident.front.related:
-            return True
-    return False
+def _similar_pairs(every: list[Incident]) -> set[tuple[Incident, Incident]]:
+    """(later, earlier) pairs started at most 30 days apart that share a service and the root cause.
+    Incidents are grouped by (root cause, service) first, so each only meets its few candidates."""
+    groups: dict[tuple[str, str], list[Incident]] = {}
+    for item in every:
+        for service in item.services:
+            groups.setdefault((item.front.root_cause, service), []).append(item)
+    pairs = set()
+    for members in groups.values():
+        members.sort(key=lambda i: (i.started, i.id))
+        for index, later in enumerate(members):
+            back = index - 1
+            while back >= 0 and later.started - members[back].started <= RECURRENCE_WINDOW:
+                pairs.add((later, members[back]))
+                back -= 1
+    return pairs
 
 
-def recurrence_rate(period: list[Incident], every: list[Incident]) -> float | None:
-    """Share of the period's incidents that are recurrences (0 to 1); None without incidents."""
-    return sum(is_recurrence(i, every) for i in period) / len(period) if period else None
+def recurrences(every: list[Incident]) -> set[str]:
+    """Ids of the incidents that recur: a similar incident started in the 30 days before, one that
+    shares a service and has the same root cause, or one that the incident lists in `related`."""
+    found = {later.id for later, earlier in _similar_pairs(every) if later.started > earlier.started}
+    by_id = {i.id: i for i in every}
+    for item in every:
+        for related in item.front.related:
+            earlier = by_id.get(related)
+            if earlier and dt.timedelta(0) < item.started - earlier.started <= RECURRENCE_WINDOW:
+                found.add(item.id)
+    return found
 
 
-def similar_incidents(incident: Incident, every: list[Incident]) -> list[Incident]:
-    """Incidents within 30 days either side that share a service and the root cause."""
-    return [other for other in every
-            if other.id != incident.id
-            and abs(other.started - incident.started) <= RECURRENCE_WINDOW
-            and set(other.front.services) & set(incident.front.services)
-            and other.front.root_cause == incident.front.root_cause]
+def recurrence_rate(period: list[Incident], recurring: set[str]) -> float | None:
+    """Share of the period's incidents that recur (0 to 1), given `recurrences()` of every
+    incident; None without incidents."""
+    return sum(i.id in recurring for i in period) / len(period) if period else None
+
+
+def similar_incidents(every: list[Incident]) -> dict[str, list[Incident]]:
+    """For each incident, the others within 30 days either side that share a service and the root cause."""
+    found: dict[str, set[Incident]] = {}
+    for later, earlier in _similar_pairs(every):
+        found.setdefault(later.id, set()).add(earlier)
+        found.setdefault(earlier.id, set()).add(later)
+    return {key: sorted(value, key=lambda i: (i.started, i.id)) for key, value in found.items()}
 
 
 def downtime_interval(front: FrontMatter) -> tuple[dt.datetime, dt.datetime] | None:
@@ -211,7 +234,7 @@ def summary(postmortems: Iterable, config: Config, since: dt.date | None, until:
         "mttd_minutes": _round(mean(time_to_detect(i.front) for i in period)),
         "mttr_minutes": _round(mean(time_to_resolve(i.front) for i in period)),
         "median_ttr_minutes": _round(median(time_to_resolve(i.front) for i in period)),
-        "recurrence_rate": _round(recurrence_rate(period, every), 4),
+        "recurrence_rate": _round(recurrence_rate(period, recurrences(every)), 4),
         "actions": action_counts(period, today),
         "services": services,
     }

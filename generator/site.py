@@ -11,11 +11,10 @@ import datetime as dt
 import hashlib
 import html
 import json
-import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ def e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+@lru_cache(maxsize=None)
 def page_url(path: str) -> str:
     """The URL (relative to the site root) of a docs page, as MkDocs writes it with directory URLs."""
     if path == "index.md":
@@ -51,13 +51,22 @@ def page_url(path: str) -> str:
     return path[:-3] + "/"
 
 
+@lru_cache(maxsize=4096)
+def _folders(path: str) -> tuple[str, ...]:
+    return tuple(part for part in page_url(path).split("/") if part)
+
+
 def href(source: str, target: str) -> str:
     """A relative link from the page `source` to the page (`.md`) or file `target`."""
-    start = "/" + page_url(source)
+    start = _folders(source)
+    parts = list(_folders(target)) if target.endswith(".md") else target.split("/")
+    common = 0
+    while common < min(len(start), len(parts)) and start[common] == parts[common]:
+        common += 1
+    relative = "../" * (len(start) - common) + "/".join(parts[common:])
     if target.endswith(".md"):
-        relative = posixpath.relpath("/" + page_url(target), start)
-        return "./" if relative == "." else relative + "/"
-    return posixpath.relpath("/" + target, start)
+        return relative + "/" if relative and not relative.endswith("/") else relative or "./"
+    return relative
 
 
 WIDE = {"hide": ["navigation"]}
@@ -112,6 +121,8 @@ class Site:
         self.postmortems = sorted(self.postmortems, key=self.started, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
         self.incidents = metrics.incidents(self.postmortems)
+        self.recurring = metrics.recurrences(self.incidents)
+        self.similar = metrics.similar_incidents(self.incidents)
 
     # -- what a post-mortem says, drafts included (a draft may lack any field) --
 
@@ -139,9 +150,12 @@ class Site:
         status = pm.value("status")
         return f'<span class="pm-status pm-status-{status.value}">{e(status.value)}</span>' if status else "—"
 
+    @cached_property
+    def service_names(self) -> dict[str, str]:
+        return {s.id: s.display_name for s in self.config.services or []}
+
     def service_name(self, service_id: str) -> str:
-        service = next((s for s in self.config.services or [] if s.id == service_id), None)
-        return service.display_name if service else service_id
+        return self.service_names.get(service_id, service_id)
 
     def service_links(self, source: str, pm: PostMortem) -> str:
         return ", ".join(f'<a href="{href(source, f"services/{s}.md")}">{e(self.service_name(s))}</a>'
@@ -301,8 +315,8 @@ def _home(site: Site) -> Iterator[Page]:
         card(label("mttr"), duration(metrics.mean(metrics.time_to_resolve(i.front) for i in now)),
              label("median", value=duration(metrics.median(metrics.time_to_resolve(i.front) for i in now))) + " · "
              + label("before", value=duration(metrics.mean(metrics.time_to_resolve(i.front) for i in previous)))),
-        card(label("recurrence"), _rate(metrics.recurrence_rate(now, site.incidents)),
-             label("before", value=_rate(metrics.recurrence_rate(previous, site.incidents)))),
+        card(label("recurrence"), _rate(metrics.recurrence_rate(now, site.recurring)),
+             label("before", value=_rate(metrics.recurrence_rate(previous, site.recurring)))),
         card(label("open_actions"), str(actions["open"]), f"{actions['overdue']} {label('overdue')}"),
     ]
     key = site.month_key(site.today)
@@ -403,9 +417,7 @@ def _impact_value(name: str, value: Any, currency: str, label: Labels) -> str:
 
 def _related(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
     explicit = [site.by_id[r] for r in pm.value("related") or [] if r in site.by_id]
-    incident = next((i for i in site.incidents if i.id == pm.id), None)
-    detected = [site.by_id[i.id] for i in metrics.similar_incidents(incident, site.incidents)] if incident else []
-    detected = [d for d in detected if d not in explicit]
+    detected = [site.by_id[i.id] for i in site.similar.get(pm.id, []) if site.by_id[i.id] not in explicit]
     if not explicit and not detected:
         return ""
     parts = [f"## {e(label('related'))}\n"]

@@ -72,19 +72,30 @@ def test_recurrence() -> None:
     e = incident("2026-05-15-e", front("2026-05-15T10:00:00Z", services=("db",), cause="data",
                                        related=("2026-05-10-d",)))  # lists d, 5 days before: recurs
     every = [a, b, c, d, e]
-    assert [metrics.is_recurrence(i, every) for i in every] == [False, True, False, False, True]
-    assert metrics.recurrence_rate(every, every) == 0.4              # 2 of 5
-    assert metrics.recurrence_rate([b], every) == 1.0                # the earlier one may be outside the period
-    assert metrics.recurrence_rate([], every) is None
-    assert [i.id for i in metrics.similar_incidents(a, every)] == ["2026-03-20-b"]
+    recurring = metrics.recurrences(every)
+    assert recurring == {"2026-03-20-b", "2026-05-15-e"}
+    assert metrics.recurrence_rate(every, recurring) == 0.4          # 2 of 5
+    assert metrics.recurrence_rate([b], recurring) == 1.0            # the earlier one may be outside the period
+    assert metrics.recurrence_rate([], recurring) is None
+    similar = metrics.similar_incidents(every)
+    assert [i.id for i in similar["2026-03-01-a"]] == ["2026-03-20-b"]
+    assert [i.id for i in similar["2026-03-20-b"]] == ["2026-03-01-a"]
+    assert "2026-05-01-c" not in similar                              # 42 days from b
+    assert "2026-05-15-e" not in similar                              # related, but not similar
 
 
 def test_recurrence_window_is_thirty_days_inclusive() -> None:
-    first = incident("a", front("2026-03-01T10:00:00Z"))
-    at_30 = incident("b", front("2026-03-31T10:00:00Z"))
-    after_30 = incident("c", front("2026-03-31T10:01:00Z"))
-    assert metrics.is_recurrence(at_30, [first, at_30])
-    assert not metrics.is_recurrence(after_30, [first, after_30])
+    first = incident("2026-03-01-a", front("2026-03-01T10:00:00Z"))
+    at_30 = incident("2026-03-31-b", front("2026-03-31T10:00:00Z"))
+    after_30 = incident("2026-03-31-c", front("2026-03-31T10:01:00Z"))
+    assert metrics.recurrences([first, at_30]) == {"2026-03-31-b"}
+    assert metrics.recurrences([first, after_30]) == set()
+
+
+def test_simultaneous_incidents_do_not_recur_on_each_other() -> None:
+    one = incident("2026-03-01-a", front("2026-03-01T10:00:00Z"))
+    two = incident("2026-03-01-b", front("2026-03-01T10:00:00Z"))
+    assert metrics.recurrences([one, two]) == set()
 
 
 def test_downtime_is_split_at_month_boundaries_in_the_config_zone() -> None:
