@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import os
 import shutil
@@ -19,12 +20,13 @@ from .checker import check
 from .config import POSTMORTEMS_DIR, load_config
 from .errors import PostmortemError
 from .model import CheckResult
-from .site import Site, generate_pages, write_tree
+from .site import Site, generate_pages, inject_fragments, search_documents, write_tree
 
 BUILD_DOCS = Path("build") / "docs"
+BUILD_FRAGMENTS = Path("build") / "fragments"
+BUILD_SEARCH = Path("build") / "search"
 SITE_DIR = "site"
 MKDOCS_FILE = "mkdocs.yml"
-SEARCH_GLOB = "{postmortems/*/*/index.html,reference/**/*.html}"
 
 
 class ValidationFailed(PostmortemError):
@@ -55,23 +57,32 @@ def default_today(root: Path) -> dt.date:
 
 
 def generate(root: Path, today: dt.date, jobs: int | None = None) -> tuple[CheckResult, int]:
-    """Validate, then write the docs tree into `build/docs`. Raises ValidationFailed on errors."""
+    """Validate, then write the docs tree into `build/docs` (with its HTML fragments in
+    `build/fragments`) and the search documents into `build/search`. Raises ValidationFailed."""
     kb = load_config(root)
     result = check(root, kb=kb, jobs=jobs)
     if result.errors:
         raise ValidationFailed(result)
     site = Site(result.postmortems, kb.config, today, docs=root / "docs", edit_url=kb.config.edit_url)
-    pages = list(generate_pages(site))
-    pages += _attachments(root)
-    write_tree(iter(pages), root / BUILD_DOCS)
-    return result, sum(1 for path, _ in pages if path.endswith(".md"))
+    pages = 0
+
+    def counted(items):
+        nonlocal pages
+        for item in items:
+            pages += item[0].endswith(".md")
+            yield item
+
+    write_tree(counted(itertools.chain(generate_pages(site), _attachments(root))), root / BUILD_DOCS,
+               root / BUILD_FRAGMENTS)
+    write_tree(search_documents(site), root / BUILD_SEARCH)
+    return result, pages
 
 
-def _attachments(root: Path) -> list[tuple[str, bytes]]:
+def _attachments(root: Path) -> list[tuple[str, bytes, list]]:
     """Files beside the post-mortems (images, diagrams), so that their relative links work."""
     base = root / POSTMORTEMS_DIR
     return [
-        (path.relative_to(root).as_posix(), path.read_bytes())
+        (path.relative_to(root).as_posix(), path.read_bytes(), [])
         for path in sorted(base.rglob("*"))
         if path.is_file() and path.suffix != ".md" and "_templates" not in path.relative_to(base).parts
         and not any(part.startswith(".") for part in path.relative_to(base).parts)
@@ -84,13 +95,22 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
     result, pages = generate(root, today, jobs)
     target = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
+    bundle = Path(tempfile.mkdtemp(prefix=".search-", dir=root))
+    # The indexer is native code: it runs on another core while MkDocs builds.
+    indexer = _start_search_index(root, bundle)
     try:
         warnings = _mkdocs_build(root, staging, today)
-        _index_search(root, staging)
+        inject_fragments(staging, root / BUILD_FRAGMENTS)
+        _finish_search_index(indexer)
+        (bundle / "pagefind").rename(staging / "pagefind")
         _swap(staging, target)
     except BaseException:
+        indexer.kill()
+        indexer.wait()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(bundle, ignore_errors=True)
     return BuildResult(result, pages, target, warnings)
 
 
@@ -143,14 +163,17 @@ def _mkdocs_build(root: Path, site_dir: Path, today: dt.date) -> list[str]:
     return collector.messages
 
 
-def _index_search(root: Path, site_dir: Path) -> None:
+def _start_search_index(root: Path, bundle: Path) -> subprocess.Popen:
     language = load_config(root).config.language
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--root-selector", "article",
-               "--exclude-selectors", ".headerlink",
-               "--glob", SEARCH_GLOB, "--force-language", language, "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise BuildError(f"the search indexer (Pagefind) failed: {(done.stderr or done.stdout).strip()}")
+    command = [sys.executable, "-m", "pagefind", "--site", str(root / BUILD_SEARCH), "--output-path",
+               str(bundle / "pagefind"), "--force-language", language, "--silent"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish_search_index(indexer: subprocess.Popen) -> None:
+    output, _ = indexer.communicate()
+    if indexer.returncode != 0:
+        raise BuildError(f"the search indexer (Pagefind) failed: {output.strip()}")
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,27 @@ IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "suppo
 ROLES = ("incident_commander", "technical_owner", "communications_owner")
 
 Page = tuple[str, str | bytes]
+FRAGMENT = re.compile(r"<!-- pm-fragment (\d+) -->")
+
+
+class _Fragments:
+    """Generated HTML is kept out of the Markdown: the page holds a marker comment, and the HTML is
+    put in place in the built page (see `inject_fragments`). Markdown engines parse raw HTML slowly
+    (with MkDocs, most of a build's time on large bases); the markers pass through untouched."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+
+    def add(self, html_block: str) -> str:
+        self.pending.append(html_block)
+        return f"<!-- pm-fragment {len(self.pending) - 1} -->\n"
+
+    def take(self) -> list[str]:
+        taken, self.pending = self.pending, []
+        return taken
+
+
+FRAGMENTS = _Fragments()
 
 
 def e(value: Any) -> str:
@@ -41,7 +62,7 @@ def e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_url(path: str) -> str:
     """The URL (relative to the site root) of a docs page, as MkDocs writes it with directory URLs."""
     if path == "index.md":
@@ -86,7 +107,7 @@ def table(headers: list[str], rows: list[list[str]], row_attributes: list[str] |
         f"<tr{(' ' + row_attributes[i]) if row_attributes else ''}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
         for i, row in enumerate(rows)
     )
-    return f'<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>\n'
+    return FRAGMENTS.add(f'<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>')
 
 
 def duration(minutes: float | None) -> str:
@@ -290,10 +311,12 @@ class Site:
         ]
 
 
-def generate_pages(site: Site) -> Iterator[Page]:
-    """Every page and file of the docs tree, as (path, content)."""
+def generate_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
+    """Every page and file of the docs tree, as (path, content, the page's HTML fragments)."""
+    FRAGMENTS.take()
     for generate in PAGES:
-        yield from generate(site)
+        for path, content in generate(site):
+            yield path, content, FRAGMENTS.take() if path.endswith(".md") else []
 
 
 def _home(site: Site) -> Iterator[Page]:
@@ -325,7 +348,7 @@ def _home(site: Site) -> Iterator[Page]:
         front_matter_block(label("home"), **WIDE),
         f"# {e(label('home'))}\n",
         f'<p class="pm-period">{e(label("period", start=start, end=end))}</p>\n',
-        '<div class="pm-cards">\n' + "\n".join(cards) + "\n</div>\n",
+        FRAGMENTS.add('<div class="pm-cards">\n' + "\n".join(cards) + "\n</div>"),
         f"## {e(label('availability_month', month=label.month(key)))}\n",
         table([label("service"), label("slo"), label("availability"), label("budget_left")], services)
         if services else "",
@@ -351,9 +374,9 @@ def _postmortem_page(site: Site, pm: PostMortem, source: str, label: Labels) -> 
     title = values.get("title") or pm.id
     parts = [front_matter_block(title)]
     if values.get("status") is Status.draft:
-        parts.append(f'<div class="pm-banner pm-banner-draft">{e(label("draft_banner"))}</div>\n')
+        parts.append(FRAGMENTS.add(f'<div class="pm-banner pm-banner-draft">{e(label("draft_banner"))}</div>'))
     elif values.get("status") is Status.review:
-        parts.append(f'<div class="pm-banner">{e(label("review_banner"))}</div>\n')
+        parts.append(FRAGMENTS.add(f'<div class="pm-banner">{e(label("review_banner"))}</div>'))
     if not re.match(r"\s*# ", pm.body):
         parts.append(f"# {e(title)}\n")
     parts.append(_header_card(site, pm, source, label))
@@ -400,7 +423,7 @@ def _header_card(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
     if site.edit_url:
         rows.append(("", f'<a href="{e(site.edit_url + pm.path)}">{e(label("edit"))}</a>'))
     body = "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows)
-    return f'<dl class="pm-header">{body}</dl>\n'
+    return FRAGMENTS.add(f'<dl class="pm-header">{body}</dl>')
 
 
 def _impact_value(name: str, value: Any, currency: str, label: Labels) -> str:
@@ -424,7 +447,7 @@ def _related(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
     for key, items in (("related_explicit", explicit), ("related_detected", detected)):
         if items:
             entries = "".join(f"<li>{site.link(source, other)} ({e(other.id[:10])})</li>" for other in items)
-            parts.append(f'<p class="pm-related-kind">{e(label(key))}</p>\n<ul>{entries}</ul>\n')
+            parts.append(FRAGMENTS.add(f'<p class="pm-related-kind">{e(label(key))}</p>\n<ul>{entries}</ul>'))
     return "\n".join(parts)
 
 
@@ -548,7 +571,8 @@ def _actions(site: Site) -> Iterator[Page]:
         front_matter_block(label("actions_title"), **WIDE),
         f"# {e(label('actions_title'))}\n",
         f"<p>{e(label('actions_intro', today=site.today.isoformat()))}</p>\n",
-        f'<div class="pm-filters">{select("owner", "filter_owner", owners)} {select("teams", "filter_team", teams)}</div>\n',
+        FRAGMENTS.add(f'<div class="pm-filters">{select("owner", "filter_owner", owners)} '
+                      f'{select("teams", "filter_team", teams)}</div>'),
     ]
     for key, items in groups.items():
         shown = items[:DONE_SHOWN] if key == "group_done" else items
@@ -589,13 +613,14 @@ def _report(site: Site) -> Iterator[Page]:
     yield source, "\n".join([
         front_matter_block(title, **WIDE), f"# {e(title)}\n",
         f"<p>{e(label('report_intro', start=start, end=end))}</p>\n",
-        '<div class="pm-cards">'
-        f'<div class="pm-card-figure"><span>{e(label("incidents"))}</span><strong>{len(period)}</strong>'
-        f'<small>{e(label("per_month", value=f"{len(period) / 3:.1f}"))}</small></div>'
-        f'<div class="pm-card-figure"><span>{e(label("mttr"))}</span>'
-        f'<strong>{e(duration(metrics.mean(metrics.time_to_resolve(i.front) for i in period)))}</strong>'
-        f'<small>{e(label("median", value=duration(metrics.median(metrics.time_to_resolve(i.front) for i in period))))}</small></div>'
-        "</div>\n",
+        FRAGMENTS.add(
+            '<div class="pm-cards">'
+            f'<div class="pm-card-figure"><span>{e(label("incidents"))}</span><strong>{len(period)}</strong>'
+            f'<small>{e(label("per_month", value=f"{len(period) / 3:.1f}"))}</small></div>'
+            f'<div class="pm-card-figure"><span>{e(label("mttr"))}</span>'
+            f'<strong>{e(duration(metrics.mean(metrics.time_to_resolve(i.front) for i in period)))}</strong>'
+            f'<small>{e(label("median", value=duration(metrics.median(metrics.time_to_resolve(i.front) for i in period))))}</small></div>'
+            "</div>"),
         f"## {e(label('top_areas'))}\n",
         table([label("area"), "", label("downtime")], top_rows) if top_rows else f"<p>{e(label('none'))}</p>\n",
         f"## {e(label('causes_period'))}\n",
@@ -645,25 +670,70 @@ PAGES: list[Callable[[Site], Iterator[Page]]] = [
 ]
 
 
-def write_tree(pages: Iterator[Page], folder: Path) -> int:
-    """Write the pages under `folder`, touching only files whose content changed (so that a live
-    server rebuilds only what moved), and delete files that are no longer generated."""
-    folder.mkdir(parents=True, exist_ok=True)
-    wanted: set[Path] = set()
+INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
+
+
+def _plain(markdown: str) -> str:
+    """Markdown as readable text for search excerpts: links and emphasis reduced to their words."""
+    return INLINE_MARKUP.sub(lambda match: match[1] or "", markdown)
+
+
+def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+    """One small HTML document per post-mortem, for the search indexer: the title, the front
+    matter's words, and the body's sections with the anchors the site gives their headings.
+    Indexing these instead of the themed pages keeps the indexer's memory flat."""
+    from markdown.extensions.toc import slugify
+
+    language = site.config.language
+    for pm in site.postmortems:
+        values = pm.values
+        title = values.get("title") or pm.id
+        facts = " · ".join(str(part) for part in (
+            values.get("severity"), ", ".join(site.service_name(s) for s in values.get("services") or []),
+            values.get("root_cause"), " ".join(values.get("tags") or [])) if part)
+        lines = pm.body.split("\n")
+        sections = []
+        for section in pm.sections:
+            text = "\n".join(lines[section.line - pm.body_line + 1: section.end_line - pm.body_line + 1])
+            sections.append(f'<h2 id="{e(slugify(section.title, "-"))}">{e(_plain(section.title))}</h2>'
+                            f"<p>{e(_plain(text))}</p>")
+        yield (f"{page_url(site.path_of(pm))}index.html",
+               f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
+               f'<body><h1>{e(title)}</h1><p>{e(facts)}</p>{"".join(sections)}</body></html>', [])
+
+
+def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int:
+    """Write the pages under `folder` and their fragments under `fragments_folder` (as JSON),
+    touching only files whose content changed (so that a live server rebuilds only what moved),
+    and delete files that are no longer generated."""
+    written: dict[Path, bytes] = {}
+    for relative, content, fragments in pages:
+        written[folder / relative] = content.encode("utf-8") if isinstance(content, str) else content
+        if fragments and fragments_folder is not None:
+            written[fragments_folder / f"{relative}.json"] = json.dumps(fragments, ensure_ascii=False).encode("utf-8")
     changed = 0
-    for relative, content in pages:
-        path = folder / relative
-        wanted.add(path)
-        data = content.encode("utf-8") if isinstance(content, str) else content
+    for path, data in written.items():
         if path.exists() and path.read_bytes() == data:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         changed += 1
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-            changed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for base in (folder, fragments_folder) if fragments_folder is not None else (folder,):
+        base.mkdir(parents=True, exist_ok=True)
+        for path in sorted(base.rglob("*"), reverse=True):
+            if path.is_file() and path not in written:
+                path.unlink()
+                changed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
     return changed
+
+
+def inject_fragments(site_dir: Path, fragments_folder: Path) -> None:
+    """Put every page's HTML fragments in place of their markers in the built site."""
+    for source in fragments_folder.rglob("*.json"):
+        page = source.relative_to(fragments_folder).as_posix()[: -len(".json")]
+        built = site_dir / page_url(page) / "index.html"
+        fragments = json.loads(source.read_text(encoding="utf-8"))
+        text = built.read_text(encoding="utf-8")
+        built.write_text(FRAGMENT.sub(lambda match, found=fragments: found[int(match[1])], text), encoding="utf-8")

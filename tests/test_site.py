@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import BUILD_DOCS, build_site
 from generator.cli import cli
-from generator.site import duration, href, page_url, write_tree
+from generator.site import duration, href, inject_fragments, page_url, write_tree
 
 from .conftest import REPOSITORY, write
 
@@ -183,10 +183,21 @@ def test_generated_pages_stay_out_of_postmortems(sample_site: Path) -> None:
 
 
 def test_write_tree_touches_only_changes_and_removes_stale_files(tmp_path: Path) -> None:
-    assert write_tree(iter([("a.md", "one"), ("b/c.md", "two")]), tmp_path) == 2
-    assert write_tree(iter([("a.md", "one"), ("b/c.md", "two")]), tmp_path) == 0
-    assert write_tree(iter([("a.md", "changed")]), tmp_path) == 2  # a rewritten, b/c removed
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["a.md"]
+    docs, fragments = tmp_path / "docs", tmp_path / "fragments"
+    pages = [("a.md", "one <!-- pm-fragment 0 -->", ["<p>1</p>"]), ("b/c.md", "two", [])]
+    assert write_tree(iter(pages), docs, fragments) == 3
+    assert write_tree(iter(pages), docs, fragments) == 0
+    assert write_tree(iter([("a.md", "changed", [])]), docs, fragments) == 3  # a rewritten, b/c and a's fragments gone
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == ["docs/a.md"]
+
+
+def test_fragments_are_put_in_place(tmp_path: Path) -> None:
+    write_tree(iter([("x/y.md", "", ["<table>1</table>", "<dl>2</dl>"])]), tmp_path / "docs", tmp_path / "fragments")
+    built = tmp_path / "site/x/y/index.html"
+    built.parent.mkdir(parents=True)
+    built.write_text("<h2>A</h2>\n<!-- pm-fragment 1 -->\n<p>b</p><!-- pm-fragment 0 -->")
+    inject_fragments(tmp_path / "site", tmp_path / "fragments")
+    assert built.read_text() == "<h2>A</h2>\n<dl>2</dl>\n<p>b</p><table>1</table>"
 
 
 @pytest.mark.parametrize("source, target, link", [
