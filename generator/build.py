@@ -75,6 +75,8 @@ def generate(root: Path, today: dt.date, jobs: int | None = None) -> tuple[Check
     write_tree(counted(itertools.chain(generate_pages(site), _attachments(root))), root / BUILD_DOCS,
                root / BUILD_FRAGMENTS)
     write_tree(search_documents(site), root / BUILD_SEARCH)
+    # The site engine holds every page in memory next: let the post-mortems go first.
+    result.postmortems = []
     return result, pages
 
 
