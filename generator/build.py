@@ -153,6 +153,9 @@ def _mkdocs_build(root: Path, site_dir: Path, today: dt.date) -> list[str]:
     try:
         with _source_date(today):
             config = load_mkdocs_config(str(config_file), docs_dir=str(root / BUILD_DOCS), site_dir=str(site_dir))
+            if not config.use_directory_urls:
+                raise BuildError(f"{MKDOCS_FILE} sets use_directory_urls to false: the generated pages link "
+                                 "to directory URLs, remove the setting")
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

@@ -216,3 +216,13 @@ def test_page_urls_and_durations() -> None:
     assert [page_url(p) for p in ("index.md", "a/index.md", "a/b.md")] == ["", "a/", "a/b/"]
     assert [duration(m) for m in (None, 0, 47, 60, 125, 1440, 1500)] == ["—", "0 min", "47 min", "1 h 00", "2 h 05",
                                                                           "1 d 0 h", "1 d 1 h"]
+
+
+def test_flat_urls_are_refused_clearly(runner, tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path)
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text() + "use_directory_urls: false\n")
+    result = runner.invoke(cli, ["--root", str(root), "build", "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: mkdocs.yml sets use_directory_urls to false: the generated pages link to "
+                             "directory URLs, remove the setting\n")
+    assert not (root / "site").exists()
