@@ -539,7 +539,8 @@ def _services(site: Site) -> Iterator[Page]:
             state = "pm-ok" if availability >= service.slo else "pm-breach"
             monthly.append([e(month), e(duration(used.get(month, 0.0))),
                             f'<span class="{state}">{e(percent(availability, 3))}</span>', e(percent(service.slo))])
-        open_actions = [(pm, a) for pm in mine for _, a in pm.actions if a.status in metrics.OPEN_STATUSES]
+        open_actions = sorted(((pm, a) for pm in mine for _, a in pm.actions if a.status in metrics.OPEN_STATUSES),
+                              key=lambda item: (item[1].due, item[0].id))
         yield source, "\n".join([
             front_matter_block(service.display_name, **WIDE),
             f"# {e(service.display_name)}\n",
