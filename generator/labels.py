@@ -119,6 +119,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "search_intro": ("Search every post-mortem: titles, timelines, root causes, lessons.",
                      "Chercher dans tous les post-mortems : titres, chronologies, causes, enseignements."),
     "count": ("Count", "Nombre"),
+    "browse": ("Browse by", "Parcourir par"),
+    "reference": ("Reference", "Référence"),
+    "reference_pages": (
+        "[Metrics](metrics.md): how every figure is computed · [Format](format.md): the post-mortem format · "
+        "[Rules](rules.md): every check with its code · [Command line](cli.md): every command · "
+        "[JSON Schema](schema/postmortem.schema.json) of the front matter",
+        "[Indicateurs](metrics.md) : le calcul de chaque chiffre · [Format](format.md) : le format des post-mortems · "
+        "[Règles](rules.md) : chaque vérification et son code · [Ligne de commande](cli.md) : chaque commande · "
+        "[Schéma JSON](schema/postmortem.schema.json) du front matter"),
 }
 
 MONTHS = {

@@ -78,16 +78,10 @@ def _folders(path: str) -> tuple[str, ...]:
 
 
 def href(source: str, target: str) -> str:
-    """A relative link from the page `source` to the page (`.md`) or file `target`."""
-    start = _folders(source)
-    parts = list(_folders(target)) if target.endswith(".md") else target.split("/")
-    common = 0
-    while common < min(len(start), len(parts)) and start[common] == parts[common]:
-        common += 1
-    relative = "../" * (len(start) - common) + "/".join(parts[common:])
-    if target.endswith(".md"):
-        return relative + "/" if relative and not relative.endswith("/") else relative or "./"
-    return relative
+    """A relative link from the page `source` to the page (`.md`) or file `target`: up to the site's
+    root, then down. It depends only on the source's depth, so rendered rows can be shared."""
+    up = "../" * len(_folders(source))
+    return up + (page_url(target) if target.endswith(".md") else target) or "./"
 
 
 WIDE = {"hide": ["navigation"]}
@@ -189,19 +183,30 @@ class Site:
         started, resolved = pm.value("started_at"), pm.value("resolved_at")
         return (resolved - started).total_seconds() / 60 if started and resolved else None
 
+    @cached_property
+    def _rows(self) -> dict[tuple, list[str]]:
+        return {}
+
+    def postmortem_row(self, source: str, pm: PostMortem) -> list[str]:
+        """A post-mortem's cells in the listings; links depend only on the page's depth."""
+        key = (pm.id, len(_folders(source)))
+        if key not in self._rows:
+            self._rows[key] = [
+                e(self.local(pm.value("started_at"))[:10] if pm.value("started_at") else pm.id[:10]),
+                self.link(source, pm),
+                self.badge(pm.value("severity")),
+                self.service_links(source, pm),
+                e(duration(self.ttr(pm))),
+                self.cause_link(source, pm.value("root_cause")),
+                self.status_badge(pm),
+            ]
+        return self._rows[key]
+
     def postmortem_table(self, source: str, postmortems: list[PostMortem]) -> str:
         if not postmortems:
             return f"<p>{e(self.labels('no_incidents'))}</p>\n"
         label = self.labels
-        rows = [[
-            e(self.local(pm.value("started_at"))[:10] if pm.value("started_at") else pm.id[:10]),
-            self.link(source, pm),
-            self.badge(pm.value("severity")),
-            self.service_links(source, pm),
-            e(duration(self.ttr(pm))),
-            self.cause_link(source, pm.value("root_cause")),
-            self.status_badge(pm),
-        ] for pm in postmortems]
+        rows = [self.postmortem_row(source, pm) for pm in postmortems]
         headers = [label("date"), label("title"), label("severity"), label("services"), label("duration"),
                    label("root_cause"), label("status")]
         return table(headers, rows)
@@ -456,10 +461,13 @@ def _listings(site: Site) -> Iterator[Page]:
     years = sorted({pm.id[:4] for pm in site.postmortems}, reverse=True)
     source = "postmortems/index.md"
     year_links = " · ".join(f'<a href="{href(source, f"postmortems/{y}/index.md")}">{y}</a>' for y in years)
+    browse = " · ".join(f'<a href="{href(source, f"{folder}/index.md")}">{e(label(key))}</a>'
+                        for folder, key in (("severities", "severity"), ("causes", "root_cause"), ("tags", "tags")))
     yield source, "\n".join([
         front_matter_block(label("all_postmortems"), **WIDE),
         f"# {e(label('all_postmortems'))}\n",
         f'<p class="pm-years">{e(label("years"))}: {year_links}</p>\n',
+        f'<p class="pm-browse">{e(label("browse"))}: {browse}</p>\n',
         site.postmortem_table(source, site.postmortems),
     ])
     for year in years:
@@ -658,6 +666,8 @@ def _reference(site: Site) -> Iterator[Page]:
             text = text.rstrip("\n") + f'\n\n<p class="pm-edit"><a href="{e(site.edit_url)}docs/{name}">' \
                                        f'{e(site.labels("edit"))}</a></p>\n'
         yield target, text
+    yield "reference/index.md", "\n".join([front_matter_block(site.labels("reference")),
+                                           f"# {e(site.labels('reference'))}\n", site.labels("reference_pages") + "\n"])
     yield "reference/schema/postmortem.schema.json", (site.docs / "schema/postmortem.schema.json").read_bytes()
     language = site.config.language
     yield "reference/metrics.md", resources.files("generator").joinpath(f"assets/metrics.{language}.md").read_text("utf-8")

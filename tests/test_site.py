@@ -51,7 +51,7 @@ def sample_site(tmp_path_factory) -> Path:
     "causes/capacity/index.html", "tags/connection-pool/index.html", "trends/index.html", "trends/incidents.svg",
     "trends/times.svg", "trends/recurrence.svg", "trends/causes.svg", "trends/budget.svg", "actions/index.html",
     "actions/alice/index.html", "actions/payments/index.html", "report/index.html", "reference/metrics/index.html",
-    "reference/format/index.html", "reference/rules/index.html", "reference/cli/index.html",
+    "reference/index.html", "reference/format/index.html", "reference/rules/index.html", "reference/cli/index.html",
     "reference/schema/postmortem.schema.json", "pagefind/pagefind-ui.js", "sitemap.xml",
 ])
 def test_every_page_is_built(sample_site: Path, page: str) -> None:
@@ -203,9 +203,11 @@ def test_fragments_are_put_in_place(tmp_path: Path) -> None:
 @pytest.mark.parametrize("source, target, link", [
     ("index.md", "postmortems/2026/2026-03-13-x.md", "postmortems/2026/2026-03-13-x/"),
     ("services/api.md", "postmortems/2026/2026-03-13-x.md", "../../postmortems/2026/2026-03-13-x/"),
-    ("postmortems/index.md", "postmortems/2026/index.md", "2026/"),
+    ("postmortems/index.md", "postmortems/2026/index.md", "../postmortems/2026/"),
     ("postmortems/2026/2026-03-13-x.md", "index.md", "../../../"),
-    ("trends/index.md", "trends/index.md", "./"),
+    ("trends/index.md", "trends/index.md", "../trends/"),
+    ("index.md", "index.md", "./"),
+    ("trends/index.md", "trends/budget.svg", "../trends/budget.svg"),
     ("report.md", "causes/capacity.md", "../causes/capacity/"),
 ])
 def test_relative_links(source: str, target: str, link: str) -> None:
