@@ -51,11 +51,6 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def default_today(root: Path) -> dt.date:
-    """Today in the knowledge base's time zone."""
-    return dt.datetime.now(load_config(root).config.zone).date()
-
-
 def generate(root: Path, today: dt.date, jobs: int | None = None) -> tuple[CheckResult, int]:
     """Validate, then write the docs tree into `build/docs` (with its HTML fragments in
     `build/fragments`) and the search documents into `build/search`. Raises ValidationFailed."""
@@ -93,7 +88,7 @@ def _attachments(root: Path) -> list[tuple[str, bytes, list]]:
 
 def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None) -> BuildResult:
     """Build the whole site into `site/`. The new site replaces the old one only on success."""
-    today = today or default_today(root)
+    today = today or load_config(root).config.today()
     result, pages = generate(root, today, jobs)
     target = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))

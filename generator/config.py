@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import zoneinfo
 from functools import cached_property
@@ -173,6 +174,10 @@ class Config(_Strict):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> dt.date:
+        """Today in the knowledge base's time zone: the default day of every figure."""
+        return dt.datetime.now(self.zone).date()
 
 
 class KnowledgeBaseConfig:

@@ -15,7 +15,7 @@ def compute_stats(root: Path, since: dt.date | None = None, until: dt.date | Non
     """The figures of the incidents started from `since` to `until` (default: all, up to today).
     Post-mortems whose front matter is invalid are left out, as drafts are."""
     kb = load_config(root)
-    today = today or dt.datetime.now(kb.config.zone).date()
+    today = today or kb.config.today()
     result = check(root, kb=kb, keep_postmortems=True)
     return metrics.summary(result.postmortems, kb.config, since, until or today, today)
 
