@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checker import check
-from .config import POSTMORTEMS_DIR, load_config
+from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
 from .errors import PostmortemError
 from .model import CheckResult
 from .site import Site, generate_pages, inject_fragments, search_documents, write_tree
@@ -51,10 +51,11 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def generate(root: Path, today: dt.date, jobs: int | None = None) -> tuple[CheckResult, int]:
+def generate(root: Path, today: dt.date, jobs: int | None = None,
+             kb: KnowledgeBaseConfig | None = None) -> tuple[CheckResult, int]:
     """Validate, then write the docs tree into `build/docs` (with its HTML fragments in
     `build/fragments`) and the search documents into `build/search`. Raises ValidationFailed."""
-    kb = load_config(root)
+    kb = kb or load_config(root)
     result = check(root, kb=kb, jobs=jobs)
     if result.errors:
         raise ValidationFailed(result)
@@ -88,13 +89,14 @@ def _attachments(root: Path) -> list[tuple[str, bytes, list]]:
 
 def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None) -> BuildResult:
     """Build the whole site into `site/`. The new site replaces the old one only on success."""
-    today = today or load_config(root).config.today()
-    result, pages = generate(root, today, jobs)
+    kb = load_config(root)
+    today = today or kb.config.today()
+    result, pages = generate(root, today, jobs, kb)
     target = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
     bundle = Path(tempfile.mkdtemp(prefix=".search-", dir=root))
     # The indexer is native code: it runs on another core while MkDocs builds.
-    indexer = _start_search_index(root, bundle)
+    indexer = _start_search_index(root, bundle, kb.config.language)
     try:
         warnings = _mkdocs_build(root, staging, today)
         inject_fragments(staging, root / BUILD_FRAGMENTS)
@@ -163,8 +165,7 @@ def _mkdocs_build(root: Path, site_dir: Path, today: dt.date) -> list[str]:
     return collector.messages
 
 
-def _start_search_index(root: Path, bundle: Path) -> subprocess.Popen:
-    language = load_config(root).config.language
+def _start_search_index(root: Path, bundle: Path, language: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "pagefind", "--site", str(root / BUILD_SEARCH), "--output-path",
                str(bundle / "pagefind"), "--force-language", language, "--silent"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

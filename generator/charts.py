@@ -99,7 +99,7 @@ def trend_charts(site: Site) -> Iterator[Page]:
     causes = {c: [sum(i.front.root_cause == c for i in by_month[m]) for m in months] for c in causes_seen}
     budget = {
         s.display_name: [100 * site.downtime[s.id].get(m, 0.0) / metrics.error_budget(s.slo, m, site.zone) for m in months]
-        for s in site.config.services or []
+        for s in site.config.services
     }
 
     charts = [

@@ -44,20 +44,21 @@ def incidents(postmortems: Iterable) -> list[Incident]:
     return sorted(chosen, key=lambda i: (i.started, i.id))
 
 
-def _minutes(later: dt.datetime | None, earlier: dt.datetime) -> float | None:
-    return None if later is None else (later - earlier).total_seconds() / 60
+def minutes_between(later: dt.datetime | None, earlier: dt.datetime | None) -> float | None:
+    """Minutes from `earlier` to `later`; None when either is unknown."""
+    return None if later is None or earlier is None else (later - earlier).total_seconds() / 60
 
 
 def time_to_detect(front: FrontMatter) -> float:
-    return _minutes(front.detected_at, front.started_at)
+    return minutes_between(front.detected_at, front.started_at)
 
 
 def time_to_mitigate(front: FrontMatter) -> float | None:
-    return _minutes(front.mitigated_at, front.started_at)
+    return minutes_between(front.mitigated_at, front.started_at)
 
 
 def time_to_resolve(front: FrontMatter) -> float | None:
-    return _minutes(front.resolved_at, front.started_at)
+    return minutes_between(front.resolved_at, front.started_at)
 
 
 def mean(values: Iterable[float | None]) -> float | None:
@@ -221,7 +222,7 @@ def summary(postmortems: Iterable, config: Config, since: dt.date | None, until:
     first = since or (period[0].started.astimezone(zone).date() if period else until)
     months = months_between(first, until)
     services = {}
-    for service in config.services or []:
+    for service in config.services:
         downtime = downtime_by_month(period, service.id, zone)
         services[service.id] = {
             "incidents": sum(service.id in i.front.services for i in period),

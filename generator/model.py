@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from .diagnostics import Diagnostic
-from .yamlsource import KeyPath, Position
+from .yamlsource import KeyPath, Position, nearest_position
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TAG_PATTERN = r"^[a-z0-9-]+$"
@@ -181,11 +181,7 @@ class PostMortem:
 
     def position(self, path: KeyPath) -> Position:
         """Where `path` (or its nearest existing ancestor) is; the opening `---` otherwise."""
-        while path:
-            if path in self.positions:
-                return self.positions[path]
-            path = path[:-1]
-        return self.positions.get((), (1, 1))
+        return nearest_position(self.positions, path, self.positions.get((), (1, 1)))
 
     def release_parse_data(self) -> None:
         """Drop what only the rules need (tokens, positions), keeping memory flat on large bases."""

@@ -167,7 +167,7 @@ class Site:
 
     @cached_property
     def service_names(self) -> dict[str, str]:
-        return {s.id: s.display_name for s in self.config.services or []}
+        return {s.id: s.display_name for s in self.config.services}
 
     def service_name(self, service_id: str) -> str:
         return self.service_names.get(service_id, service_id)
@@ -180,8 +180,7 @@ class Site:
         return f'<a href="{href(source, self.path_of(pm))}">{e(pm.value("title") or pm.id)}</a>'
 
     def ttr(self, pm: PostMortem) -> float | None:
-        started, resolved = pm.value("started_at"), pm.value("resolved_at")
-        return (resolved - started).total_seconds() / 60 if started and resolved else None
+        return metrics.minutes_between(pm.value("resolved_at"), pm.value("started_at"))
 
     @cached_property
     def _rows(self) -> dict[tuple, list[str]]:
@@ -297,7 +296,7 @@ class Site:
     @cached_property
     def downtime(self) -> dict[str, dict[str, float]]:
         """Minutes of downtime by service and month, over every incident."""
-        return {s.id: metrics.downtime_by_month(self.incidents, s.id, self.zone) for s in self.config.services or []}
+        return {s.id: metrics.downtime_by_month(self.incidents, s.id, self.zone) for s in self.config.services}
 
     def month_key(self, day: dt.date) -> str:
         return f"{day.year:04d}-{day.month:02d}"
@@ -348,7 +347,7 @@ def _home(site: Site) -> Iterator[Page]:
         card(label("open_actions"), str(actions["open"]), f"{actions['overdue']} {label('overdue')}"),
     ]
     key = site.month_key(site.today)
-    services = [site.budget_row(source, s, key) for s in site.config.services or []]
+    services = [site.budget_row(source, s, key) for s in site.config.services]
     text = [
         front_matter_block(label("home"), **WIDE),
         f"# {e(label('home'))}\n",
@@ -398,8 +397,7 @@ def _header_card(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
     started = values.get("started_at")
 
     def since_start(name: str) -> str:
-        when = values.get(name)
-        return duration((when - started).total_seconds() / 60) if when and started else "—"
+        return duration(metrics.minutes_between(values.get(name), started))
 
     rows = [
         (label("severity"), site.badge(values.get("severity")) + " " + site.status_badge(pm)),
@@ -523,7 +521,7 @@ def _services(site: Site) -> Iterator[Page]:
     key = site.month_key(site.today)
     source = "services/index.md"
     rows = []
-    for service in site.config.services or []:
+    for service in site.config.services:
         name, *figures = site.budget_row(source, service, key)
         count = sum(service.id in (pm.value("services") or []) for pm in site.postmortems)
         rows.append([name, e(service.team or "—"), *figures, str(count)])
@@ -535,7 +533,7 @@ def _services(site: Site) -> Iterator[Page]:
                label("incidents")], rows),
     ])
     months = metrics.months_between(site.today.replace(day=1) - dt.timedelta(days=335), site.today)
-    for service in site.config.services or []:
+    for service in site.config.services:
         source = f"services/{service.id}.md"
         mine = [pm for pm in site.postmortems if service.id in (pm.value("services") or [])]
         used = site.downtime[service.id]
@@ -612,8 +610,8 @@ def _report(site: Site) -> Iterator[Page]:
     cause_rows = [[site.cause_link(source, cause), str(len(items)), e(duration(sum(downtime_of[i.id] for i in items)))]
                   for cause, items in sorted(causes.items(), key=lambda kv: -len(kv[1]))]
     areas = [(label("kind_service"), s.display_name, href(source, f"services/{s.id}.md"),
-              sum(minutes for key, minutes in metrics.downtime_by_month(period, s.id, site.zone).items()))
-             for s in site.config.services or []]
+              sum(metrics.downtime_by_month(period, s.id, site.zone).values()))
+             for s in site.config.services]
     areas += [(label("kind_cause"), cause, href(source, f"causes/{cause}.md"),
                sum(downtime_of[i.id] for i in items)) for cause, items in causes.items()]
     top = sorted((a for a in areas if a[3] > 0), key=lambda a: (-a[3], a[1]))[:3]

@@ -58,12 +58,16 @@ class YamlDocument:
 
     def position(self, path: KeyPath) -> Position | None:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
-        while path:
-            found = self.positions.get(path)
-            if found:
-                return found
-            path = path[:-1]
-        return self.positions.get(())
+        return nearest_position(self.positions, path, self.positions.get(()))
+
+
+def nearest_position(positions: dict[KeyPath, Position], path: KeyPath, default: Position | None) -> Position | None:
+    """The position of `path` in `positions`, or of its nearest ancestor there, else `default`."""
+    while path:
+        if path in positions:
+            return positions[path]
+        path = path[:-1]
+    return default
 
 
 def dotted_path(path: KeyPath) -> str:
