@@ -59,7 +59,7 @@ def generate(root: Path, today: dt.date, jobs: int | None = None,
     result = check(root, kb=kb, jobs=jobs)
     if result.errors:
         raise ValidationFailed(result)
-    site = Site(result.postmortems, kb.config, today, docs=root / "docs", edit_url=kb.config.edit_url)
+    site = Site(result.postmortems, kb.config, today, docs=root / "docs")
     pages = 0
 
     def counted(items):

@@ -59,7 +59,7 @@ def _chart(months: list[str], series: dict[str, list[float | None]], kind: str, 
     if limit is not None:
         axes.axhline(limit, color=INK, linestyle="--", linewidth=0.8)
     step = max(1, len(months) // 12)
-    axes.set_xticks(list(positions)[::step], [m for m in months][::step], rotation=45, ha="right")
+    axes.set_xticks(list(positions)[::step], months[::step], rotation=45, ha="right")
     if unit:
         axes.set_ylabel(unit)
     axes.set_ylim(bottom=0)
@@ -70,8 +70,8 @@ def _chart(months: list[str], series: dict[str, list[float | None]], kind: str, 
     return svg
 
 
-def _number(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
 
 
 def trend_charts(site: Site) -> Iterator[Page]:
@@ -103,18 +103,18 @@ def trend_charts(site: Site) -> Iterator[Page]:
     }
 
     charts = [
-        ("incidents", label("chart_incidents"), severities, "stacked", SEVERITY_COLOURS, "", None, 0),
-        ("times", label("chart_times"), times, "lines", SERIES_COLOURS, "min", None, 0),
-        ("recurrence", label("chart_recurrence"), recurrence, "lines", SERIES_COLOURS, "%", None, 0),
-        ("causes", label("chart_causes"), causes, "stacked", SERIES_COLOURS, "", None, 0),
-        ("budget", label("chart_budget"), budget, "lines", SERIES_COLOURS, "%", 100, 0),
+        ("incidents", label("chart_incidents"), severities, "stacked", SEVERITY_COLOURS, "", None),
+        ("times", label("chart_times"), times, "lines", SERIES_COLOURS, "min", None),
+        ("recurrence", label("chart_recurrence"), recurrence, "lines", SERIES_COLOURS, "%", None),
+        ("causes", label("chart_causes"), causes, "stacked", SERIES_COLOURS, "", None),
+        ("budget", label("chart_budget"), budget, "lines", SERIES_COLOURS, "%", 100),
     ]
     title = label("trends")
     parts = [front_matter_block(title), f"# {e(title)}\n",
              f"<p>{e(label('trends_intro', start=label.month(months[0]), end=label.month(last)))}</p>\n"]
-    for name, heading, series, kind, colours, unit, limit, digits in charts:
+    for name, heading, series, kind, colours, unit, limit in charts:
         yield f"trends/{name}.svg", _chart(months, series, kind, colours, unit, limit)
-        rows = [[e(m), *(e(_number(values[index], digits)) for values in series.values())]
+        rows = [[e(m), *(e(_number(values[index])) for values in series.values())]
                 for index, m in enumerate(months)]
         parts += [f"## {e(heading)}\n", f'<p class="pm-chart"><img src="{name}.svg" alt="{e(heading)}"></p>\n',
                   table([label("month"), *series.keys()], rows)]

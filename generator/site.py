@@ -128,10 +128,10 @@ class Site:
     config: Config
     today: dt.date
     docs: Path
-    edit_url: str | None = None
 
     def __post_init__(self) -> None:
         self.labels = Labels(self.config.language)
+        self.edit_url = self.config.edit_url
         self.zone = self.config.zone
         self.postmortems = sorted(self.postmortems, key=self.started, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
