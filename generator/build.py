@@ -43,7 +43,8 @@ class BuildError(PostmortemError):
 
 @dataclass
 class BuildResult:
-    """What a build did: the check's result, the pages written, and the site engine's warnings."""
+    """What a build did: the check's result, the pages written, and the warnings (no history, the
+    site engine's)."""
 
     check: CheckResult
     pages: int
@@ -52,14 +53,18 @@ class BuildResult:
 
 
 def generate(root: Path, today: dt.date, jobs: int | None = None,
-             kb: KnowledgeBaseConfig | None = None) -> tuple[CheckResult, int]:
+             kb: KnowledgeBaseConfig | None = None) -> tuple[CheckResult, int, list[str]]:
     """Validate, then write the docs tree into `build/docs` (with its HTML fragments in
-    `build/fragments`) and the search documents into `build/search`. Raises ValidationFailed."""
+    `build/fragments`) and the search documents into `build/search`. Returns the check's result,
+    the number of pages and the notices (why there is no history). Raises ValidationFailed."""
+    from .gitinfo import read_history
+
     kb = kb or load_config(root)
     result = check(root, kb=kb, jobs=jobs)
     if result.errors:
         raise ValidationFailed(result)
-    site = Site(result.postmortems, kb.config, today, docs=root / "docs")
+    history = read_history(root)
+    site = Site(result.postmortems, kb.config, today, docs=root / "docs", history=history)
     pages = 0
 
     def counted(items):
@@ -73,7 +78,7 @@ def generate(root: Path, today: dt.date, jobs: int | None = None,
     write_tree(search_documents(site), root / BUILD_SEARCH)
     # The site engine holds every page in memory next: let the post-mortems go first.
     result.postmortems = []
-    return result, pages
+    return result, pages, [history.notice] if history.notice else []
 
 
 def _attachments(root: Path) -> list[tuple[str, bytes, list]]:
@@ -91,7 +96,7 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
     """Build the whole site into `site/`. The new site replaces the old one only on success."""
     kb = load_config(root)
     today = today or kb.config.today()
-    result, pages = generate(root, today, jobs, kb)
+    result, pages, notices = generate(root, today, jobs, kb)
     target = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
     bundle = Path(tempfile.mkdtemp(prefix=".search-", dir=root))
@@ -110,7 +115,7 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
         raise
     finally:
         shutil.rmtree(bundle, ignore_errors=True)
-    return BuildResult(result, pages, target, warnings)
+    return BuildResult(result, pages, target, notices + warnings)
 
 
 class _Collect(logging.Handler):

@@ -93,8 +93,11 @@ def trend_charts(site: Site) -> Iterator[Page]:
         label("mttd"): [metrics.mean(metrics.time_to_detect(i.front) for i in by_month[m]) for m in months],
         label("mttr"): [metrics.mean(metrics.time_to_resolve(i.front) for i in by_month[m]) for m in months],
     }
-    recurrence = {label("recurrence"): [
-        None if (rate := metrics.recurrence_rate(by_month[m], site.recurring)) is None else 100 * rate for m in months]}
+
+    def monthly_percent(rate) -> list[float | None]:
+        return [None if (value := rate(by_month[m])) is None else 100 * value for m in months]
+
+    recurrence = {label("recurrence"): monthly_percent(lambda items: metrics.recurrence_rate(items, site.recurring))}
     causes_seen = [c for c in site.config.root_causes if any(i.front.root_cause == c for m in months for i in by_month[m])]
     causes = {c: [sum(i.front.root_cause == c for i in by_month[m]) for m in months] for c in causes_seen}
     budget = {
@@ -102,6 +105,8 @@ def trend_charts(site: Site) -> Iterator[Page]:
         for s in site.config.services
     }
 
+    on_time = None if site.published is None else {
+        label("chart_on_time"): monthly_percent(lambda items: metrics.on_time_rate(items, site.config, site.now))}
     charts = [
         ("incidents", label("chart_incidents"), severities, "stacked", SEVERITY_COLOURS, "", None),
         ("times", label("chart_times"), times, "lines", SERIES_COLOURS, "min", None),
@@ -109,6 +114,8 @@ def trend_charts(site: Site) -> Iterator[Page]:
         ("causes", label("chart_causes"), causes, "stacked", SERIES_COLOURS, "", None),
         ("budget", label("chart_budget"), budget, "lines", SERIES_COLOURS, "%", 100),
     ]
+    if on_time is not None:
+        charts.append(("on-time", label("chart_on_time"), on_time, "lines", SERIES_COLOURS, "%", 100))
     title = label("trends")
     parts = [front_matter_block(title), f"# {e(title)}\n",
              f"<p>{e(label('trends_intro', start=label.month(months[0]), end=label.month(last)))}</p>\n"]

@@ -66,11 +66,41 @@ def check(root: Path, files: Iterable[Path] | None = None, kb: KnowledgeBaseConf
         raise UsageError(f"no {POSTMORTEMS_DIR}/ folder in {root}: run `postmortem init` there, or point --root "
                          "at the knowledge base")
     every_file = discover(root)
-    ids: dict[str, list[str]] = {}
-    for file in every_file:
-        ids.setdefault(file.stem, []).append(relative_path(root, file))
-    context = CheckContext(kb.config, services_checked=kb.from_file, ids=ids)
     targets = every_file if files is None else list(dict.fromkeys(Path(f) for f in files))
+    return _check(root, kb, _ids(root, every_file), targets, jobs, keep_postmortems)
+
+
+def check_changed_since(root: Path, ref: str, kb: KnowledgeBaseConfig | None = None,
+                        jobs: int | None = None) -> CheckResult:
+    """Validate what the working tree changed since its merge base with `ref`: the post-mortems added
+    or modified (renames followed, deletions skipped), those sharing an id with them, and those that
+    mention an id the change removed (a `related` link it broke). A config change checks everything.
+
+    Raises UsageError when `ref` is unknown or the clone too shallow to find the merge base."""
+    from .gitinfo import changes_since, files_mentioning
+
+    kb = kb or load_config(root)
+    changes = changes_since(root, ref)
+    if changes.config_changed:
+        return check(root, kb=kb, jobs=jobs, keep_postmortems=False)
+    every_file = discover(root)
+    ids = _ids(root, every_file)
+    targets = set(changes.changed)
+    targets.update(path for changed in changes.changed for path in ids.get(Path(changed).stem, []))
+    targets.update(files_mentioning(root, changes.removed_ids - ids.keys()))
+    return _check(root, kb, ids, [root / path for path in sorted(targets)], jobs, keep_postmortems=False)
+
+
+def _ids(root: Path, files: list[Path]) -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = {}
+    for file in files:
+        ids.setdefault(file.stem, []).append(relative_path(root, file))
+    return ids
+
+
+def _check(root: Path, kb: KnowledgeBaseConfig, ids: dict[str, list[str]], targets: list[Path],
+           jobs: int | None, keep_postmortems: bool) -> CheckResult:
+    context = CheckContext(kb.config, services_checked=kb.from_file, ids=ids)
     jobs = min(jobs or available_cores(), max(1, len(targets) // (PARALLEL_THRESHOLD // 2)))
     if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
         size = -(-len(targets) // (jobs * 4))

@@ -53,11 +53,18 @@ def cli(root: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
               help="Output format. Default: github when GITHUB_ACTIONS=true, else text.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--changed-since", "ref", metavar="REF",
+              help="Only what changed since the merge base with REF (e.g. origin/main), and the files it can break.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for large runs (default: one per core).")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | None, strict: bool,
-             jobs: int | None) -> None:
-    """Check post-mortems against the format: all of them, or FILES (files or folders).
+             ref: str | None, jobs: int | None) -> None:
+    """Check post-mortems against the format: all of them, FILES (files or folders), or
+    those a branch changed (--changed-since).
+
+    --changed-since REF checks the post-mortems added or modified since this branch left REF
+    (committed or not; renames followed), those sharing an id with them, and those linking to an
+    id the branch removed. A change to postmortem.yml checks everything.
 
     Exit status: 0 when clean, 1 when there are errors (or warnings with --strict),
     2 for a usage or configuration problem.
@@ -66,9 +73,10 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
     Examples:
       postmortem validate
       postmortem validate postmortems/2026/2026-03-13-payment-api-outage.md
+      postmortem validate --changed-since origin/main
       postmortem validate --format json | jq '.diagnostics[] | .code'
     """
-    from .checker import check, expand
+    from .checker import check, check_changed_since, expand
     from .errors import ConfigError
     from .model import CheckResult
     from .reporters import REPORTERS
@@ -77,8 +85,13 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     reporter = REPORTERS[output_format]
     root = _root(ctx)
+    if ref and files:
+        raise click.UsageError("give FILES or --changed-since, not both")
     try:
-        result = check(root, expand(files) if files else None, jobs=jobs, keep_postmortems=False)
+        if ref:
+            result = check_changed_since(root, ref, jobs=jobs)
+        else:
+            result = check(root, expand(files) if files else None, jobs=jobs, keep_postmortems=False)
     except ConfigError as error:
         if output_format == "text":
             raise
@@ -99,24 +112,31 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
 @click.option("--slug", help="The id's slug (default: made from the title).")
 @click.option("--template", help="A template file name in postmortems/_templates/.")
 @click.option("--language", type=click.Choice(["en", "fr"]), help="Template language (default: the config's).")
+@click.option("--branch", is_flag=True,
+              help="Also create and switch to the git branch postmortem/<id>, and commit the file there.")
 @click.pass_context
-def new(ctx, title, severity, services, started_at, slug, template, language) -> None:
+def new(ctx, title, severity, services, started_at, slug, template, language, branch) -> None:
     """Create a draft post-mortem from the template, and print its path.
 
     The file is postmortems/<YYYY>/<YYYY-MM-DD>-<slug>.md; an existing file is never overwritten.
+    With --branch, the file is committed alone on a new branch postmortem/<id>, ready for a pull
+    request; it refuses when changes are staged, and leaves unstaged work where it is.
 
     \b
-    Example:
+    Examples:
       postmortem new "Payment API unavailable for 47 minutes" --severity SEV1 \\
           --service payments-api --started-at 2026-03-13T18:42+01:00
+      postmortem new "Search index stale" --severity SEV3 --service search --branch
     """
-    from .scaffold import new_postmortem
+    from .scaffold import branch_name, new_postmortem
 
     root = _root(ctx)
     path = new_postmortem(root, title, severity, list(services), started_at=started_at, slug=slug,
-                          template=template, language=language)
+                          template=template, language=language, branch=branch)
     shown = path.relative_to(root).as_posix()
     click.echo(f"Created {shown}")
+    if branch:
+        click.echo(f"Committed it on the new branch {branch_name(path.stem)}")
     click.echo("")
     click.echo("Next steps:")
     click.echo("  1. Replace every TODO: what happened, why it was possible, why we did not see it earlier,")

@@ -27,6 +27,8 @@ class Incident:
 
     id: str
     front: FrontMatter
+    #: The first commit of the built branch where the file says `status: published` (from git).
+    published_at: dt.datetime | None = None
 
     @property
     def started(self) -> dt.datetime:
@@ -37,9 +39,11 @@ class Incident:
         return frozenset(self.front.services)
 
 
-def incidents(postmortems: Iterable) -> list[Incident]:
-    """The post-mortems that count (every status but draft), oldest first."""
-    chosen = [Incident(pm.id, pm.front_matter) for pm in postmortems
+def incidents(postmortems: Iterable, published: dict[str, dt.datetime] | None = None) -> list[Incident]:
+    """The post-mortems that count (every status but draft), oldest first, with the time each was
+    published when `published` (by id) tells it."""
+    published = published or {}
+    chosen = [Incident(pm.id, pm.front_matter, published.get(pm.id)) for pm in postmortems
               if pm.front_matter is not None and pm.front_matter.status is not Status.draft]
     return sorted(chosen, key=lambda i: (i.started, i.id))
 
@@ -59,6 +63,38 @@ def time_to_mitigate(front: FrontMatter) -> float | None:
 
 def time_to_resolve(front: FrontMatter) -> float | None:
     return minutes_between(front.resolved_at, front.started_at)
+
+
+def hours_to_postmortem(item: Incident) -> float | None:
+    """Hours from the resolution to the publication of the post-mortem; None until both are known."""
+    minutes = minutes_between(item.published_at, item.front.resolved_at)
+    return None if minutes is None else minutes / 60
+
+
+def published_on_time(item: Incident, target_hours: int | None, now: dt.datetime) -> bool | None:
+    """Whether the post-mortem was published within `target_hours` of the resolution. One still
+    unpublished is late once the target has passed at `now`; None while it can still be on time,
+    or without a target or a resolution."""
+    resolved = item.front.resolved_at
+    if target_hours is None or resolved is None:
+        return None
+    deadline = resolved + dt.timedelta(hours=target_hours)
+    if item.published_at is not None:
+        return item.published_at <= deadline
+    return False if now > deadline else None
+
+
+def on_time_rate(items: list[Incident], config: Config, now: dt.datetime) -> float | None:
+    """The share of post-mortems published within their severity's `publish_within_hours`, among
+    those whose verdict is known (see `published_on_time`)."""
+    verdicts = [published_on_time(i, _publish_target(config, i.front.severity), now) for i in items]
+    known = [v for v in verdicts if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _publish_target(config: Config, severity: str) -> int | None:
+    found = config.severity(severity)
+    return found.publish_within_hours if found else None
 
 
 def mean(values: Iterable[float | None]) -> float | None:
@@ -214,10 +250,12 @@ def months_between(since: dt.date, until: dt.date) -> list[str]:
     return keys
 
 
-def summary(postmortems: Iterable, config: Config, since: dt.date | None, until: dt.date, today: dt.date) -> dict:
-    """The figures of `postmortem stats` for the incidents started from `since` to `until`."""
+def summary(postmortems: Iterable, config: Config, since: dt.date | None, until: dt.date, today: dt.date,
+            published: dict[str, dt.datetime] | None = None) -> dict:
+    """The figures of `postmortem stats` for the incidents started from `since` to `until`.
+    `published` (by id, from git) gives the time-to-post-mortem figures; without it they are None."""
     zone = config.zone
-    every = incidents(postmortems)
+    every = incidents(postmortems, published)
     period = in_period(every, since, until, zone)
     first = since or (period[0].started.astimezone(zone).date() if period else until)
     months = months_between(first, until)
@@ -237,8 +275,24 @@ def summary(postmortems: Iterable, config: Config, since: dt.date | None, until:
         "median_ttr_minutes": _round(median(time_to_resolve(i.front) for i in period)),
         "recurrence_rate": _round(recurrence_rate(period, recurrences(every)), 4),
         "actions": action_counts(period, today),
+        "time_to_postmortem": None if published is None else publication_figures(period, config, end_of_day(today, zone)),
         "services": services,
     }
+
+
+def publication_figures(items: list[Incident], config: Config, now: dt.datetime) -> dict:
+    """How soon post-mortems were published: how many are, the median hours from resolution, and
+    the share published within their severity's target."""
+    return {
+        "published": sum(i.published_at is not None for i in items),
+        "median_hours": _round(median(hours_to_postmortem(i) for i in items), 1),
+        "on_time_rate": _round(on_time_rate(items, config, now), 4),
+    }
+
+
+def end_of_day(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The last moment of `day` in `zone`: what "now" is for a build dated `day`."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone) - dt.timedelta(microseconds=1)
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

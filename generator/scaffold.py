@@ -83,11 +83,14 @@ def new_postmortem(
     template: str | None = None,
     language: str | None = None,
     now: dt.datetime | None = None,
+    branch: bool = False,
 ) -> Path:
     """Write a new draft post-mortem from the knowledge base's template and return its path.
 
     Refuses an unknown severity or service, a slug that is not `a-z0-9-` (so no path can escape
-    `postmortems/`), and an id that exists already.
+    `postmortems/`), and an id that exists already. With `branch`, also creates and switches to
+    the git branch `postmortem/<id>` and commits the file alone on it; refuses, before writing
+    anything, when changes are staged or the branch exists.
     """
     kb = load_config(root)
     config = kb.config
@@ -109,6 +112,10 @@ def new_postmortem(
     if taken:
         raise UsageError(f"post-mortem {postmortem_id!r} exists already: {taken[0].relative_to(root)} "
                          "(choose another --slug)")
+    if branch:
+        from .gitinfo import check_can_branch
+
+        check_can_branch(root, branch_name(postmortem_id))
     day = start.date()
     values = {
         "id": postmortem_id,
@@ -130,7 +137,16 @@ def new_postmortem(
             stream.write(text)
     except FileExistsError:
         raise UsageError(f"{path.relative_to(root)} exists already: it was not changed") from None
+    if branch:
+        from .gitinfo import commit_on_new_branch
+
+        commit_on_new_branch(root, branch_name(postmortem_id), path, f"Post-mortem {postmortem_id}: {title.strip()}")
     return path
+
+
+def branch_name(postmortem_id: str) -> str:
+    """The branch `new --branch` makes for a post-mortem."""
+    return f"postmortem/{postmortem_id}"
 
 
 def init_knowledge_base(root: Path) -> list[Path]:

@@ -17,13 +17,16 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import metrics
 from .config import Config
 from .labels import Labels
 from .model import Action, PostMortem, Status
 from .scaffold import slugify
+
+if TYPE_CHECKING:
+    from .gitinfo import History
 
 REFERENCE_DOCS = {"format.md": "reference/format.md", "rules.md": "reference/rules.md", "cli.md": "reference/cli.md"}
 ASSETS = ("postmortem.css", "postmortem.js")
@@ -122,20 +125,26 @@ def percent(value: float | None, digits: int = 2) -> str:
 
 @dataclass
 class Site:
-    """Everything the pages are made of: the post-mortems, the config and the day of the build."""
+    """Everything the pages are made of: the post-mortems, the config, the day of the build and,
+    when git can tell it, the history of each file."""
 
     postmortems: list[PostMortem]
     config: Config
     today: dt.date
     docs: Path
+    history: History | None = None
 
     def __post_init__(self) -> None:
         self.labels = Labels(self.config.language)
         self.edit_url = self.config.edit_url
         self.zone = self.config.zone
+        self.now = metrics.end_of_day(self.today, self.zone)
         self.postmortems = sorted(self.postmortems, key=self.started, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
-        self.incidents = metrics.incidents(self.postmortems)
+        #: When each post-mortem was published, by id; None without history.
+        self.published = self.history.published_by_id() if self.history else None
+        self.incidents = metrics.incidents(self.postmortems, self.published)
+        self.incident_of = {item.id: item for item in self.incidents}
         self.recurring = metrics.recurrences(self.incidents)
         self.similar = metrics.similar_incidents(self.incidents)
 
@@ -346,6 +355,10 @@ def _home(site: Site) -> Iterator[Page]:
              label("before", value=_rate(metrics.recurrence_rate(previous, site.recurring)))),
         card(label("open_actions"), str(actions["open"]), f"{actions['overdue']} {label('overdue')}"),
     ]
+    if site.published is not None:
+        cards.append(card(label("time_to_postmortem"), _rate(metrics.on_time_rate(now, site.config, site.now)),
+                          label("on_time_note") + " · " + label(
+                              "before", value=_rate(metrics.on_time_rate(previous, site.config, site.now)))))
     key = site.month_key(site.today)
     services = [site.budget_row(source, s, key) for s in site.config.services]
     text = [
@@ -423,10 +436,39 @@ def _header_card(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
     if tags:
         rows.append((label("tags"), " ".join(
             f'<a class="pm-tag" href="{href(source, f"tags/{t}.md")}">{e(t)}</a>' for t in tags)))
+    rows += _history_rows(site, pm, label)
     if site.edit_url:
         rows.append(("", f'<a href="{e(site.edit_url + pm.path)}">{e(label("edit"))}</a>'))
     body = "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows)
     return FRAGMENTS.add(f'<dl class="pm-header">{body}</dl>')
+
+
+def _history_rows(site: Site, pm: PostMortem, label: Labels) -> list[tuple[str, str]]:
+    """Time to post-mortem and the file's history, when git can tell them."""
+    if site.published is None:
+        return []
+    rows = []
+    incident = site.incident_of.get(pm.id)
+    severity = site.config.severity(pm.value("severity") or "")
+    target = severity.publish_within_hours if severity else None
+    if incident is not None and target is not None and incident.front.resolved_at is not None:
+        shown_target = f"{target} h"
+        hours = metrics.hours_to_postmortem(incident)
+        text = (label("not_published", target=shown_target) if hours is None
+                else label("published_after", hours=duration(60 * hours), target=shown_target))
+        verdict = metrics.published_on_time(incident, target, site.now)
+        flag = "" if verdict is None else (f' <span class="pm-ok">{e(label("on_time_flag"))}</span>' if verdict
+                                           else f' <span class="pm-overdue">{e(label("late_flag"))}</span>')
+        rows.append((label("time_to_postmortem"), e(text) + flag))
+    history = site.history.files.get(pm.path)
+    if history is None:
+        rows.append((label("history"), e(label("not_committed"))))
+    else:
+        rows.append((label("history"), e(label(
+            "history_line", first=site.local(history.first_commit)[:10], last=site.local(history.last_change)[:10],
+            revisions=history.revisions))))
+        rows.append((label("authors"), e(", ".join(history.authors))))
+    return rows
 
 
 def _impact_value(name: str, value: Any, currency: str, label: Labels) -> str:

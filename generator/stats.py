@@ -13,15 +13,28 @@ from .config import load_config
 def compute_stats(root: Path, since: dt.date | None = None, until: dt.date | None = None,
                   today: dt.date | None = None) -> dict:
     """The figures of the incidents started from `since` to `until` (default: all, up to today).
-    Post-mortems whose front matter is invalid are left out, as drafts are."""
+    Post-mortems whose front matter is invalid are left out, as drafts are. The time to post-mortem
+    comes from git, and is None outside a repository or in a shallow clone."""
+    from .gitinfo import read_history
+
     kb = load_config(root)
     today = today or kb.config.today()
     result = check(root, kb=kb, keep_postmortems=True)
-    return metrics.summary(result.postmortems, kb.config, since, until or today, today)
+    published = read_history(root).published_by_id()
+    return metrics.summary(result.postmortems, kb.config, since, until or today, today, published)
 
 
 def _minutes(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} min"
+
+
+def _publication(figures: dict | None) -> str:
+    if figures is None:
+        return "— (no git history here)"
+    median = figures["median_hours"]
+    rate = figures["on_time_rate"]
+    return (f"median {'—' if median is None else f'{median:.1f} h'}, "
+            f"{'—' if rate is None else f'{100 * rate:.0f}%'} on time, {figures['published']} published")
 
 
 def stats_text(figures: dict) -> str:
@@ -30,12 +43,13 @@ def stats_text(figures: dict) -> str:
     rate = figures["recurrence_rate"]
     actions = figures["actions"]
     lines = [
-        f"Incidents:        {figures['incidents']} ({severities})",
-        f"MTTD:             {_minutes(figures['mttd_minutes'])}",
-        f"MTTR:             {_minutes(figures['mttr_minutes'])} (median {_minutes(figures['median_ttr_minutes'])})",
-        f"Recurrence rate:  {'—' if rate is None else f'{100 * rate:.0f}%'}",
-        f"Actions:          {actions['total']} total, {actions['open']} open, {actions['overdue']} overdue, "
+        f"Incidents:           {figures['incidents']} ({severities})",
+        f"MTTD:                {_minutes(figures['mttd_minutes'])}",
+        f"MTTR:                {_minutes(figures['mttr_minutes'])} (median {_minutes(figures['median_ttr_minutes'])})",
+        f"Recurrence rate:     {'—' if rate is None else f'{100 * rate:.0f}%'}",
+        f"Actions:             {actions['total']} total, {actions['open']} open, {actions['overdue']} overdue, "
         f"{actions['done']} done",
+        f"Time to post-mortem: {_publication(figures['time_to_postmortem'])}",
         "",
         "Service                    Incidents  Downtime    Lowest month",
     ]

@@ -176,6 +176,7 @@ def test_summary() -> None:
         "median_ttr_minutes": 60.0,
         "recurrence_rate": 0.5,                   # b is 19 days after a, same service and cause
         "actions": {"total": 0, "open": 0, "overdue": 0, "done": 0},
+        "time_to_postmortem": None,               # no history given
         "services": {
             # 120 minutes in April (43,200 minutes): 100 x (1 - 120 / 43,200) = 99.7222%
             "api": {"incidents": 2, "downtime_minutes": 120.0, "availability": {"2026-04": 99.7222, "2026-05": 100.0}},
@@ -183,3 +184,35 @@ def test_summary() -> None:
             "web": {"incidents": 0, "downtime_minutes": 0.0, "availability": {"2026-04": 100.0, "2026-05": 100.0}},
         },
     }
+
+
+def test_time_to_postmortem() -> None:
+    # Default targets: SEV1 72 h, SEV2 120 h, SEV3 240 h. The build's "now" is the end of 2026-06-01, UTC.
+    config = Config.model_validate({"timezone": "UTC", "services": [{"id": "api"}]})
+    now = metrics.end_of_day(dt.date(2026, 6, 1), UTC)
+    utc = dt.timezone.utc
+    postmortems = [
+        # resolved 04-01 10:30, published 04-03 10:30: 48 h, within 72 h
+        SimpleNamespace(id="a", front_matter=front("2026-04-01T10:00:00Z", "+30", severity="SEV1")),
+        # resolved 04-20 11:30, published 04-26 11:30: 144 h, beyond 120 h
+        SimpleNamespace(id="b", front_matter=front("2026-04-20T10:00:00Z", "+90")),
+        # resolved 05-30 11:00, unpublished: 61 h later at now, still within 120 h, so no verdict yet
+        SimpleNamespace(id="c", front_matter=front("2026-05-30T10:00:00Z", "+60")),
+        # resolved 04-10 11:00, unpublished: 240 h passed on 04-20, late
+        SimpleNamespace(id="d", front_matter=front("2026-04-10T10:00:00Z", "+60", severity="SEV3")),
+    ]
+    published = {"a": dt.datetime(2026, 4, 3, 10, 30, tzinfo=utc), "b": dt.datetime(2026, 4, 26, 11, 30, tzinfo=utc)}
+    items = {i.id: i for i in metrics.incidents(postmortems, published)}
+    assert metrics.hours_to_postmortem(items["a"]) == 48.0
+    assert metrics.hours_to_postmortem(items["b"]) == 144.0
+    assert metrics.hours_to_postmortem(items["c"]) is None
+    assert [metrics.published_on_time(items[k], t, now) for k, t in (("a", 72), ("b", 120), ("c", 120), ("d", 240))] \
+        == [True, False, None, False]
+    assert metrics.published_on_time(items["a"], None, now) is None
+    # a on time; b and d late; c unknown: 1 of 3
+    assert metrics.publication_figures(list(items.values()), config, now) == {
+        "published": 2, "median_hours": 96.0, "on_time_rate": 0.3333}
+
+
+def test_end_of_day_is_the_last_moment_in_the_zone() -> None:
+    assert metrics.end_of_day(dt.date(2026, 3, 29), PARIS) == dt.datetime(2026, 3, 29, 23, 59, 59, 999999, tzinfo=PARIS)

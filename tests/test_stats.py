@@ -24,6 +24,7 @@ def test_stats_json(runner, tmp_path: Path) -> None:
         "median_ttr_minutes": 30.0,
         "recurrence_rate": 0.6,              # 03-04, 03-06, 03-07 follow a checkout-web change within days
         "actions": {"total": 5, "open": 1, "overdue": 0, "done": 3},  # one wont-do; the open one is due 2026-12-15
+        "time_to_postmortem": None,          # not a git repository
         "services": {
             "payments-api": {"incidents": 0, "downtime_minutes": 0.0,
                              "availability": {"2025-12": 100.0, "2026-01": 100.0, "2026-02": 100.0, "2026-03": 100.0}},
@@ -41,10 +42,11 @@ def test_stats_text(runner, tmp_path: Path) -> None:
     root = lay_out(tmp_path, "valid")
     result = runner.invoke(cli, ["--root", str(root), "stats", "--today", "2026-11-26"])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[:5] == [
-        "Incidents:        5 (SEV1 0, SEV2 4, SEV3 1)",
-        "MTTD:             5.0 min",
-        "MTTR:             34.0 min (median 30.0 min)",
-        "Recurrence rate:  60%",
-        "Actions:          5 total, 1 open, 0 overdue, 3 done",
+    assert result.stdout.splitlines()[:6] == [
+        "Incidents:           5 (SEV1 0, SEV2 4, SEV3 1)",
+        "MTTD:                5.0 min",
+        "MTTR:                34.0 min (median 30.0 min)",
+        "Recurrence rate:     60%",
+        "Actions:             5 total, 1 open, 0 overdue, 3 done",
+        "Time to post-mortem: — (no git history here)",
     ]

@@ -1,0 +1,240 @@
+"""What the tool reads from and writes to git: the files a branch changed, the history of every
+post-mortem, and the branch `new --branch` makes. The only module that imports GitPython."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+from .config import CONFIG_FILE, POSTMORTEMS_DIR
+from .errors import UsageError
+
+FULL_HISTORY = "fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
+#: Commit header in log output; the fields are separated by 0x1f, the header from its files by NUL.
+HEADER = "\x1e"
+#: A line of front matter that publishes a post-mortem, in the regex dialect of `git log -G`.
+PUBLISHED_LINE = "^status:[[:space:]]*[\"']?published"
+
+
+class _Repository:
+    """A git repository seen from a knowledge base that may sit in one of its subfolders."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.repo = git.Repo(root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise UsageError(f"{root} is not in a git repository") from None
+        except git.GitCommandNotFound:  # pragma: no cover - git is on every supported machine
+            raise UsageError("git is not installed, or not on PATH") from None
+        top = Path(self.repo.working_tree_dir).resolve()
+        self.prefix = root.resolve().relative_to(top).as_posix()
+        self.prefix = "" if self.prefix == "." else self.prefix + "/"
+
+    def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> str:
+        """Run `git ARGS` at the top of the repository; raise UsageError with git's words on failure."""
+        status, out, err = self.repo.git.execute(["git", "-c", "core.quotepath=off", *args],
+                                                 with_extended_output=True, with_exceptions=False,
+                                                 strip_newline_in_stdout=False)
+        if status not in ok:
+            raise UsageError(f"git {args[0]} failed: {err.strip() or out.strip()}")
+        return out
+
+    def spec(self, path: str) -> str:
+        """A pathspec for `path`, relative to the knowledge base."""
+        return f":(top,literal){self.prefix}{path}"
+
+    def local(self, path: str) -> str | None:
+        """`path` (relative to the top) relative to the knowledge base, or None when outside it."""
+        return path[len(self.prefix):] if path.startswith(self.prefix) else None
+
+    @property
+    def shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    def has_commits(self) -> bool:
+        return self.run("rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)).strip() != ""
+
+
+# -- what a branch changed ---------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeSet:
+    """The post-mortems a branch added or modified (relative paths, as they are now), the ids that it
+    removed by deleting or renaming files, and whether it changed the knowledge base's config."""
+
+    changed: list[str] = field(default_factory=list)
+    removed_ids: set[str] = field(default_factory=set)
+    config_changed: bool = False
+
+
+def changes_since(root: Path, ref: str) -> ChangeSet:
+    """What the working tree changed since the merge base of `ref` and HEAD, untracked files included.
+
+    Raises UsageError when `ref` does not exist, or no merge base is found (a shallow clone)."""
+    repository = _Repository(root)
+    commit = repository.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", ok=(0, 1)).strip()
+    if not commit:
+        hint = FULL_HISTORY if repository.shallow else "check the name (e.g. origin/main) and fetch it"
+        raise UsageError(f"--changed-since: {ref!r} is not a commit in this clone: {hint}")
+    base = repository.run("merge-base", commit, "HEAD", ok=(0, 1)).strip()
+    if not base:
+        if repository.shallow:
+            raise UsageError(f"--changed-since: this clone is too shallow to find where HEAD left {ref}: {FULL_HISTORY}")
+        raise UsageError(f"--changed-since: {ref} and HEAD share no history")
+    changes = ChangeSet()
+    folder, config = repository.spec(POSTMORTEMS_DIR), repository.spec(CONFIG_FILE)
+    diff = repository.run("diff", "--name-status", "-z", "-M", base, "--", folder, config)
+    for _, _, status, old, new in _log_entries(diff):
+        if repository.local(new or old) == CONFIG_FILE:
+            changes.config_changed = True
+            continue
+        if status in "DR":
+            changes.removed_ids.add(Path(old).stem)
+        if status != "D":
+            changes.changed.append(repository.local(new or old))
+    untracked = repository.run("ls-files", "--others", "--exclude-standard", "-z", "--", folder, config)
+    for path in filter(None, untracked.split("\0")):
+        if repository.local(path) == CONFIG_FILE:
+            changes.config_changed = True
+        else:
+            changes.changed.append(repository.local(path))
+    changes.changed = sorted(p for p in set(changes.changed) if p.endswith(".md") and _is_postmortem(p))
+    return changes
+
+
+def _is_postmortem(path: str) -> bool:
+    return not any(part.startswith(("_", ".")) for part in Path(path).parts[1:])
+
+
+def files_mentioning(root: Path, words: set[str]) -> list[str]:
+    """The post-mortems (relative paths) whose text holds any of `words`, found by `git grep`."""
+    if not words:
+        return []
+    repository = _Repository(root)
+    patterns = [arg for word in sorted(words) for arg in ("-e", word)]
+    found = repository.run("grep", "-l", "-z", "-F", "--untracked", *patterns, "--", repository.spec(POSTMORTEMS_DIR),
+                           ok=(0, 1))
+    return sorted(repository.local(path) for path in filter(None, found.split("\0")))
+
+
+# -- the history of every post-mortem -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """A post-mortem's history: when it was first and last committed, how many commits changed it,
+    who wrote them (names through `.mailmap`, most commits first), and when it was first published on
+    the built branch (the commit that set `status: published`)."""
+
+    first_commit: dt.datetime
+    last_change: dt.datetime
+    revisions: int
+    authors: tuple[str, ...]
+    published_at: dt.datetime | None = None
+
+
+@dataclass
+class History:
+    """The history of every committed post-mortem by relative path, or why there is none."""
+
+    files: dict[str, FileHistory] = field(default_factory=dict)
+    notice: str | None = None
+
+    def published_by_id(self) -> dict[str, dt.datetime] | None:
+        """When each post-mortem was published, by id; None when there is no history to tell."""
+        if self.notice is not None:
+            return None
+        return {Path(path).stem: item.published_at for path, item in self.files.items() if item.published_at}
+
+
+def read_history(root: Path) -> History:
+    """Two passes of `git log` over `postmortems/`, whatever the number of files: one for every
+    commit (renames followed), one for the commits of HEAD's first-parent line that published a file.
+
+    Outside a git repository, or in a shallow clone (whose oldest commits would pass for the first
+    ones), the history is empty and `notice` says why."""
+    try:
+        repository = _Repository(root)
+    except UsageError as error:
+        return History(notice=f"{error}: the pages show no history")
+    if repository.shallow:
+        return History(notice=f"this is a shallow clone, so the pages show no history: {FULL_HISTORY}")
+    if not repository.has_commits():
+        return History()
+    folder = repository.spec(POSTMORTEMS_DIR)
+    log = repository.run("log", "-z", "-M", "--name-status", f"--format={HEADER}%aN\x1f%aI", "HEAD", "--", folder)
+    commits: dict[str, list[tuple[dt.datetime, str]]] = {}
+    lineage: dict[str, str] = {}  # a path a file had, newest first walk, to the path it has now
+    for when, author, status, old, new in _log_entries(log):
+        final = lineage.get(new or old, new or old)
+        commits.setdefault(final, []).append((when, author))
+        if status == "R":
+            lineage[old] = final
+    published: dict[str, dt.datetime] = {}
+    log = repository.run("log", "-z", "-M", "--name-status", "--first-parent", "--diff-merges=first-parent",
+                         f"-G{PUBLISHED_LINE}", f"--format={HEADER}%aN\x1f%cI", "HEAD", "--", folder)
+    for when, _, _, old, new in _log_entries(log):
+        final = lineage.get(new or old, new or old)
+        published[final] = min(when, published.get(final, when))
+    files = {}
+    for path, changes in commits.items():
+        local = repository.local(path)
+        if local is None or not (repository.repo.working_tree_dir / Path(path)).is_file():
+            continue
+        counts: dict[str, int] = {}
+        for _, author in changes:
+            counts[author] = counts.get(author, 0) + 1
+        files[local] = FileHistory(
+            first_commit=changes[-1][0], last_change=changes[0][0], revisions=len(changes),
+            authors=tuple(sorted(counts, key=lambda name: (-counts[name], name))), published_at=published.get(path))
+    return History(files)
+
+
+def _log_entries(log: str):
+    """(date, author, status, old path, new path or None) for each file of each commit of a log,
+    newest first, or of a diff (without dates nor authors); from `--name-status -z` output."""
+    tokens = iter(log.split("\0"))
+    when, author = None, ""
+    for token in tokens:
+        token = token.lstrip("\n")
+        if token.startswith(HEADER):
+            author, stamp = token[1:].split("\x1f")
+            when = dt.datetime.fromisoformat(stamp)
+        elif token:
+            status = token[0]
+            first = next(tokens)
+            second = next(tokens) if status in "RC" else None
+            yield when, author, status, first, second
+
+
+# -- the branch of a new post-mortem ------------------------------------------------------------------
+
+
+def check_can_branch(root: Path, branch: str) -> None:
+    """Raise UsageError unless a branch `branch` can be made here without touching anyone's work:
+    a repository with a first commit, nothing staged, and no branch of that name."""
+    repository = _Repository(root)
+    if not repository.has_commits():
+        raise UsageError("--branch needs a repository with at least one commit: commit something first")
+    staged = repository.run("diff", "--cached", "--name-only", "-z").split("\0")
+    staged = [path for path in staged if path]
+    if staged:
+        raise UsageError(f"--branch: {len(staged)} staged change(s) ({', '.join(staged[:3])}"
+                         f"{', ...' if len(staged) > 3 else ''}) would go into the post-mortem's commit: "
+                         "commit or unstage them first (git stash, or git restore --staged)")
+    if repository.run("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", ok=(0, 1)).strip():
+        raise UsageError(f"--branch: the branch {branch} exists already: switch to it, or choose another --slug")
+
+
+def commit_on_new_branch(root: Path, branch: str, path: Path, message: str) -> None:
+    """Create and switch to `branch` from HEAD (unstaged changes stay in the working tree, untouched),
+    then commit `path` alone on it. Git's own command runs, so hooks and signing apply."""
+    repository = _Repository(root)
+    repository.run("switch", "--create", branch)
+    relative = path.resolve().relative_to(Path(repository.repo.working_tree_dir).resolve()).as_posix()
+    repository.run("add", "--", f":(top,literal){relative}")
+    repository.run("commit", "--quiet", "--message", message, "--", f":(top,literal){relative}")
