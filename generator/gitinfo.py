@@ -4,6 +4,7 @@ post-mortem, and the branch `new --branch` makes. The only module that imports G
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +77,9 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
 
     Raises UsageError when `ref` does not exist, or no merge base is found (a shallow clone)."""
     repository = _Repository(root)
-    commit = repository.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", ok=(0, 1)).strip()
-    if not commit:
+    commit = repository.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
+                            ok=(0, 1, 128)).strip()
+    if not re.fullmatch(r"[0-9a-f]{40,64}", commit):  # a range such as a..b gives two lines
         hint = FULL_HISTORY if repository.shallow else "check the name (e.g. origin/main) and fetch it"
         raise UsageError(f"--changed-since: {ref!r} is not a commit in this clone: {hint}")
     base = repository.run("merge-base", commit, "HEAD", ok=(0, 1)).strip()

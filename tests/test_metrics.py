@@ -190,7 +190,7 @@ def test_time_to_postmortem() -> None:
     # Default targets: SEV1 72 h, SEV2 120 h, SEV3 240 h. The build's "now" is the end of 2026-06-01, UTC.
     config = Config.model_validate({"timezone": "UTC", "services": [{"id": "api"}]})
     now = metrics.end_of_day(dt.date(2026, 6, 1), UTC)
-    utc = dt.timezone.utc
+    utc = dt.UTC
     postmortems = [
         # resolved 04-01 10:30, published 04-03 10:30: 48 h, within 72 h
         SimpleNamespace(id="a", front_matter=front("2026-04-01T10:00:00Z", "+30", severity="SEV1")),

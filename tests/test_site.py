@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from generator.build import BUILD_DOCS, build_site
 from generator.cli import cli
 from generator.site import duration, href, inject_fragments, page_url, write_tree
 
-from .conftest import REPOSITORY, write
+from .conftest import REPOSITORY, git, write
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -36,9 +37,32 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+LATE = "2026-03-13-payment-api-outage"
+
+
+def commit_one_by_one(root: Path) -> None:
+    """A history for the knowledge base at `root`: the config first, then each post-mortem in a commit
+    of its own, 30 hours after its resolution (100 hours for LATE, a SEV1 whose target is 72 hours),
+    by Alice, then Bob, in turn."""
+    git(root, "init", "--quiet", "--initial-branch", "main")
+    git(root, "add", "postmortem.yml", "mkdocs.yml", "docs")
+    git(root, "commit", "--quiet", "--message", "Knowledge base", when="2025-01-01T09:00:00+00:00")
+    for number, path in enumerate(sorted((root / "postmortems").rglob("*.md"))):
+        resolved = re.search(r"^resolved_at: (\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        if resolved is None:
+            continue
+        when = dt.datetime.fromisoformat(resolved[1]) + dt.timedelta(hours=100 if path.stem == LATE else 30)
+        git(root, "add", str(path))
+        git(root, "commit", "--quiet", "--message", f"Post-mortem {path.stem}", when=when.isoformat(),
+            author=("Alice Martin", "Bob Stone")[number % 2])
+    git(root, "add", ".")
+    git(root, "commit", "--quiet", "--message", "Templates", when="2026-11-20T09:00:00+00:00")
+
+
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory) -> Path:
     root = copy_knowledge_base(tmp_path_factory.mktemp("sample"))
+    commit_one_by_one(root)
     build_site(root, TODAY)
     return root
 
@@ -71,6 +95,40 @@ def test_postmortem_page_has_its_card_actions_and_related_links(sample_site: Pat
     assert "Separate critical and non-critical workloads" in page and '<span class="pm-overdue">overdue</span>' in page
     assert "Listed by the authors" in page and "2026-02-20-payments-db-latency" in page
     assert '<h2 id="root-cause">Root cause' in page  # the body as written
+
+
+def test_every_postmortem_page_shows_its_history(sample_site: Path) -> None:
+    pages = sorted((sample_site / "site/postmortems").glob("20*/20*/index.html"))
+    assert len(pages) == 13
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<dt>History</dt><dd>first committed 20" in text and "1 revision(s)" in text, page
+        assert re.search("<dt>Written by</dt><dd>(Alice Martin|Bob Stone)</dd>", text), page
+
+
+def test_time_to_postmortem_on_pages_home_and_trends(sample_site: Path) -> None:
+    late = read(sample_site, f"postmortems/2026/{LATE}/index.html")
+    assert ("<dt>Time to post-mortem</dt><dd>published 4 d 4 h after the resolution (target: 72 h) "
+            '<span class="pm-overdue">late</span></dd>') in late
+    on_time = read(sample_site, "postmortems/2026/2026-02-20-payments-db-latency/index.html")
+    assert ("<dt>Time to post-mortem</dt><dd>published 1 d 6 h after the resolution (target: 120 h) "
+            '<span class="pm-ok">on time</span></dd>') in on_time
+    # the last 90 days hold 2026-10-02 and 2026-11-18, both on time; the 90 before, three, all on time
+    assert re.search(r"<span>Time to post-mortem</span><strong>100%</strong><small>published on time · "
+                     r"before: 100%</small>", read(sample_site, "index.html"))
+    trends = read(sample_site, "trends/index.html")
+    on_time_table = trends[trends.index("Post-mortems published within their severity"):]
+    assert "<td>2026-02</td><td>100</td>" in on_time_table and "<td>2026-03</td><td>0</td>" in on_time_table
+    assert (sample_site / "site/trends/on-time.svg").is_file()
+
+
+def test_outside_git_the_build_says_once_that_there_is_no_history(runner, tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path)
+    result = runner.invoke(cli, ["--root", str(root), "build", "--today", "2026-11-26"])
+    assert result.exit_code == 0
+    assert result.stderr.count("is not in a git repository: the pages show no history") == 1
+    page = read(root, f"postmortems/2026/{LATE}/index.html")
+    assert "<dt>History</dt>" not in page and "Time to post-mortem" not in page
 
 
 def test_detected_related_incidents(sample_site: Path) -> None:
