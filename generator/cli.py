@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 
-FORMATS = ["text", "json", "github"]
+FORMATS = ["text", "json", "github", "markdown"]
 
 
 def _root(ctx: click.Context) -> Path:

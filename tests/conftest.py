@@ -45,6 +45,15 @@ def write(root: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch) -> None:
+    """Git as on a fresh machine (no global or system config), with an identity for commits."""
+    for name, value in {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Test",
+                        "GIT_AUTHOR_EMAIL": "test@example.com", "GIT_COMMITTER_NAME": "Test",
+                        "GIT_COMMITTER_EMAIL": "test@example.com"}.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
@@ -54,7 +63,6 @@ def git(root: Path, *args: str, when: str = "2026-03-10T12:00:00+00:00", author:
         email: str = "alice@example.com") -> str:
     """Run git in `root` as `author`, dated `when`."""
     env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": author,
-           "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+           "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
     return done.stdout

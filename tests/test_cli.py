@@ -85,6 +85,37 @@ def test_validate_github_is_automatic_in_actions(runner, bad_kb: Path) -> None:
     ]
 
 
+def test_validate_markdown_is_a_summary_table(runner, bad_kb: Path) -> None:
+    result = invoke(runner, "--root", bad_kb, "validate", "--format", "markdown")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "### Post-mortem validation\n\n1 post-mortem checked: 2 errors, 1 warning.\n\n"
+        "| File | Line | Rule | Level | Message |\n|---|---:|---|---|---|\n"
+        f"| {BAD} | 3 | PM102 | error | `status` is 'done': use 'draft', 'review' or 'published' |\n"
+        f"| {BAD} | 13 | PM103 | warning | unknown field `mitigated`: did you mean `mitigated_at`? |\n"
+        f"| {BAD} | 23 | PM204 | error | unknown owner 'dave': use one of alice, bob, carol, checkout, payments "
+        "(or add it to `people` or `teams` in postmortem.yml) |\n")
+
+
+def test_markdown_cells_cannot_break_the_table() -> None:
+    import io
+
+    from generator.diagnostics import Diagnostic, Level
+    from generator.model import CheckResult
+    from generator.reporters import report_markdown
+
+    out = io.StringIO()
+    report_markdown(CheckResult(1, [Diagnostic("a|b.md", None, None, "PM001", Level.ERROR, "<b>x</b> | y\nz")]), out)
+    assert out.getvalue().splitlines()[-1] == "| a\\|b.md |  | PM001 | error | &lt;b>x&lt;/b> \\| y z |"
+
+
+def test_every_reporter_is_a_format_choice() -> None:
+    from generator.cli import FORMATS
+    from generator.reporters import REPORTERS
+
+    assert FORMATS == list(REPORTERS)
+
+
 def test_github_format_escapes_properties_and_data() -> None:
     from generator.diagnostics import Diagnostic, Level
     from generator.reporters import github_line
