@@ -30,8 +30,8 @@ class _Repository:
             raise UsageError(f"{root} is not in a git repository") from None
         except git.GitCommandNotFound:  # pragma: no cover - git is on every supported machine
             raise UsageError("git is not installed, or not on PATH") from None
-        top = Path(self.repo.working_tree_dir).resolve()
-        self.prefix = root.resolve().relative_to(top).as_posix()
+        self.top = Path(self.repo.working_tree_dir).resolve()
+        self.prefix = root.resolve().relative_to(self.top).as_posix()
         self.prefix = "" if self.prefix == "." else self.prefix + "/"
 
     def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> str:
@@ -185,7 +185,7 @@ def read_history(root: Path) -> History:
     files = {}
     for path, changes in commits.items():
         local = repository.local(path)
-        if local is None or not (repository.repo.working_tree_dir / Path(path)).is_file():
+        if local is None or not (repository.top / path).is_file():
             continue
         counts: dict[str, int] = {}
         for _, author in changes:
@@ -237,6 +237,6 @@ def commit_on_new_branch(root: Path, branch: str, path: Path, message: str) -> N
     then commit `path` alone on it. Git's own command runs, so hooks and signing apply."""
     repository = _Repository(root)
     repository.run("switch", "--create", branch)
-    relative = path.resolve().relative_to(Path(repository.repo.working_tree_dir).resolve()).as_posix()
+    relative = path.resolve().relative_to(repository.top).as_posix()
     repository.run("add", "--", f":(top,literal){relative}")
     repository.run("commit", "--quiet", "--message", message, "--", f":(top,literal){relative}")

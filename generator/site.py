@@ -464,9 +464,10 @@ def _history_rows(site: Site, pm: PostMortem, label: Labels) -> list[tuple[str, 
     if history is None:
         rows.append((label("history"), e(label("not_committed"))))
     else:
-        rows.append((label("history"), e(label(
-            "history_line", first=site.local(history.first_commit)[:10], last=site.local(history.last_change)[:10],
-            revisions=history.revisions))))
+        count = history.revisions
+        revisions = label("one_revision") if count == 1 else label("revisions", count=count)
+        rows.append((label("history"), e(label("history_line", first=site.local(history.first_commit)[:10],
+                                                last=site.local(history.last_change)[:10], revisions=revisions))))
         rows.append((label("authors"), e(", ".join(history.authors))))
     return rows
 

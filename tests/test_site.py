@@ -102,7 +102,7 @@ def test_every_postmortem_page_shows_its_history(sample_site: Path) -> None:
     assert len(pages) == 13
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert "<dt>History</dt><dd>first committed 20" in text and "1 revision(s)" in text, page
+        assert "<dt>History</dt><dd>first committed 20" in text and "1 revision</dd>" in text, page
         assert re.search("<dt>Written by</dt><dd>(Alice Martin|Bob Stone)</dd>", text), page
 
 
