@@ -113,7 +113,7 @@ def test_every_reporter_is_a_format_choice() -> None:
     from generator.cli import FORMATS
     from generator.reporters import REPORTERS
 
-    assert FORMATS == list(REPORTERS)
+    assert list(REPORTERS) == FORMATS
 
 
 def test_github_format_escapes_properties_and_data() -> None:
