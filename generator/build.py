@@ -3,11 +3,9 @@ with Pagefind, and swap the result into `site/` only when every step succeeded."
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
-import logging
-import os
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -16,11 +14,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checker import check
+from .checker import available_cores, check
 from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
-from .errors import PostmortemError
+from .errors import BuildError, PostmortemError
 from .model import CheckResult
-from .site import Site, generate_pages, inject_fragments, search_documents, write_tree
+from .site import Site, generate_pages, search_documents, write_tree
 
 BUILD_DOCS = Path("build") / "docs"
 BUILD_FRAGMENTS = Path("build") / "fragments"
@@ -35,10 +33,6 @@ class ValidationFailed(PostmortemError):
     def __init__(self, result: CheckResult):
         self.result = result
         super().__init__(f"build stopped: {result.errors} error{'' if result.errors == 1 else 's'} to fix first")
-
-
-class BuildError(PostmortemError):
-    """The site engine or the search indexer failed; `site/` was left as it was."""
 
 
 @dataclass
@@ -96,90 +90,67 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
     """Build the whole site into `site/`. The new site replaces the old one only on success."""
     kb = load_config(root)
     today = today or kb.config.today()
-    result, pages, notices = generate(root, today, jobs, kb)
-    target = root / SITE_DIR
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
-    bundle = Path(tempfile.mkdtemp(prefix=".search-", dir=root))
-    # The indexer is native code: it runs on another core while MkDocs builds.
-    indexer = _start_search_index(root, bundle, kb.config.language)
-    try:
-        warnings = _mkdocs_build(root, staging, today)
-        inject_fragments(staging, root / BUILD_FRAGMENTS)
-        _finish_search_index(indexer)
-        (bundle / "pagefind").rename(staging / "pagefind")
-        _swap(staging, target)
-    except BaseException:
-        indexer.kill()
-        indexer.wait()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(bundle, ignore_errors=True)
-    return BuildResult(result, pages, target, notices + warnings)
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _source_date(today: dt.date):
-    """Sitemaps and archives carry the build date: pin it to `today` so builds are reproducible."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-def _mkdocs_build(root: Path, site_dir: Path, today: dt.date) -> list[str]:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config as load_mkdocs_config
-    from mkdocs.exceptions import MkDocsException
-
     config_file = root / MKDOCS_FILE
     if not config_file.exists():
         raise BuildError(f"no {MKDOCS_FILE} in {root}: the site needs one (see the README)")
-    collector = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collector)
+    result, pages, notices = _generate_apart(root, today, jobs, kb)
+    from .engine import run_mkdocs  # MkDocs is imported only once the pages are there
+
+    target = root / SITE_DIR
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
     try:
-        with _source_date(today):
-            config = load_mkdocs_config(str(config_file), docs_dir=str(root / BUILD_DOCS), site_dir=str(site_dir))
-            if not config.use_directory_urls:
-                raise BuildError(f"{MKDOCS_FILE} sets use_directory_urls to false: the generated pages link "
-                                 "to directory URLs, remove the setting")
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
-    except MkDocsException as error:
-        raise BuildError(f"the site engine failed: {error}") from None
+        warnings = run_mkdocs(config_file, root / BUILD_DOCS, staging, root / BUILD_FRAGMENTS, today,
+                              jobs or available_cores())
+        # After MkDocs, not beside it: the indexer's memory would add to that of the page processes.
+        _search_index(root / BUILD_SEARCH, staging / "pagefind", kb.config.language)
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(result, pages, target, notices + warnings)
+
+
+def _generate_apart(root: Path, today: dt.date, jobs: int | None,
+                    kb: KnowledgeBaseConfig) -> tuple[CheckResult, int, list[str]]:
+    """`generate` in a child process, where it can: every post-mortem and page object goes with the
+    process, so the site engine starts on a small heap rather than on one the allocator keeps."""
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
+        return generate(root, today, jobs, kb)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_generate_and_send, args=(sender, root, today, jobs, kb))
+    child.start()
+    sender.close()
+    try:
+        outcome = receiver.recv()
+    except EOFError:  # killed, out of memory say
+        outcome = ("error", "the page generator stopped before it finished")
     finally:
-        logger.removeHandler(collector)
-    return collector.messages
+        child.join()
+    if outcome[0] == "invalid":
+        raise ValidationFailed(outcome[1])
+    if outcome[0] == "error":
+        raise BuildError(outcome[1])
+    return outcome[1:]
 
 
-def _start_search_index(root: Path, bundle: Path, language: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "pagefind", "--site", str(root / BUILD_SEARCH), "--output-path",
-               str(bundle / "pagefind"), "--force-language", language, "--silent"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def _generate_and_send(sender, root: Path, today: dt.date, jobs: int | None, kb: KnowledgeBaseConfig) -> None:
+    try:
+        sender.send(("done", *generate(root, today, jobs, kb)))
+    except ValidationFailed as failure:
+        sender.send(("invalid", failure.result))
+    except PostmortemError as error:
+        sender.send(("error", error.format_message()))
+    except Exception as error:  # a crash becomes the parent's BuildError, not a hang
+        sender.send(("error", f"the page generator failed: {type(error).__name__}: {error}"))
 
 
-def _finish_search_index(indexer: subprocess.Popen) -> None:
-    output, _ = indexer.communicate()
-    if indexer.returncode != 0:
-        raise BuildError(f"the search indexer (Pagefind) failed: {output.strip()}")
+def _search_index(documents: Path, bundle: Path, language: str) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(documents), "--output-path", str(bundle),
+               "--force-language", language, "--silent"]
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        raise BuildError(f"the search indexer (Pagefind) failed: {done.stdout.strip()}")
 
 
 def _swap(staging: Path, target: Path) -> None:

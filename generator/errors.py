@@ -15,6 +15,10 @@ class UsageError(PostmortemError):
     exit_code = 2
 
 
+class BuildError(PostmortemError):
+    """The site engine or the search indexer failed; `site/` was left as it was."""
+
+
 class ConfigError(UsageError):
     """`postmortem.yml` cannot be used. Carries every diagnostic found in it (exit code 2)."""
 

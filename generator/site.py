@@ -42,7 +42,7 @@ FRAGMENT = re.compile(r"<!-- pm-fragment (\d+) -->")
 
 class _Fragments:
     """Generated HTML is kept out of the Markdown: the page holds a marker comment, and the HTML is
-    put in place in the built page (see `inject_fragments`). Markdown engines parse raw HTML slowly
+    put in place in the built page (see `fill_fragments`). Markdown engines parse raw HTML slowly
     (with MkDocs, most of a build's time on large bases); the markers pass through untouched."""
 
     def __init__(self) -> None:
@@ -758,18 +758,23 @@ def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int
     """Write the pages under `folder` and their fragments under `fragments_folder` (as JSON),
     touching only files whose content changed (so that a live server rebuilds only what moved),
     and delete files that are no longer generated."""
-    written: dict[Path, bytes] = {}
-    for relative, content, fragments in pages:
-        written[folder / relative] = content.encode("utf-8") if isinstance(content, str) else content
-        if fragments and fragments_folder is not None:
-            written[fragments_folder / f"{relative}.json"] = json.dumps(fragments, ensure_ascii=False).encode("utf-8")
+    written: set[Path] = set()
     changed = 0
-    for path, data in written.items():
+
+    def put(path: Path, data: bytes) -> None:
+        nonlocal changed
+        written.add(path)
         if path.exists() and path.read_bytes() == data:
-            continue
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         changed += 1
+
+    # Written as they come: the whole tree would not fit in memory beside the post-mortems.
+    for relative, content, fragments in pages:
+        put(folder / relative, content.encode("utf-8") if isinstance(content, str) else content)
+        if fragments and fragments_folder is not None:
+            put(fragments_folder / f"{relative}.json", json.dumps(fragments, ensure_ascii=False).encode("utf-8"))
     for base in (folder, fragments_folder) if fragments_folder is not None else (folder,):
         base.mkdir(parents=True, exist_ok=True)
         for path in sorted(base.rglob("*"), reverse=True):
@@ -781,11 +786,6 @@ def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int
     return changed
 
 
-def inject_fragments(site_dir: Path, fragments_folder: Path) -> None:
-    """Put every page's HTML fragments in place of their markers in the built site."""
-    for source in fragments_folder.rglob("*.json"):
-        page = source.relative_to(fragments_folder).as_posix()[: -len(".json")]
-        built = site_dir / page_url(page) / "index.html"
-        fragments = json.loads(source.read_text(encoding="utf-8"))
-        text = built.read_text(encoding="utf-8")
-        built.write_text(FRAGMENT.sub(lambda match, found=fragments: found[int(match[1])], text), encoding="utf-8")
+def fill_fragments(text: str, fragments: list[str]) -> str:
+    """A built page with its HTML fragments in place of their markers."""
+    return FRAGMENT.sub(lambda match: fragments[int(match[1])], text)

@@ -7,12 +7,14 @@ import hashlib
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from generator.build import BUILD_DOCS, build_site
+from generator.build import BUILD_DOCS, BUILD_FRAGMENTS, build_site, generate
 from generator.cli import cli
-from generator.site import duration, href, inject_fragments, page_url, write_tree
+from generator.engine import FragmentsPlugin, run_mkdocs
+from generator.site import duration, href, page_url, write_tree
 
 from .conftest import REPOSITORY, git, write
 
@@ -251,11 +253,24 @@ def test_write_tree_touches_only_changes_and_removes_stale_files(tmp_path: Path)
 
 def test_fragments_are_put_in_place(tmp_path: Path) -> None:
     write_tree(iter([("x/y.md", "", ["<table>1</table>", "<dl>2</dl>"])]), tmp_path / "docs", tmp_path / "fragments")
-    built = tmp_path / "site/x/y/index.html"
-    built.parent.mkdir(parents=True)
-    built.write_text("<h2>A</h2>\n<!-- pm-fragment 1 -->\n<p>b</p><!-- pm-fragment 0 -->")
-    inject_fragments(tmp_path / "site", tmp_path / "fragments")
-    assert built.read_text() == "<h2>A</h2>\n<dl>2</dl>\n<p>b</p><table>1</table>"
+    plugin = FragmentsPlugin(tmp_path / "fragments")
+    built = "<h2>A</h2>\n<!-- pm-fragment 1 -->\n<p>b</p><!-- pm-fragment 0 -->"
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="x/y.md"))
+    assert plugin.on_post_page(built, page=page, config=None) == "<h2>A</h2>\n<dl>2</dl>\n<p>b</p><table>1</table>"
+    other = SimpleNamespace(file=SimpleNamespace(src_uri="x/z.md"))
+    assert plugin.on_post_page(built, page=other, config=None) == built
+
+
+def test_pages_rendered_by_several_processes_are_mkdocs_own(tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path / "kb")
+    generate(root, TODAY)
+    trees = []
+    for jobs in (1, 3):
+        site = tmp_path / f"site-{jobs}"
+        run_mkdocs(root / "mkdocs.yml", root / BUILD_DOCS, site, root / BUILD_FRAGMENTS, TODAY, jobs)
+        trees.append(tree_digest(site))
+    assert len(trees[0]) > 90
+    assert trees[0] == trees[1]
 
 
 @pytest.mark.parametrize("source, target, link", [
