@@ -101,8 +101,10 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
     try:
         warnings = run_mkdocs(config_file, root / BUILD_DOCS, staging, root / BUILD_FRAGMENTS, today,
                               jobs or available_cores())
-        # After MkDocs, not beside it: the indexer's memory would add to that of the page processes.
-        _search_index(root / BUILD_SEARCH, staging / "pagefind", kb.config.language)
+        # After MkDocs, not beside it, and a bundle at a time: the indexer's memory grows with what
+        # it indexes, and would add to that of the page processes.
+        for bundle in sorted((root / BUILD_SEARCH).iterdir()):
+            _search_index(bundle, staging / bundle.name, kb.config.language)
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

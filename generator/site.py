@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 REFERENCE_DOCS = {"format.md": "reference/format.md", "rules.md": "reference/rules.md", "cli.md": "reference/cli.md"}
 ASSETS = ("postmortem.css", "postmortem.js")
 LATEST = 10
+#: Post-mortems per search bundle. The indexer's memory grows with what it indexes (about 70 KB a
+#: post-mortem), so a large knowledge base is indexed in parts, one after the other, and the search
+#: page merges them.
+SEARCH_BUNDLE_SIZE = 2500
 DONE_SHOWN = 200
 IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "support_tickets", "sla_breached",
                  "downtime_minutes")
@@ -145,6 +149,7 @@ class Site:
         self.published = self.history.published_by_id() if self.history else None
         self.incidents = metrics.incidents(self.postmortems, self.published)
         self.incident_of = {item.id: item for item in self.incidents}
+        self.search_bundles = max(1, -(-len(self.postmortems) // SEARCH_BUNDLE_SIZE))
         self.recurring = metrics.recurrences(self.incidents)
         self.similar = metrics.similar_incidents(self.incidents)
 
@@ -696,7 +701,7 @@ def _search(site: Site) -> Iterator[Page]:
     label = site.labels
     yield "search.md", "\n".join([
         front_matter_block(label("search")), f"# {e(label('search'))}\n", f"<p>{e(label('search_intro'))}</p>\n",
-        '<div id="pm-search" data-pagefind-ignore></div>\n',
+        f'<div id="pm-search" data-bundles="{site.search_bundles}" data-pagefind-ignore></div>\n',
     ])
 
 
@@ -730,14 +735,20 @@ def _plain(markdown: str) -> str:
     return INLINE_MARKUP.sub(lambda match: match[1] or "", markdown)
 
 
+def search_bundle(index: int) -> str:
+    """The folder of the site that holds search bundle `index`; the first one holds the search UI."""
+    return "pagefind" if index == 0 else f"pagefind-{index}"
+
+
 def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     """One small HTML document per post-mortem, for the search indexer: the title, the front
-    matter's words, and the body's sections with the anchors the site gives their headings.
-    Indexing these instead of the themed pages keeps the indexer's memory flat."""
+    matter's words, and the body's sections with the anchors the site gives their headings, under
+    the folder of its search bundle. Indexing these instead of the themed pages keeps the
+    indexer's memory flat."""
     from markdown.extensions.toc import slugify
 
     language = site.config.language
-    for pm in site.postmortems:
+    for number, pm in enumerate(site.postmortems):
         values = pm.values
         title = values.get("title") or pm.id
         facts = " · ".join(str(part) for part in (
@@ -749,7 +760,7 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
             text = "\n".join(lines[section.line - pm.body_line + 1: section.end_line - pm.body_line + 1])
             sections.append(f'<h2 id="{e(slugify(section.title, "-"))}">{e(_plain(section.title))}</h2>'
                             f"<p>{e(_plain(text))}</p>")
-        yield (f"{page_url(site.path_of(pm))}index.html",
+        yield (f"{search_bundle(number % site.search_bundles)}/{page_url(site.path_of(pm))}index.html",
                f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
                f'<body><h1>{e(title)}</h1><p>{e(facts)}</p>{"".join(sections)}</body></html>', [])
 

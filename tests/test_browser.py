@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import http.server
 import os
+import re
 import shutil
 import threading
 import time
@@ -45,11 +47,17 @@ def served(tmp_path_factory):
     hostile = hostile.replace("title: Search autocomplete returned empty suggestions for 40 minutes", f'title: "{HOSTILE}"')
     (root / "postmortems/2026/2026-11-18-hostile-title.md").write_text(hostile)
     build_site(root, dt.date(2026, 11, 26))
-    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server, url = serve(root / "site")
+    yield url
+    server.shutdown()
+
+
+def serve(folder: Path):
+    """An HTTP server of `folder` on a free port of 127.0.0.1, and its URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +111,32 @@ def test_search_a_root_cause_word_and_open_the_postmortem(page, served) -> None:
     assert heading(page) == "1,240 customers charged twice after gateway timeouts"
     assert page.locator(".pm-header").is_visible()
     screenshot(page, "postmortem")
+
+
+def test_search_merges_the_bundles_of_a_large_knowledge_base(browser, tmp_path: Path, monkeypatch) -> None:
+    # Four post-mortems a bundle: the thirteen samples are indexed in four bundles.
+    monkeypatch.setattr("generator.site.SEARCH_BUNDLE_SIZE", 4)
+    root = copy_knowledge_base(tmp_path)
+    build_site(root, dt.date(2026, 11, 26))
+    bundles = sorted(path.name for path in (root / "site").glob("pagefind*") if path.is_dir())
+    assert bundles == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3"]
+    expected = {}
+    for bundle in bundles:  # the first post-mortem of each bundle, searched by its title
+        document = sorted((root / "build/search" / bundle).rglob("index.html"))[0]
+        title = re.search(r"<title>(.*?)</title>", document.read_text(encoding="utf-8"))[1]
+        expected[html.unescape(title)] = document.parent.relative_to(root / "build/search" / bundle).as_posix() + "/"
+    server, url = serve(root / "site")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        for title, path in expected.items():
+            page.goto(url + "search/")
+            page.locator("#pm-search input").fill(title)
+            link = page.locator(f'.pagefind-ui__result-link[href$="{path}"]')
+            link.first.wait_for(timeout=10_000)
+    finally:
+        context.close()
+        server.shutdown()
 
 
 def test_trends_show_the_charts(page, served) -> None:

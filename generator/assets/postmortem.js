@@ -5,7 +5,12 @@
     var element = document.getElementById("pm-search");
     if (!element || element.dataset.started || typeof PagefindUI === "undefined") return;
     element.dataset.started = "yes";
-    new PagefindUI({ element: "#pm-search", showSubResults: true, showImages: false, resetStyles: false });
+    // A large knowledge base is indexed in several bundles (pagefind/, pagefind-1/, ...): merge them.
+    var ui = document.querySelector('script[src$="pagefind/pagefind-ui.js"]');
+    var root = new URL("../", ui.src).pathname;
+    var merged = [];
+    for (var i = 1; i < parseInt(element.dataset.bundles || "1", 10); i++) merged.push({ bundlePath: root + "pagefind-" + i + "/" });
+    new PagefindUI({ element: "#pm-search", showSubResults: true, showImages: false, resetStyles: false, mergeIndex: merged });
     var input = element.querySelector("input");
     var query = new URLSearchParams(window.location.search).get("q");
     if (input && query) { input.value = query; input.dispatchEvent(new Event("input", { bubbles: true })); }
