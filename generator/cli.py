@@ -246,7 +246,7 @@ def _report_failure(error) -> None:
 
 @cli.command()
 @_today_option
-@click.option("--jobs", type=click.IntRange(min=1), help="Processes for validation (default: one per core).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for validation and page rendering (default: one per core).")
 @click.pass_context
 def build(ctx, today, jobs) -> None:
     """Validate, generate the pages and build the site into site/.

@@ -301,3 +301,20 @@ def test_flat_urls_are_refused_clearly(runner, tmp_path: Path) -> None:
     assert result.stderr == ("Error: mkdocs.yml sets use_directory_urls to false: the generated pages link to "
                              "directory URLs, remove the setting\n")
     assert not (root / "site").exists()
+
+
+def test_a_relative_root_builds(runner, tmp_path: Path, monkeypatch) -> None:
+    copy_knowledge_base(tmp_path / "kb", postmortems=False)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["--root", "kb", "build", "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "kb/site/index.html").is_file()
+
+
+def test_a_site_with_plugins_is_built_by_mkdocs_itself(tmp_path: Path) -> None:
+    # A plugin may look across pages (Material's search does): then MkDocs' own build runs, in one process.
+    root = copy_knowledge_base(tmp_path)
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text().replace("plugins: []", "plugins: [search]"))
+    build_site(root, TODAY, jobs=2)
+    assert (root / "site/search/search_index.json").is_file()
+    assert "<dt>Time to resolve</dt><dd>47 min</dd>" in read(root, f"postmortems/2026/{LATE}/index.html")
