@@ -6,8 +6,9 @@ Makes two copies of the corpus in the temporary folder, away from any other repo
 repository whose history has `--commits` commits (three quarters add files, the rest edit some,
 five authors), and a plain folder. Then, as whole processes, interleaved:
 
-- `postmortem build` in the plain folder (no history: the pages show none) against the same build
-  in the repository (history and time to post-mortem on every page): the issue allows +10%;
+- `postmortem build` in the repository with git made unreadable (`GIT_DIR=/nonexistent`: no
+  history, the pages show none) against the same build with its history (history and time to
+  post-mortem on every page), and in the plain folder: the issue allows +10%;
 - `postmortem validate --changed-since main` on a branch that adds one bad file, against the start
   of the process (`postmortem --version`): the issue allows 1 s of checking beyond it.
 """
@@ -119,12 +120,15 @@ def main() -> None:
               f"{result['peak_mb']:.0f} MB |")
     git(repository, "switch", "--quiet", "main")
 
-    with_history = f"postmortem build (git, {arguments.commits} commits: history)"
+    build = [postmortem, "--root", str(repository), "build", "--today", TODAY]
+    without = "postmortem build, same repository, git unreadable (GIT_DIR=/nonexistent): no history"
     builds = compare({
-        "postmortem build (no git: no history)": [postmortem, "--root", str(plain), "build", "--today", TODAY],
-        with_history: [postmortem, "--root", str(repository), "build", "--today", TODAY],
+        "postmortem build, plain copy (no git: no history)": [postmortem, "--root", str(plain), "build", "--today",
+                                                              TODAY],
+        without: ["env", "GIT_DIR=/nonexistent", *build],
+        f"postmortem build, repository of {arguments.commits} commits: history": build,
     }, arguments.repeat)
-    base = builds["postmortem build (no git: no history)"]
+    base = builds[without]
     print("\n| command | median wall time | ratio | peak memory (process tree) | ratio |")
     print("| --- | --- | --- | --- | --- |")
     for name, result in builds.items():

@@ -94,7 +94,7 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
         if repository.local(new or old) == CONFIG_FILE:
             changes.config_changed = True
             continue
-        if status in "DR":
+        if status in "DR" and old.endswith(".md"):
             changes.removed_ids.add(Path(old).stem)
         if status != "D":
             changes.changed.append(repository.local(new or old))
@@ -104,12 +104,13 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
             changes.config_changed = True
         else:
             changes.changed.append(repository.local(path))
-    changes.changed = sorted(p for p in set(changes.changed) if p.endswith(".md") and _is_postmortem(p))
+    changes.changed = sorted(path for path in set(changes.changed) if _is_postmortem(path))
     return changes
 
 
 def _is_postmortem(path: str) -> bool:
-    return not any(part.startswith(("_", ".")) for part in Path(path).parts[1:])
+    """Whether `path` (relative to the knowledge base) is a post-mortem, as `discover` sees them."""
+    return path.endswith(".md") and not any(part.startswith(("_", ".")) for part in Path(path).parts[1:])
 
 
 def files_mentioning(root: Path, words: set[str]) -> list[str]:
@@ -120,7 +121,7 @@ def files_mentioning(root: Path, words: set[str]) -> list[str]:
     patterns = [arg for word in sorted(words) for arg in ("-e", word)]
     found = repository.run("grep", "-l", "-z", "-F", "--untracked", *patterns, "--", repository.spec(POSTMORTEMS_DIR),
                            ok=(0, 1))
-    return sorted(repository.local(path) for path in filter(None, found.split("\0")))
+    return sorted(path for path in map(repository.local, filter(None, found.split("\0"))) if _is_postmortem(path))
 
 
 # -- the history of every post-mortem -----------------------------------------------------------------
@@ -157,14 +158,18 @@ def read_history(root: Path) -> History:
     """Two passes of `git log` over `postmortems/`, whatever the number of files: one for every
     commit (renames followed), one for the commits of HEAD's first-parent line that published a file.
 
-    Outside a git repository, or in a shallow clone (whose oldest commits would pass for the first
-    ones), the history is empty and `notice` says why."""
+    Outside a git repository, in a shallow clone (whose oldest commits would pass for the first
+    ones), or when git refuses to read the repository, the history is empty and `notice` says why."""
     try:
         repository = _Repository(root)
+        if repository.shallow:
+            return History(notice=f"this is a shallow clone, so the pages show no history: {FULL_HISTORY}")
+        return _read_history(repository)
     except UsageError as error:
         return History(notice=f"{error}: the pages show no history")
-    if repository.shallow:
-        return History(notice=f"this is a shallow clone, so the pages show no history: {FULL_HISTORY}")
+
+
+def _read_history(repository: _Repository) -> History:
     if not repository.has_commits():
         return History()
     folder = repository.spec(POSTMORTEMS_DIR)

@@ -30,8 +30,8 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def validate_changes(runner, root: Path, *extra: str):
-    return runner.invoke(cli, ["--root", str(root), "validate", "--changed-since", "main", *extra])
+def validate_changes(runner, root: Path, ref: str = "main", *extra: str):
+    return runner.invoke(cli, ["--root", str(root), "validate", "--changed-since", ref, *extra])
 
 
 def test_only_the_changed_file_is_checked(runner, repo: Path, base_text: str) -> None:
@@ -60,10 +60,23 @@ def test_a_deletion_that_breaks_a_related_link_is_reported_where_the_link_is(run
         "1 post-mortem checked: 1 error, 0 warnings.\n"))
 
 
+def test_templates_and_attachments_are_not_postmortems(runner, repo: Path) -> None:
+    templates = repo / "postmortems/_templates"
+    templates.mkdir()
+    (templates / "notes.md").write_text("See the diagram.\n")
+    (repo / "postmortems/2026/diagram.png").write_bytes(b"png")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "--message", "Attachment")
+    git(repo, "rm", "--quiet", "postmortems/2026/diagram.png")
+    (templates / "notes.md").write_text("See the diagram, now gone.\n")
+    result = validate_changes(runner, repo, "HEAD")
+    assert (result.exit_code, result.stdout) == (0, "0 post-mortems checked: no problems found.\n")
+
+
 def test_a_rename_is_checked_under_its_new_name_and_breaks_links_to_the_old_id(runner, repo: Path) -> None:
     git(repo, "mv", CHECKOUT, "postmortems/2026/2026-03-02-checkout-errors.md")
     git(repo, "commit", "--quiet", "--message", "Rename")
-    result = validate_changes(runner, repo, "--format", "json")
+    result = validate_changes(runner, repo, "main", "--format", "json")
     assert result.exit_code == 1
     found = json.loads(result.stdout)
     assert found["checked"] == 2
@@ -84,7 +97,7 @@ def test_moving_a_file_without_changing_its_id_breaks_nothing(runner, repo: Path
 def test_a_new_duplicate_id_is_reported_on_both_files(runner, repo: Path, base_text: str) -> None:
     copy = repo / "postmortems/2025/2026-03-02-checkout-deploy-errors.md"
     copy.write_text(base_text)
-    result = validate_changes(runner, repo, "--format", "json")
+    result = validate_changes(runner, repo, "main", "--format", "json")
     found = json.loads(result.stdout)
     assert found["checked"] == 2
     assert [(d["path"], d["code"]) for d in found["diagnostics"]] == [
@@ -95,7 +108,7 @@ def test_a_new_duplicate_id_is_reported_on_both_files(runner, repo: Path, base_t
 def test_a_config_change_checks_everything(runner, repo: Path) -> None:
     config = repo / "postmortem.yml"
     config.write_text(config.read_text().replace("  - {id: search-api, team: checkout, slo: 99.5}\n", ""))
-    result = validate_changes(runner, repo, "--format", "json")
+    result = validate_changes(runner, repo, "main", "--format", "json")
     found = json.loads(result.stdout)
     assert found["checked"] == 6
     assert [(d["path"], d["code"]) for d in found["diagnostics"]] == [
@@ -104,7 +117,7 @@ def test_a_config_change_checks_everything(runner, repo: Path) -> None:
 
 def test_github_annotations_land_on_the_changed_lines(runner, repo: Path, base_text: str) -> None:
     write(repo, "2026-03-02-checkout-deploy-errors.md", base_text.replace("severity: SEV2", "severity: SEV9"))
-    result = validate_changes(runner, repo, "--format", "github")
+    result = validate_changes(runner, repo, "main", "--format", "github")
     assert result.stdout.splitlines()[0] == (
         f"::error file={CHECKOUT},line=4,col=1,title=PM107::{UNKNOWN_SEVERITY[6:]}")
 
@@ -268,3 +281,12 @@ def test_a_shallow_clone_and_a_plain_folder_have_no_history(history_repo: Path, 
         "`fetch-depth: 0`, or `git fetch --unshallow`)")
     plain = lay_out(tmp_path / "plain", "valid")
     assert read_history(plain).notice == f"{plain} is not in a git repository: the pages show no history"
+
+
+def test_a_repository_git_refuses_to_read_means_no_history(history_repo: Path, monkeypatch) -> None:
+    # Git refuses a repository owned by someone else ("dubious ownership"); a missing object is the same.
+    blob = git(history_repo, "rev-parse", "HEAD:postmortems/2026/2026-03-02-checkout-errors.md").strip()
+    (history_repo / ".git/objects" / blob[:2] / blob[2:]).unlink()
+    history = read_history(history_repo)
+    assert history.files == {} and history.notice.startswith("git ")
+    assert history.notice.endswith(": the pages show no history")
