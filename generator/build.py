@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,11 +47,12 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def generate(root: Path, today: dt.date, jobs: int | None = None,
-             kb: KnowledgeBaseConfig | None = None) -> tuple[CheckResult, int, list[str]]:
-    """Validate, then write the docs tree into `build/docs` (with its HTML fragments in
-    `build/fragments`) and the search documents into `build/search`. Returns the check's result,
-    the number of pages and the notices (why there is no history). Raises ValidationFailed."""
+def generate(root: Path, today: dt.date, jobs: int | None = None, kb: KnowledgeBaseConfig | None = None,
+             search_ready: Callable[[], None] = lambda: None) -> tuple[CheckResult, int, list[str]]:
+    """Validate, then write the search documents into `build/search` (and call `search_ready`),
+    then the docs tree into `build/docs` with its HTML fragments in `build/fragments`. Returns the
+    check's result, the number of pages and the notices (why there is no history). Raises
+    ValidationFailed."""
     from .gitinfo import read_history
 
     kb = kb or load_config(root)
@@ -59,6 +61,8 @@ def generate(root: Path, today: dt.date, jobs: int | None = None,
         raise ValidationFailed(result)
     history = read_history(root)
     site = Site(result.postmortems, kb.config, today, docs=root / "docs", history=history)
+    write_tree(search_documents(site), root / BUILD_SEARCH)
+    search_ready()
     pages = 0
 
     def counted(items):
@@ -69,7 +73,6 @@ def generate(root: Path, today: dt.date, jobs: int | None = None,
 
     write_tree(counted(itertools.chain(generate_pages(site), _attachments(root))), root / BUILD_DOCS,
                root / BUILD_FRAGMENTS)
-    write_tree(search_documents(site), root / BUILD_SEARCH)
     # The site engine holds every page in memory next: let the post-mortems go first.
     result.postmortems = []
     return result, pages, [history.notice] if history.notice else []
@@ -93,38 +96,89 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
     config_file = root / MKDOCS_FILE
     if not config_file.exists():
         raise BuildError(f"no {MKDOCS_FILE} in {root}: the site needs one (see the README)")
-    result, pages, notices = _generate_apart(root, today, jobs, kb)
-    from .engine import run_mkdocs  # MkDocs is imported only once the pages are there
-
+    jobs = jobs or available_cores()
     target = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
+    indexer = _SearchIndexer(root / BUILD_SEARCH, Path(tempfile.mkdtemp(prefix=".search-", dir=root)),
+                             kb.config.language)
     try:
-        warnings = run_mkdocs(config_file, root / BUILD_DOCS, staging, root / BUILD_FRAGMENTS, today,
-                              jobs or available_cores())
-        # After MkDocs, not beside it, and a bundle at a time: the indexer's memory grows with what
-        # it indexes, and would add to that of the page processes.
-        for bundle in sorted((root / BUILD_SEARCH).iterdir()):
-            _search_index(bundle, staging / bundle.name, kb.config.language)
+        result, pages, notices = _generate_apart(root, today, jobs, kb, indexer.start)
+        from .engine import run_mkdocs  # MkDocs is imported only once the pages are there
+
+        warnings = run_mkdocs(config_file, root / BUILD_DOCS, staging, root / BUILD_FRAGMENTS, today, jobs)
+        for bundle in indexer.finish():
+            bundle.rename(staging / bundle.name)
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        indexer.stop()
     return BuildResult(result, pages, target, notices + warnings)
 
 
-def _generate_apart(root: Path, today: dt.date, jobs: int | None,
-                    kb: KnowledgeBaseConfig) -> tuple[CheckResult, int, list[str]]:
+class _SearchIndexer:
+    """Pagefind over each search bundle of `documents`, one after the other, into `output`, in a
+    thread started as soon as the search documents are written: it indexes on the core that page
+    generation leaves idle. One bundle at a time keeps its memory small."""
+
+    def __init__(self, documents: Path, output: Path, language: str) -> None:
+        self.documents, self.output, self.language = documents, output, language
+        self.thread: threading.Thread | None = None
+        self.running: subprocess.Popen | None = None
+        self.error: str | None = None
+        self.stopped = False
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._index, name="search-index", daemon=True)
+        self.thread.start()
+
+    def _index(self) -> None:
+        for bundle in sorted(self.documents.iterdir()):
+            if self.stopped:
+                return
+            self.running = subprocess.Popen(
+                [sys.executable, "-m", "pagefind", "--site", str(bundle), "--output-path",
+                 str(self.output / bundle.name), "--force-language", self.language, "--silent"],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            output, _ = self.running.communicate()
+            if self.running.returncode != 0 and not self.stopped:
+                self.error = f"the search indexer (Pagefind) failed: {output.strip()}"
+                return
+
+    def finish(self) -> list[Path]:
+        """Wait for the index; return its bundles. Raises BuildError when Pagefind failed."""
+        if self.thread is None:
+            self.start()
+        self.thread.join()
+        if self.error:
+            raise BuildError(self.error)
+        return sorted(self.output.iterdir())
+
+    def stop(self) -> None:
+        """Stop indexing, if it still runs, and remove what it wrote."""
+        self.stopped = True
+        if self.running is not None and self.running.poll() is None:
+            self.running.kill()
+        if self.thread is not None:
+            self.thread.join()
+        shutil.rmtree(self.output, ignore_errors=True)
+
+
+def _generate_apart(root: Path, today: dt.date, jobs: int | None, kb: KnowledgeBaseConfig,
+                    search_ready: Callable[[], None]) -> tuple[CheckResult, int, list[str]]:
     """`generate` in a child process, where it can: every post-mortem and page object goes with the
     process, so the site engine starts on a small heap rather than on one the allocator keeps."""
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
-        return generate(root, today, jobs, kb)
+        return generate(root, today, jobs, kb, search_ready)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_generate_and_send, args=(sender, root, today, jobs, kb))
     child.start()
     sender.close()
     try:
-        outcome = receiver.recv()
+        while (outcome := receiver.recv())[0] == "search-ready":
+            search_ready()
     except EOFError:  # killed, out of memory say
         outcome = ("error", "the page generator stopped before it finished")
     finally:
@@ -138,21 +192,13 @@ def _generate_apart(root: Path, today: dt.date, jobs: int | None,
 
 def _generate_and_send(sender, root: Path, today: dt.date, jobs: int | None, kb: KnowledgeBaseConfig) -> None:
     try:
-        sender.send(("done", *generate(root, today, jobs, kb)))
+        sender.send(("done", *generate(root, today, jobs, kb, lambda: sender.send(("search-ready",)))))
     except ValidationFailed as failure:
         sender.send(("invalid", failure.result))
     except PostmortemError as error:
         sender.send(("error", error.format_message()))
     except Exception as error:  # a crash becomes the parent's BuildError, not a hang
         sender.send(("error", f"the page generator failed: {type(error).__name__}: {error}"))
-
-
-def _search_index(documents: Path, bundle: Path, language: str) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(documents), "--output-path", str(bundle),
-               "--force-language", language, "--silent"]
-    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if done.returncode != 0:
-        raise BuildError(f"the search indexer (Pagefind) failed: {done.stdout.strip()}")
 
 
 def _swap(staging: Path, target: Path) -> None:

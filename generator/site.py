@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 REFERENCE_DOCS = {"format.md": "reference/format.md", "rules.md": "reference/rules.md", "cli.md": "reference/cli.md"}
 ASSETS = ("postmortem.css", "postmortem.js")
 LATEST = 10
-#: Post-mortems per search bundle. The indexer's memory grows with what it indexes (about 70 KB a
+#: Post-mortems per search bundle. The indexer's memory grows with what it indexes (about 75 KB a
 #: post-mortem), so a large knowledge base is indexed in parts, one after the other, and the search
 #: page merges them.
-SEARCH_BUNDLE_SIZE = 2500
+SEARCH_BUNDLE_SIZE = 1250
 DONE_SHOWN = 200
 IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "support_tickets", "sla_breached",
                  "downtime_minutes")
