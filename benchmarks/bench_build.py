@@ -126,6 +126,8 @@ def compare_builds(root: Path, bare: Path, arguments) -> None:
     for name, result in results.items():
         print(f"| `{name}` | {result['median_s']:.1f} s | {result['median_s'] / base['median_s']:.2f}x | "
               f"{result['peak_mb']:.0f} MB | {result['peak_mb'] / base['peak_mb']:.2f}x |")
+    ratios = [ours / bare for ours, bare in zip(results["postmortem build"]["runs"], base["runs"])]
+    print(f"\nRatio of each interleaved pair of runs: {', '.join(f'{r:.2f}x' for r in ratios)}")
 
 
 def report_search(latencies: dict[str, list[float]]) -> None:
