@@ -5,7 +5,8 @@ The parallel build is MkDocs 1.6's own `build()` (mkdocs/commands/build.py) with
 shared out: once the files and the navigation are known, a page's output depends on nothing but
 itself, so each process reads, renders and writes a share of the pages, and lets each go once it is
 written. A test checks that the two builds write the same bytes. It is used only when no plugin is
-configured and anchors are not validated, the two things that look across pages.
+configured, anchors are not validated and warnings are not errors (`strict`): the things that look
+across pages.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from jinja2 import TemplateError
 from mkdocs import utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
@@ -28,12 +30,8 @@ from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-from .errors import PostmortemError
+from .errors import BuildError
 from .site import fill_fragments
-
-
-class BuildError(PostmortemError):
-    """The site engine or the search indexer failed; `site/` was left as it was."""
 
 
 class FragmentsPlugin(BasePlugin):
@@ -106,8 +104,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, fragments: Pat
                     mkdocs_build.build(config)
             finally:
                 config.plugins.on_shutdown()
-        except MkDocsException as error:
-            raise BuildError(f"the site engine failed: {error}") from None
+        except (MkDocsException, TemplateError, OSError) as error:  # a theme or a page MkDocs cannot render
+            raise BuildError(f"the site engine failed: {_failure(error, warnings)}") from None
     return warnings
 
 
@@ -147,7 +145,7 @@ def _build_in_processes(config, jobs: int) -> list[str]:
         _shared = ()
     errors = [error for _, error in outcomes if error]
     if errors:
-        raise BuildError(f"the site engine failed: {errors[0]}")
+        raise MkDocsException(errors[0])
     config.plugins.on_post_build(config=config)
     return [message for messages, _ in outcomes for message in messages]
 
@@ -167,5 +165,12 @@ def _build_pages(indexes: list[int]) -> tuple[list[str], str | None]:
                 if page not in nav.pages:
                     page.markdown = page.content = None  # written: let it go
         except Exception as error:  # reported to the parent, which raises BuildError
-            return warnings, str(error) or type(error).__name__
+            return warnings, _failure(error, warnings)
     return warnings, None
+
+
+def _failure(error: Exception, logged: list[str]) -> str:
+    """What went wrong: MkDocs logs the page it failed on just before raising, so prefer that."""
+    if logged and logged[-1].startswith("Error "):
+        return logged[-1]
+    return str(error) or type(error).__name__

@@ -318,3 +318,17 @@ def test_a_site_with_plugins_is_built_by_mkdocs_itself(tmp_path: Path) -> None:
     build_site(root, TODAY, jobs=2)
     assert (root / "site/search/search_index.json").is_file()
     assert "<dt>Time to resolve</dt><dd>47 min</dd>" in read(root, f"postmortems/2026/{LATE}/index.html")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_page_that_cannot_be_rendered_is_a_build_error(tmp_path: Path, jobs: int) -> None:
+    from generator.errors import BuildError
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n")
+    for number in range(4):
+        (docs / f"page-{number}.md").write_text(f"---\ntemplate: no-such-{number}.html\n---\n# Page\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme: {name: material}\nplugins: []\n")
+    with pytest.raises(BuildError, match="the site engine failed: Error building page 'page-.\\.md': 'no-such-"):
+        run_mkdocs(tmp_path / "mkdocs.yml", docs, tmp_path / "site", tmp_path / "fragments", TODAY, jobs)
