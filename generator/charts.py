@@ -105,8 +105,6 @@ def trend_charts(site: Site) -> Iterator[Page]:
         for s in site.config.services
     }
 
-    on_time = None if site.published is None else {
-        label("chart_on_time"): monthly_percent(lambda items: metrics.on_time_rate(items, site.config, site.now))}
     charts = [
         ("incidents", label("chart_incidents"), severities, "stacked", SEVERITY_COLOURS, "", None),
         ("times", label("chart_times"), times, "lines", SERIES_COLOURS, "min", None),
@@ -114,7 +112,9 @@ def trend_charts(site: Site) -> Iterator[Page]:
         ("causes", label("chart_causes"), causes, "stacked", SERIES_COLOURS, "", None),
         ("budget", label("chart_budget"), budget, "lines", SERIES_COLOURS, "%", 100),
     ]
-    if on_time is not None:
+    if site.published is not None:  # git history tells when each post-mortem was published
+        on_time = {label("chart_on_time"): monthly_percent(
+            lambda items: metrics.on_time_rate(items, site.config, site.now))}
         charts.append(("on-time", label("chart_on_time"), on_time, "lines", SERIES_COLOURS, "%", 100))
     title = label("trends")
     parts = [front_matter_block(title), f"# {e(title)}\n",

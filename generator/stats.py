@@ -28,13 +28,17 @@ def _minutes(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} min"
 
 
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{100 * rate:.0f}%"
+
+
 def _publication(figures: dict | None) -> str:
     if figures is None:
         return "— (no git history here)"
     median = figures["median_hours"]
     rate = figures["on_time_rate"]
     return (f"median {'—' if median is None else f'{median:.1f} h'}, "
-            f"{'—' if rate is None else f'{100 * rate:.0f}%'} on time, {figures['published']} published")
+            f"{_percent(rate)} on time, {figures['published']} published")
 
 
 def stats_text(figures: dict) -> str:
@@ -46,7 +50,7 @@ def stats_text(figures: dict) -> str:
         f"Incidents:           {figures['incidents']} ({severities})",
         f"MTTD:                {_minutes(figures['mttd_minutes'])}",
         f"MTTR:                {_minutes(figures['mttr_minutes'])} (median {_minutes(figures['median_ttr_minutes'])})",
-        f"Recurrence rate:     {'—' if rate is None else f'{100 * rate:.0f}%'}",
+        f"Recurrence rate:     {_percent(rate)}",
         f"Actions:             {actions['total']} total, {actions['open']} open, {actions['overdue']} overdue, "
         f"{actions['done']} done",
         f"Time to post-mortem: {_publication(figures['time_to_postmortem'])}",
