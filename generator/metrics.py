@@ -87,12 +87,13 @@ def published_on_time(item: Incident, target_hours: int | None, now: dt.datetime
 def on_time_rate(items: list[Incident], config: Config, now: dt.datetime) -> float | None:
     """The share of post-mortems published within their severity's `publish_within_hours`, among
     those whose verdict is known (see `published_on_time`)."""
-    verdicts = [published_on_time(i, _publish_target(config, i.front.severity), now) for i in items]
+    verdicts = [published_on_time(i, publish_target(config, i.front.severity), now) for i in items]
     known = [v for v in verdicts if v is not None]
     return sum(known) / len(known) if known else None
 
 
-def _publish_target(config: Config, severity: str) -> int | None:
+def publish_target(config: Config, severity: str) -> int | None:
+    """Hours within which a post-mortem of `severity` is due (`publish_within_hours`), if set."""
     found = config.severity(severity)
     return found.publish_within_hours if found else None
 

@@ -454,8 +454,7 @@ def _history_rows(site: Site, pm: PostMortem, label: Labels) -> list[tuple[str, 
         return []
     rows = []
     incident = site.incident_of.get(pm.id)
-    severity = site.config.severity(pm.value("severity") or "")
-    target = severity.publish_within_hours if severity else None
+    target = metrics.publish_target(site.config, pm.value("severity") or "")
     if incident is not None and target is not None and incident.front.resolved_at is not None:
         shown_target = f"{target} h"
         hours = metrics.hours_to_postmortem(incident)
