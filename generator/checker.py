@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
+from .config import POSTMORTEMS_DIR, SKIPPED_PREFIXES, KnowledgeBaseConfig, load_config
 from .errors import UsageError
 from .loader import read_postmortem, relative_path
 from .model import CheckResult, PostMortem
@@ -33,7 +33,7 @@ def markdown_files(folder: Path) -> list[Path]:
         except OSError as error:
             raise UsageError(f"cannot read the folder {current}: {error.strerror or error}") from None
         for entry in entries:
-            if entry.name.startswith(("_", ".")):
+            if entry.name.startswith(SKIPPED_PREFIXES):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))

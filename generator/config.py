@@ -18,6 +18,8 @@ from .yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
 
 CONFIG_FILE = "postmortem.yml"
 POSTMORTEMS_DIR = "postmortems"
+#: Names below `postmortems/` that hold no post-mortem: the templates (`_templates/`), hidden files.
+SKIPPED_PREFIXES = ("_", ".")
 
 Id = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import git
 
-from .config import CONFIG_FILE, POSTMORTEMS_DIR
+from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES
 from .errors import UsageError
 
 FULL_HISTORY = "fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
@@ -67,9 +67,9 @@ class ChangeSet:
     """The post-mortems a branch added or modified (relative paths, as they are now), the ids that it
     removed by deleting or renaming files, and whether it changed the knowledge base's config."""
 
-    changed: list[str] = field(default_factory=list)
-    removed_ids: set[str] = field(default_factory=set)
-    config_changed: bool = False
+    changed: list[str]
+    removed_ids: set[str]
+    config_changed: bool
 
 
 def changes_since(root: Path, ref: str) -> ChangeSet:
@@ -87,30 +87,25 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
         if repository.shallow:
             raise UsageError(f"--changed-since: this clone is too shallow to find where HEAD left {ref}: {FULL_HISTORY}")
         raise UsageError(f"--changed-since: {ref} and HEAD share no history")
-    changes = ChangeSet()
     folder, config = repository.spec(POSTMORTEMS_DIR), repository.spec(CONFIG_FILE)
     diff = repository.run("diff", "--name-status", "-z", "-M", base, "--", folder, config)
-    for _, _, status, old, new in _log_entries(diff):
-        if repository.local(new or old) == CONFIG_FILE:
-            changes.config_changed = True
-            continue
-        if status in "DR" and old.endswith(".md"):
-            changes.removed_ids.add(Path(old).stem)
-        if status != "D":
-            changes.changed.append(repository.local(new or old))
     untracked = repository.run("ls-files", "--others", "--exclude-standard", "-z", "--", folder, config)
-    for path in filter(None, untracked.split("\0")):
-        if repository.local(path) == CONFIG_FILE:
-            changes.config_changed = True
-        else:
-            changes.changed.append(repository.local(path))
-    changes.changed = sorted(path for path in set(changes.changed) if _is_postmortem(path))
-    return changes
+    touched, present, removed_ids = set(), set(), set()
+    for _, _, status, old, new in _log_entries(diff):
+        path = repository.local(new or old)
+        touched.add(path)
+        if status != "D":
+            present.add(path)
+        if status in "DR" and old.endswith(".md"):
+            removed_ids.add(Path(old).stem)
+    present.update(map(repository.local, filter(None, untracked.split("\0"))))
+    return ChangeSet(changed=sorted(path for path in present if _is_postmortem(path)), removed_ids=removed_ids,
+                     config_changed=CONFIG_FILE in touched | present)
 
 
 def _is_postmortem(path: str) -> bool:
     """Whether `path` (relative to the knowledge base) is a post-mortem, as `discover` sees them."""
-    return path.endswith(".md") and not any(part.startswith(("_", ".")) for part in Path(path).parts[1:])
+    return path.endswith(".md") and not any(part.startswith(SKIPPED_PREFIXES) for part in Path(path).parts[1:])
 
 
 def files_mentioning(root: Path, words: set[str]) -> list[str]:
