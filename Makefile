@@ -27,9 +27,9 @@ site: install
 serve: install
 	$(BIN)/postmortem serve
 
-# Debian's Chromium for the browser tests (as root; CI runs this from .ci/run).
+# Debian's Chromium for the browser tests (as root; CI runs this from .ci/run), found where the tests look.
 chromium:
-	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	$(PYTHON) tests/browser.py >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # Regenerates the references in docs/ (rules, command line, field tables, JSON Schema) from the code.
 docs: install

@@ -18,16 +18,17 @@ import pytest
 
 from generator.build import build_site
 
+from .browser import chromium_path
 from .conftest import REPOSITORY
 from .test_site import copy_knowledge_base
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = chromium_path()
 ARTIFACTS = REPOSITORY / "tests/artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 HOSTILE = "<img src=x onerror=alert(1)>"
 
-if not CHROMIUM.exists():
+if CHROMIUM is None:
     message = "Debian's Chromium is not installed (apt-get install chromium): browser tests skipped"
     if os.environ.get("CI"):
         pytest.fail(message.replace("skipped", "cannot run, and CI requires them"), pytrace=False)
@@ -65,7 +66,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -153,17 +154,24 @@ def test_trends_show_the_charts(page, served) -> None:
 
 def test_actions_show_an_overdue_action_and_filter_by_owner(page, served) -> None:
     page.goto(served + "actions/")
+    # The sample and its hostile copy have 36 actions: 8 overdue on 2026-11-26, 4 owned by bob,
+    # 13 owned by the payments team or its members.
+    rows = page.locator("tr[data-owner]")
+    assert rows.count() == 36
     overdue = page.locator("tr:has(.pm-overdue)")
-    assert overdue.count() >= 3
+    assert overdue.count() == 8
     assert overdue.first.is_visible()
     assert "Size the payments DB connection pool" in overdue.first.inner_text()
     page.select_option("select[data-filter=owner]", "bob")
     visible = page.locator("tr[data-owner]:visible")
-    assert visible.count() >= 1
-    assert all(row.get_attribute("data-owner") == "bob" for row in visible.all())
+    assert visible.count() == 4
+    assert [row.get_attribute("data-owner") for row in visible.all()] == ["bob"] * 4
     page.select_option("select[data-filter=owner]", "")
+    assert page.locator("tr[data-owner]:visible").count() == 36
     page.select_option("select[data-filter=teams]", "payments")
-    assert all("payments" in row.get_attribute("data-teams").split() for row in page.locator("tr[data-owner]:visible").all())
+    visible = page.locator("tr[data-owner]:visible")
+    assert visible.count() == 13
+    assert all("payments" in row.get_attribute("data-teams").split() for row in visible.all())
     screenshot(page, "actions")
 
 

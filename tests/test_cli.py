@@ -259,3 +259,53 @@ def test_a_folder_without_postmortems_is_a_usage_error(runner, tmp_path: Path) -
     assert result.exit_code == 2
     assert result.stderr == (f"Error: no postmortems/ folder in {tmp_path}: run `postmortem init` there, "
                              "or point --root at the knowledge base\n")
+
+
+@pytest.mark.parametrize("jobs, pools", [("1", []), ("2", [2])])
+def test_validate_jobs_gives_the_same_report(runner, bad_kb: Path, base_text: str, monkeypatch, jobs: str,
+                                             pools: list) -> None:
+    # 200 files or more are split across processes unless --jobs 1 says otherwise; the report is the same.
+    from generator import checker
+
+    started = []
+    monkeypatch.setattr(checker, "ProcessPoolExecutor", lambda workers, original=checker.ProcessPoolExecutor, **options:
+                        started.append(workers) or original(workers, **options))
+    for number in range(1, 220):
+        write(bad_kb, f"2026-03-02-copy-{number:03}.md", base_text.replace("    owner: bob", "    owner: dave"))
+    result = invoke(runner, "--root", bad_kb, "validate", "--jobs", jobs)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "220 post-mortems checked: 221 errors, 1 warning."
+    assert lines[:3] == [
+        f"{BAD}:3:1: PM102 `status` is 'done': use 'draft', 'review' or 'published'",
+        f"{BAD}:13:1: PM103 warning: unknown field `mitigated`: did you mean `mitigated_at`?",
+        f"{BAD}:23:5: PM204 unknown owner 'dave': use one of alice, bob, carol, checkout, payments "
+        "(or add it to `people` or `teams` in postmortem.yml)",
+    ]
+    assert lines[3].startswith("postmortems/2026/2026-03-02-copy-001.md:22:5: PM204 unknown owner 'dave'")
+    assert started == pools
+
+
+@pytest.mark.parametrize("jobs, parallel", [("1", False), ("2", True)])
+def test_build_jobs_chooses_how_many_processes_render(runner, tmp_path: Path, monkeypatch, jobs: str,
+                                                      parallel: bool) -> None:
+    from generator import engine
+
+    from .test_site import copy_knowledge_base
+
+    shared_out = []
+    monkeypatch.setattr(engine, "_build_in_processes",
+                        lambda config, count, original=engine._build_in_processes: shared_out.append(count)
+                        or original(config, count))
+    root = copy_knowledge_base(tmp_path)
+    result = invoke(runner, "--root", root, "build", "--jobs", jobs, "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Built ") and result.stdout.endswith(" pages into site/\n")
+    assert shared_out == ([2] if parallel else [])
+    assert (root / "site/postmortems/2026/2026-03-13-payment-api-outage/index.html").is_file()
+
+
+def test_rules_markdown_is_the_rule_reference(runner) -> None:
+    result = invoke(runner, "rules", "--format", "markdown")
+    assert result.exit_code == 0
+    assert result.stdout == (Path(__file__).parent.parent / "docs/rules.md").read_text(encoding="utf-8")

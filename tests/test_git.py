@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -283,10 +284,19 @@ def test_a_shallow_clone_and_a_plain_folder_have_no_history(history_repo: Path, 
     assert read_history(plain).notice == f"{plain} is not in a git repository: the pages show no history"
 
 
-def test_a_repository_git_refuses_to_read_means_no_history(history_repo: Path, monkeypatch) -> None:
-    # Git refuses a repository owned by someone else ("dubious ownership"); a missing object is the same.
+def test_a_repository_git_cannot_read_means_no_history(history_repo: Path) -> None:
     blob = git(history_repo, "rev-parse", "HEAD:postmortems/2026/2026-03-02-checkout-errors.md").strip()
     (history_repo / ".git/objects" / blob[:2] / blob[2:]).unlink()
     history = read_history(history_repo)
     assert history.files == {} and history.notice.startswith("git ")
     assert history.notice.endswith(": the pages show no history")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_repository_owned_by_someone_else_means_no_history(history_repo: Path) -> None:
+    # Git refuses to read a repository another user owns ("dubious ownership"), as in a CI container
+    # that mounts a checkout made by another user.
+    os.chown(history_repo, 12345, 12345)
+    history = read_history(history_repo)
+    assert history.files == {}
+    assert "dubious ownership" in history.notice and history.notice.endswith(": the pages show no history")

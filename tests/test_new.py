@@ -171,3 +171,29 @@ def test_init_writes_a_starter_and_never_overwrites(runner, tmp_path: Path) -> N
 def test_sample_templates_are_the_defaults(language: str) -> None:
     sample = REPOSITORY / f"postmortems/_templates/postmortem.{language}.md.j2"
     assert sample.read_text() == default_template(language)
+
+
+def test_new_with_a_slug_a_template_a_language_and_two_services(runner, kb: Path) -> None:
+    # The options of `new` that succeed, through the command line.
+    folder = kb / "postmortems/_templates"
+    folder.mkdir()
+    (folder / "short.md.j2").write_text(
+        "---\ntitle: {{ title | yaml }}\nservices: {{ services | tojson }}\n---\n{{ id }}\n")
+    result = invoke(runner, kb, "new", "Checkout and payments down", "--severity", "SEV2", "--service", "checkout-web",
+                    "--service", "payments-api", "--started-at", "2026-03-02T14:00Z", "--slug", "checkout-payments",
+                    "--template", "short.md.j2")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Created postmortems/2026/2026-03-02-checkout-payments.md\n")
+    assert (kb / "postmortems/2026/2026-03-02-checkout-payments.md").read_text() == (
+        '---\ntitle: "Checkout and payments down"\nservices: ["checkout-web", "payments-api"]\n---\n'
+        "2026-03-02-checkout-payments\n")
+
+
+@pytest.mark.parametrize("language, heading", [("fr", "## Cause racine"), ("en", "## Root cause")])
+def test_new_language_picks_the_template(runner, kb: Path, language: str, heading: str) -> None:
+    result = invoke(runner, kb, "new", "Paiements refusés", "--severity", "SEV2", "--service", "payments-api",
+                    "--service", "checkout-web", "--started-at", "2026-03-02T14:00+01:00", "--language", language)
+    assert result.exit_code == 0
+    post = frontmatter.load(kb / "postmortems/2026/2026-03-02-paiements-refuses.md")
+    assert heading in post.content
+    assert post["services"] == ["payments-api", "checkout-web"]

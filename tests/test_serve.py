@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -41,13 +42,26 @@ def wait_for(condition, seconds: float = 90):
     raise AssertionError("the condition did not hold in time")
 
 
+class Output:
+    """The lines a process writes to a stream, gathered as they come by a thread."""
+
+    def __init__(self, stream) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=lambda: self.lines.extend(stream), daemon=True)
+        self.thread.start()
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
 @pytest.fixture
 def server(tmp_path: Path):
     root = copy_knowledge_base(tmp_path)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port), "--today", "2026-11-26"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process.errors = Output(process.stderr)
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: fetch(base + PAGE))
@@ -75,13 +89,31 @@ def test_an_edit_shows_up_without_a_restart(server) -> None:
 def test_a_broken_edit_keeps_the_last_good_site(server) -> None:
     root, base, process = server
     source = root / "postmortems/2026/2026-03-13-payment-api-outage.md"
-    source.write_text(source.read_text().replace("status: published", "status: finished"))
-    time.sleep(6)
-    assert "Payment API unavailable for 47 minutes" in fetch(base + PAGE)
+    source.write_text(source.read_text().replace("status: published", "status: finished")
+                      .replace("title: Payment API unavailable for 47 minutes", "title: Broken edit"))
+    # The rebuild has run and failed once the server says so; only then does the page tell anything.
+    wait_for(lambda: "Error: build stopped: 1 error to fix first" in process.errors.text())
+    assert "2026-03-13-payment-api-outage.md:3:1: PM102" in process.errors.text()
+    page = fetch(base + PAGE)
+    assert "Payment API unavailable for 47 minutes" in page
+    assert "Broken edit" not in page
     source.write_text(source.read_text().replace("status: finished", "status: published")
-                      .replace("title: Payment API unavailable for 47 minutes", "title: Fixed again"))
+                      .replace("title: Broken edit", "title: Fixed again"))
     wait_for(lambda: "Fixed again" in (fetch(base + PAGE) or ""))
-    process.terminate()
-    _, errors = process.communicate(timeout=30)
-    assert "2026-03-13-payment-api-outage.md:3:1: PM102" in errors
-    assert "Error: build stopped: 1 error to fix first" in errors
+    assert process.poll() is None
+
+
+def test_host_chooses_the_address_served(tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path, postmortems=False)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--host", "127.0.0.2", "--port", str(port),
+         "--today", "2026-11-26"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    errors = Output(process.stderr)
+    try:
+        assert "postmortem" in wait_for(lambda: fetch(f"http://127.0.0.2:{port}/"))
+        assert fetch(f"http://127.0.0.1:{port}/") is None
+        assert f"Serving on http://127.0.0.2:{port}/ (Ctrl+C to stop)" in errors.text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

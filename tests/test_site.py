@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -316,7 +317,9 @@ def test_a_site_with_plugins_is_built_by_mkdocs_itself(tmp_path: Path) -> None:
     root = copy_knowledge_base(tmp_path)
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text().replace("plugins: []", "plugins: [search]"))
     build_site(root, TODAY, jobs=2)
-    assert (root / "site/search/search_index.json").is_file()
+    index = json.loads((root / "site/search/search_index.json").read_text())
+    titles = {entry["location"]: entry["title"] for entry in index["docs"]}
+    assert titles[f"postmortems/2026/{LATE}/"] == "Payment API unavailable for 47 minutes"
     assert "<dt>Time to resolve</dt><dd>47 min</dd>" in read(root, f"postmortems/2026/{LATE}/index.html")
 
 

@@ -42,11 +42,18 @@ def test_stats_text(runner, tmp_path: Path) -> None:
     root = lay_out(tmp_path, "valid")
     result = runner.invoke(cli, ["--root", str(root), "stats", "--today", "2026-11-26"])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[:6] == [
+    # The same figures as the JSON above (the period runs from the first incident to today); each
+    # service's lowest month, ties going to the earliest.
+    assert result.stdout.splitlines() == [
         "Incidents:           5 (SEV1 0, SEV2 4, SEV3 1)",
         "MTTD:                5.0 min",
         "MTTR:                34.0 min (median 30.0 min)",
         "Recurrence rate:     60%",
         "Actions:             5 total, 1 open, 0 overdue, 3 done",
         "Time to post-mortem: — (no git history here)",
+        "",
+        "Service                    Incidents  Downtime    Lowest month",
+        "payments-api                       0       0.0m  100.000% (2025-12)",
+        "checkout-web                       4     120.0m  99.731% (2026-03)",
+        "search-api                         1      50.0m  99.933% (2026-01)",
     ]

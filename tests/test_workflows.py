@@ -66,11 +66,15 @@ def test_the_workflows_run_what_the_readme_documents() -> None:
 
 
 def test_the_documented_postmortem_commands_parse() -> None:
+    parsed = []
     for line in readme_commands():
         words = shlex.split(line.split("|")[0])
         if words[0].endswith("postmortem"):
             command = cli.commands[words[1]]
-            command.make_context(words[1], words[2:])  # raises on an option the command does not have
+            context = command.make_context(words[1], words[2:])  # raises on an option the command does not have
+            parsed.append((words[1], context.params.get("output_format"), context.params.get("ref")))
+    assert parsed == [("validate", "github", "origin/${BASE_REF#refs/heads/}"), ("validate", "markdown", None),
+                      ("build", None, None)]
 
 
 def test_validate_runs_on_pull_requests_touching_the_knowledge_base_with_full_history() -> None:

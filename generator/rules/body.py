@@ -30,7 +30,15 @@ def missing_section(doc, context):
     ## Timeline
     - 14:02 — error rate alert fires
     ## Impact
-    ...
+    2,300 orders failed.
+    ## Root cause
+    A deploy removed the retry on the payment call.
+    ## Detection
+    The error-rate alert, after 2 minutes.
+    ## What went well
+    The rollback took 4 minutes.
+    ## Lessons learned
+    Deploys need a canary on the payment path.
     ```
     """
     specs = context.config.sections
@@ -222,12 +230,14 @@ def timeline_entry_without_time(doc, context):
 
     Failing:
     ```markdown
+    ## Timeline
     - First alert at 18:42
     - 25:10 — rollback started
     ```
 
     Passing:
     ```markdown
+    ## Timeline
     - 18:42 — first alert
     - 19:02 — rollback started
     ```
@@ -246,12 +256,14 @@ def timeline_backwards(doc, context):
 
     Failing:
     ```markdown
+    ## Timeline
     - 23:50 — deploy starts
     - 00:10 — errors rise
     ```
 
     Passing:
     ```markdown
+    ## Timeline
     - 2026-03-13 23:50 — deploy starts
     - 2026-03-14 00:10 — errors rise
     ```
@@ -275,11 +287,13 @@ def timeline_outside_incident(doc, context):
 
     Failing (started 2026-03-13T18:42+01:00):
     ```markdown
+    ## Timeline
     - 2026-03-20 10:00 — pool size raised
     ```
 
     Passing:
     ```markdown
+    ## Timeline
     - 2026-03-13 19:02 — pool size raised
     ```
     """
@@ -355,7 +369,11 @@ def duplicate_section(doc, context):
     ## Impact
     ```
 
-    Passing: a single `## Impact`.
+    Passing:
+    ```markdown
+    ## Impact
+    ...
+    ```
     """
     for spec in context.config.sections:
         matching = [s for s in doc.sections if s.normalized_title in spec.normalized_names]

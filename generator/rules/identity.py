@@ -28,9 +28,16 @@ def invalid_id(doc, context):
     """The file's stem is the post-mortem's id: the day the incident started, then a slug of
     lowercase a-z, 0-9 and single `-`, at most 60 characters.
 
-    Failing: `postmortems/2026/Payment_API outage.md`, `postmortems/2026/2026-3-13-outage.md`
+    Failing:
+    ```text
+    postmortems/2026/Payment_API outage.md
+    postmortems/2026/2026-3-13-outage.md
+    ```
 
-    Passing: `postmortems/2026/2026-03-13-payment-api-outage.md`
+    Passing:
+    ```text
+    postmortems/2026/2026-03-13-payment-api-outage.md
+    ```
     """
     match = ID_PARTS.match(doc.id)
     if not match or id_date(doc.id) is None:
@@ -45,9 +52,15 @@ def invalid_id(doc, context):
 def id_date_mismatch(doc, context):
     """The day is read in `started_at`'s own offset.
 
-    Failing: `2026-03-14-payment-api-outage.md` with `started_at: 2026-03-13T23:42:00+01:00`
+    Failing (with `started_at: 2026-03-13T18:42:00+01:00`):
+    ```text
+    postmortems/2026/2026-03-14-payment-api-outage.md
+    ```
 
-    Passing: `2026-03-13-payment-api-outage.md` with `started_at: 2026-03-13T23:42:00+01:00`
+    Passing (with `started_at: 2026-03-13T18:42:00+01:00`):
+    ```text
+    postmortems/2026/2026-03-13-payment-api-outage.md
+    ```
     """
     started, named = doc.value("started_at"), id_date(doc.id)
     if started is not None and named is not None and started.date() != named:
@@ -57,9 +70,18 @@ def id_date_mismatch(doc, context):
 
 @rule("PM403", "wrong-folder", ERROR, "The file is not in `postmortems/<YYYY>/` for its year.")
 def wrong_folder(doc, context):
-    """Failing: `postmortems/2026-03-13-payment-api-outage.md`, `postmortems/2025/2026-03-13-payment-api-outage.md`
+    """The year folder is the year of the date in the file name.
 
-    Passing: `postmortems/2026/2026-03-13-payment-api-outage.md`
+    Failing:
+    ```text
+    postmortems/2026-03-13-payment-api-outage.md
+    postmortems/2025/2026-03-13-payment-api-outage.md
+    ```
+
+    Passing:
+    ```text
+    postmortems/2026/2026-03-13-payment-api-outage.md
+    ```
     """
     parts = PurePosixPath(doc.path).parts
     named = id_date(doc.id)
@@ -74,9 +96,17 @@ def wrong_folder(doc, context):
 def duplicate_id(doc, context):
     """Ids are file stems, unique across all years.
 
-    Failing: `postmortems/2026/2026-03-13-outage.md` and `postmortems/2025/2026-03-13-outage.md`
+    Failing:
+    ```text
+    postmortems/2026/2026-03-13-outage.md
+    postmortems/2025/2026-03-13-outage.md
+    ```
 
-    Passing: `postmortems/2026/2026-03-13-payments-outage.md` and `postmortems/2026/2026-03-13-search-outage.md`
+    Passing:
+    ```text
+    postmortems/2026/2026-03-13-payments-outage.md
+    postmortems/2026/2026-03-13-search-outage.md
+    ```
     """
     others = [path for path in context.ids.get(doc.id, []) if path != doc.path]
     if others:
@@ -107,12 +137,12 @@ def related_not_earlier(doc, context):
 
     Failing (in `2026-03-13-payment-api-outage.md`):
     ```yaml
-    related: [2026-04-02-payments-timeout]
+    related: [2026-05-05-password-reset-emails-not-sent]
     ```
 
-    Passing (in `2026-04-02-payments-timeout.md`):
+    Passing (in `2026-03-13-payment-api-outage.md`):
     ```yaml
-    related: [2026-03-13-payment-api-outage]
+    related: [2026-02-20-payments-db-latency]
     ```
     """
     for index, related in enumerate(doc.value("related") or []):

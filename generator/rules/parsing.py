@@ -24,9 +24,20 @@ declare("PM002", "binary-file", ERROR, "The file is binary, not Markdown.", """
 """)
 
 declare("PM003", "empty-file", ERROR, "The file is empty.", """
-    Failing: a file of zero bytes, or of blank lines only.
+    A file of zero bytes, or of blank lines only, is empty; create post-mortems with `postmortem new`.
 
-    Passing: a file created with `postmortem new`.
+    Failing:
+    ```markdown
+
+
+    ```
+
+    Passing:
+    ```markdown
+    ---
+    title: Payment API unavailable for 47 minutes
+    ---
+    ```
 """)
 
 declare("PM004", "no-front-matter", ERROR, "The file does not start with `---` front matter.", """
@@ -108,10 +119,14 @@ declare("PM009", "yaml-too-complex", ERROR, "The front matter expands to too man
     a: &a [x, x, x, x, x, x, x, x, x]
     b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
     c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-    ...
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
     ```
 
-    Passing: front matter without aliases.
+    Passing, front matter without aliases:
+    ```yaml
+    tags: [database, connection-pool]
+    ```
 """)
 
 declare("PM010", "unreadable-file", ERROR, "The file cannot be read.", """
