@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,13 +145,36 @@ class Site:
         self.now = metrics.end_of_day(self.today, self.zone)
         self.postmortems = sorted(self.postmortems, key=self.started, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
-        #: When each post-mortem was published, by id; None without history.
-        self.published = self.history.published_by_id() if self.history else None
-        self.incidents = metrics.incidents(self.postmortems, self.published)
-        self.incident_of = {item.id: item for item in self.incidents}
         self.search_bundles = max(1, -(-len(self.postmortems) // SEARCH_BUNDLE_SIZE))
-        self.recurring = metrics.recurrences(self.incidents)
-        self.similar = metrics.similar_incidents(self.incidents)
+
+    # -- the figures the pages share, worked out on first use (the search documents need none) --
+
+    @cached_property
+    def published(self) -> dict[str, dt.datetime] | None:
+        """When each post-mortem was published, by id; None without history."""
+        return self.history.published_by_id() if self.history else None
+
+    @cached_property
+    def incidents(self) -> list[metrics.Incident]:
+        return metrics.incidents(self.postmortems, self.published)
+
+    @cached_property
+    def incident_of(self) -> dict[str, metrics.Incident]:
+        return {item.id: item for item in self.incidents}
+
+    @cached_property
+    def recurring(self) -> set[str]:
+        return metrics.recurrences(self.incidents)
+
+    @cached_property
+    def similar(self) -> dict[str, list[metrics.Incident]]:
+        return metrics.similar_incidents(self.incidents)
+
+    def compute_figures(self) -> None:
+        """Work out the shared figures now: processes forked afterwards inherit them instead of
+        each working them out again."""
+        for name in ("incident_of", "recurring", "similar", "downtime"):
+            getattr(self, name)
 
     # -- what a post-mortem says, drafts included (a draft may lack any field) --
 
@@ -329,10 +352,14 @@ class Site:
         ]
 
 
-def generate_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
-    """Every page and file of the docs tree, as (path, content, the page's HTML fragments)."""
+def generate_pages(site: Site, part: int = 0, parts: int = 1) -> Iterator[tuple[str, str | bytes, list[str]]]:
+    """Every page and file of the docs tree, as (path, content, the page's HTML fragments); or, of
+    `parts` shares that several processes can write at once, the share `part`: every `parts`-th
+    post-mortem page, and every `parts`-th of the other kinds of page."""
     FRAGMENTS.take()
-    for generate in PAGES:
+    others = [generate for generate in PAGES if generate is not _postmortem_pages]
+    chosen = [partial(_postmortem_pages, share=(part, parts)), *others[part::parts]]
+    for generate in chosen:
         for path, content in generate(site):
             yield path, content, FRAGMENTS.take() if path.endswith(".md") else []
 
@@ -384,9 +411,10 @@ def _rate(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
-def _postmortem_pages(site: Site) -> Iterator[Page]:
+def _postmortem_pages(site: Site, share: tuple[int, int] = (0, 1)) -> Iterator[Page]:
     label = site.labels
-    for pm in site.postmortems:
+    part, parts = share
+    for pm in site.postmortems[part::parts]:
         source = site.path_of(pm)
         yield source, _postmortem_page(site, pm, source, label)
 
@@ -764,10 +792,10 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
                f'<body><h1>{e(title)}</h1><p>{e(facts)}</p>{"".join(sections)}</body></html>', [])
 
 
-def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int:
+def write_pages(pages, folder: Path, fragments_folder: Path | None = None) -> tuple[set[Path], int]:
     """Write the pages under `folder` and their fragments under `fragments_folder` (as JSON),
-    touching only files whose content changed (so that a live server rebuilds only what moved),
-    and delete files that are no longer generated."""
+    touching only files whose content changed (so that a live server rebuilds only what moved).
+    Returns the files that make the tree now, and how many were written."""
     written: set[Path] = set()
     changed = 0
 
@@ -785,15 +813,28 @@ def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int
         put(folder / relative, content.encode("utf-8") if isinstance(content, str) else content)
         if fragments and fragments_folder is not None:
             put(fragments_folder / f"{relative}.json", json.dumps(fragments, ensure_ascii=False).encode("utf-8"))
-    for base in (folder, fragments_folder) if fragments_folder is not None else (folder,):
+    return written, changed
+
+
+def remove_stale(folders: list[Path], kept: set[Path]) -> int:
+    """Delete the files under `folders` that are not in `kept`, and the folders left empty."""
+    removed = 0
+    for base in folders:
         base.mkdir(parents=True, exist_ok=True)
         for path in sorted(base.rglob("*"), reverse=True):
-            if path.is_file() and path not in written:
+            if path.is_file() and path not in kept:
                 path.unlink()
-                changed += 1
+                removed += 1
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    return changed
+    return removed
+
+
+def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int:
+    """`write_pages`, then delete the files that are no longer generated. Returns how many files
+    changed."""
+    written, changed = write_pages(pages, folder, fragments_folder)
+    return changed + remove_stale([folder] + ([fragments_folder] if fragments_folder is not None else []), written)
 
 
 def fill_fragments(text: str, fragments: list[str]) -> str:
