@@ -2,12 +2,13 @@
 
     python benchmarks/bench_git.py [--count 10000] [--commits 200] [--repeat 2]
 
-Makes two copies of the corpus in the temporary folder, away from any other repository: a git
+Makes three copies of the corpus in the temporary folder, away from any other repository: a git
 repository whose history has `--commits` commits (three quarters add files, the rest edit some,
-five authors), and a plain folder. Then, as whole processes, interleaved:
+five authors), a clone of it, and a plain folder. Then, as whole processes, interleaved, each build
+cold (no `build/` or `site/`) and in its own folder:
 
-- `postmortem build` in the repository with git made unreadable (`GIT_DIR=/nonexistent`: no
-  history, the pages show none) against the same build with its history (history and time to
+- `postmortem build` in the clone with git made unreadable (`GIT_DIR=/nonexistent`: no history,
+  the pages show none) against the build with its history in the repository (history and time to
   post-mortem on every page), and in the plain folder: the issue allows +10%;
 - `postmortem validate --changed-since main` on a branch that adds one bad file, against the start
   of the process (`postmortem --version`): the issue allows 1 s of checking beyond it.
@@ -30,7 +31,7 @@ REPOSITORY = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus  # noqa: E402
-from measure import compare  # noqa: E402
+from measure import Command, compare, remove  # noqa: E402
 
 AUTHORS = ["Alice Martin", "Bob Stone", "Carol Diaz", "Dave Kim", "Erin Roy"]
 TODAY = "2026-11-26"
@@ -68,19 +69,21 @@ def make_repository(root: Path, commits: int) -> None:
         git(root, "commit", "--quiet", "--message", f"Commit {number}", when=when, author=AUTHORS[number % 5])
 
 
-def prepare(count: int, commits: int) -> tuple[Path, Path]:
+def prepare(count: int, commits: int) -> tuple[Path, Path, Path]:
+    """The repository, its clone (the same files and history) and the plain copy."""
     base = Path(tempfile.gettempdir()) / f"postmortem-bench-git-{count}-{commits}"
-    repository, plain = base / "repository", base / "plain"
-    if not (repository / ".git").exists():
+    repository, clone, plain = base / "repository", base / "clone", base / "plain"
+    if not (clone / ".git").exists():
         shutil.rmtree(base, ignore_errors=True)
         write_corpus(repository, count)
         shutil.copy(REPOSITORY / "mkdocs.yml", repository / "mkdocs.yml")
         shutil.copytree(REPOSITORY / "docs", repository / "docs")
         make_repository(repository, commits)
         shutil.copytree(repository, plain, ignore=shutil.ignore_patterns(".git"))
+        shutil.copytree(repository, clone)
     git(repository, "switch", "--quiet", "--force", "main")
     git(repository, "clean", "--quiet", "-fdx", "postmortems")
-    return repository, plain
+    return repository, clone, plain
 
 
 def add_one_bad_file(repository: Path) -> None:
@@ -100,17 +103,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     arguments = parser.parse_args()
     started = time.perf_counter()
-    repository, plain = prepare(arguments.count, arguments.commits)
+    repository, clone, plain = prepare(arguments.count, arguments.commits)
     print(f"{arguments.count} post-mortems, {arguments.commits} commits "
           f"(ready in {time.perf_counter() - started:.0f} s), {arguments.repeat} interleaved runs each\n")
     postmortem = str(Path(sys.executable).with_name("postmortem"))
 
     add_one_bad_file(repository)
     checks = compare({
-        "postmortem --version (process start)": [postmortem, "--version"],
-        "postmortem validate --changed-since main": [postmortem, "--root", str(repository), "validate",
-                                                     "--changed-since", "main"],
-        "postmortem validate (everything)": [postmortem, "--root", str(repository), "validate"],
+        "postmortem --version (process start)": Command([postmortem, "--version"]),
+        "postmortem validate --changed-since main": Command(
+            [postmortem, "--root", str(repository), "validate", "--changed-since", "main"], expect=1),
+        "postmortem validate (everything)": Command([postmortem, "--root", str(repository), "validate"], expect=1),
     }, max(arguments.repeat, 5))
     start = checks["postmortem --version (process start)"]["median_s"]
     print("| command | median wall time | beyond process start | peak memory |")
@@ -120,13 +123,15 @@ def main() -> None:
               f"{result['peak_mb']:.0f} MB |")
     git(repository, "switch", "--quiet", "main")
 
-    build = [postmortem, "--root", str(repository), "build", "--today", TODAY]
-    without = "postmortem build, same repository, git unreadable (GIT_DIR=/nonexistent): no history"
+    def build(folder: Path, env: dict[str, str] | None = None) -> Command:
+        return Command([postmortem, "--root", str(folder), "build", "--today", TODAY], env=env,
+                       prepare=remove(folder / "build", folder / "site"))
+
+    without = "postmortem build, clone of the repository, git unreadable (GIT_DIR=/nonexistent): no history"
     builds = compare({
-        "postmortem build, plain copy (no git: no history)": [postmortem, "--root", str(plain), "build", "--today",
-                                                              TODAY],
-        without: ["env", "GIT_DIR=/nonexistent", *build],
-        f"postmortem build, repository of {arguments.commits} commits: history": build,
+        "postmortem build, plain copy (no git: no history)": build(plain),
+        without: build(clone, {"GIT_DIR": "/nonexistent"}),
+        f"postmortem build, repository of {arguments.commits} commits: history": build(repository),
     }, arguments.repeat)
     base = builds[without]
     print("\n| command | median wall time | ratio | peak memory (process tree) | ratio |")

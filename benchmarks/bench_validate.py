@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus  # noqa: E402
-from measure import compare  # noqa: E402
+from measure import Command, compare  # noqa: E402
 
 
 def main() -> None:
@@ -34,9 +34,9 @@ def main() -> None:
         write_corpus(root, arguments.count)
     postmortem = str(Path(sys.executable).with_name("postmortem"))
     commands = {
-        "floor (read + CSafeLoader)": [sys.executable, str(HERE / "floor_read_yaml.py"), str(root)],
-        "postmortem validate": [postmortem, "--root", str(root), "validate"],
-        "postmortem validate --jobs 1": [postmortem, "--root", str(root), "validate", "--jobs", "1"],
+        "floor (read + CSafeLoader)": Command([sys.executable, str(HERE / "floor_read_yaml.py"), str(root)]),
+        "postmortem validate": Command([postmortem, "--root", str(root), "validate"]),
+        "postmortem validate --jobs 1": Command([postmortem, "--root", str(root), "validate", "--jobs", "1"]),
     }
     results = compare(commands, arguments.repeat)
     hostile = compare(_hostile_inputs(HERE / "corpus" / "hostile", postmortem), arguments.repeat)
@@ -57,8 +57,9 @@ def main() -> None:
               f"{result['peak_mb']:.0f} MB |")
 
 
-def _hostile_inputs(root: Path, postmortem: str) -> dict[str, list[str]]:
-    """Knowledge bases of one hostile file each: a YAML alias bomb (9**10 values) and a 20 MB file."""
+def _hostile_inputs(root: Path, postmortem: str) -> dict[str, Command]:
+    """Knowledge bases of one hostile file each: a YAML alias bomb (9**10 values) and a 20 MB file,
+    each reported as an error (exit 1)."""
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
     for name, previous in zip("bcdefghij", "abcdefghi"):
         bomb += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
@@ -66,12 +67,12 @@ def _hostile_inputs(root: Path, postmortem: str) -> dict[str, list[str]]:
         "postmortem validate (YAML alias bomb)": ("bomb", "---\n" + bomb + "---\n"),
         "postmortem validate (20 MB file)": ("huge", "---\ntitle: x\n---\n" + "log line\n" * 2_300_000),
     }
-    commands = {"postmortem --version (process start)": [postmortem, "--version"]}
+    commands = {"postmortem --version (process start)": Command([postmortem, "--version"])}
     for label, (name, text) in cases.items():
         folder = root / name / "postmortems" / "2026"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"2026-01-01-{name}.md").write_text(text)
-        commands[label] = [postmortem, "--root", str(root / name), "validate"]
+        commands[label] = Command([postmortem, "--root", str(root / name), "validate"], expect=1)
     return commands
 
 
