@@ -35,9 +35,12 @@ chromium:
 docs: install
 	$(BIN)/python -m generator.reference
 
+# Re-runs the figures of benchmarks/README.md from cold (about half an hour on 2 cores; root makes a
+# fresh file system for each build run).
 benchmark: install
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_git.py --repeat 3
 
 clean:
 	rm -rf $(VENV) build site *.egg-info .pytest_cache

@@ -2,14 +2,14 @@
 
     python benchmarks/bench_git.py [--count 10000] [--commits 200] [--repeat 2]
 
-Makes three copies of the corpus in the temporary folder, away from any other repository: a git
+Makes two copies of the corpus in the temporary folder, away from any other repository: a git
 repository whose history has `--commits` commits (three quarters add files, the rest edit some,
-five authors), a clone of it, and a plain folder. Then, as whole processes, interleaved, each build
-cold (no `build/` or `site/`) and in its own folder:
+five authors), and a plain folder. Then, as whole processes, interleaved, each build cold and in a
+folder of its own (a fresh copy on a new file system each run, see measure.py):
 
-- `postmortem build` in the clone with git made unreadable (`GIT_DIR=/nonexistent`: no history,
-  the pages show none) against the build with its history in the repository (history and time to
-  post-mortem on every page), and in the plain folder: the issue allows +10%;
+- `postmortem build` of the repository with git made unreadable (`GIT_DIR=/nonexistent`: no
+  history, the pages show none) against the build of the repository with its history (history and
+  time to post-mortem on every page), and of the plain folder: the issue allows +10%;
 - `postmortem validate --changed-since main` on a branch that adds one bad file, against the start
   of the process (`postmortem --version`): the issue allows 1 s of checking beyond it.
 """
@@ -31,7 +31,7 @@ REPOSITORY = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus  # noqa: E402
-from measure import Command, compare, remove  # noqa: E402
+from measure import Command, FreshCopy, compare  # noqa: E402
 
 AUTHORS = ["Alice Martin", "Bob Stone", "Carol Diaz", "Dave Kim", "Erin Roy"]
 TODAY = "2026-11-26"
@@ -69,21 +69,20 @@ def make_repository(root: Path, commits: int) -> None:
         git(root, "commit", "--quiet", "--message", f"Commit {number}", when=when, author=AUTHORS[number % 5])
 
 
-def prepare(count: int, commits: int) -> tuple[Path, Path, Path]:
-    """The repository, its clone (the same files and history) and the plain copy."""
+def prepare(count: int, commits: int) -> tuple[Path, Path]:
+    """The repository and the plain copy."""
     base = Path(tempfile.gettempdir()) / f"postmortem-bench-git-{count}-{commits}"
-    repository, clone, plain = base / "repository", base / "clone", base / "plain"
-    if not (clone / ".git").exists():
+    repository, plain = base / "repository", base / "plain"
+    if not (plain / "postmortems").exists():
         shutil.rmtree(base, ignore_errors=True)
         write_corpus(repository, count)
         shutil.copy(REPOSITORY / "mkdocs.yml", repository / "mkdocs.yml")
         shutil.copytree(REPOSITORY / "docs", repository / "docs")
         make_repository(repository, commits)
         shutil.copytree(repository, plain, ignore=shutil.ignore_patterns(".git"))
-        shutil.copytree(repository, clone)
     git(repository, "switch", "--quiet", "--force", "main")
-    git(repository, "clean", "--quiet", "-fdx", "postmortems")
-    return repository, clone, plain
+    git(repository, "clean", "--quiet", "-fdx")
+    return repository, plain
 
 
 def add_one_bad_file(repository: Path) -> None:
@@ -103,7 +102,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     arguments = parser.parse_args()
     started = time.perf_counter()
-    repository, clone, plain = prepare(arguments.count, arguments.commits)
+    repository, plain = prepare(arguments.count, arguments.commits)
     print(f"{arguments.count} post-mortems, {arguments.commits} commits "
           f"(ready in {time.perf_counter() - started:.0f} s), {arguments.repeat} interleaved runs each\n")
     postmortem = str(Path(sys.executable).with_name("postmortem"))
@@ -123,18 +122,20 @@ def main() -> None:
               f"{result['peak_mb']:.0f} MB |")
     git(repository, "switch", "--quiet", "main")
 
-    def build(folder: Path, env: dict[str, str] | None = None) -> Command:
-        return Command([postmortem, "--root", str(folder), "build", "--today", TODAY], env=env,
-                       prepare=remove(folder / "build", folder / "site"))
+    scratch = Path(tempfile.gettempdir()) / "postmortem-bench-git-runs"
 
-    without = "postmortem build, clone of the repository, git unreadable (GIT_DIR=/nonexistent): no history"
+    def build(source: Path, name: str, env: dict[str, str] | None = None) -> Command:
+        copy = FreshCopy(source, scratch / name)
+        return copy.command([postmortem, "--root", str(copy.target), "build", "--today", TODAY], env=env)
+
+    without = "postmortem build, the repository with git unreadable (GIT_DIR=/nonexistent): no history"
     builds = compare({
-        "postmortem build, plain copy (no git: no history)": build(plain),
-        without: build(clone, {"GIT_DIR": "/nonexistent"}),
-        f"postmortem build, repository of {arguments.commits} commits: history": build(repository),
+        "postmortem build, plain copy (no git: no history)": build(plain, "plain"),
+        without: build(repository, "unreadable", {"GIT_DIR": "/nonexistent"}),
+        f"postmortem build, repository of {arguments.commits} commits: history": build(repository, "history"),
     }, arguments.repeat)
     base = builds[without]
-    print("\n| command | median wall time | ratio | peak memory (process tree) | ratio |")
+    print("\n| command | median wall time | ratio | peak memory (process tree, PSS) | ratio |")
     print("| --- | --- | --- | --- | --- |")
     for name, result in builds.items():
         print(f"| `{name}` | {result['median_s']:.1f} s | {result['median_s'] / base['median_s']:.3f}x | "

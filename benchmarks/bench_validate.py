@@ -43,7 +43,7 @@ def main() -> None:
     floor = results["floor (read + CSafeLoader)"]["median_s"]
     print(f"{arguments.count} post-mortems, {arguments.repeat} interleaved runs each, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
-    print("| command | median wall time | ratio to floor | peak memory (process tree) |")
+    print("| command | median wall time | ratio to floor | peak memory (process tree, PSS) |")
     print("| --- | --- | --- | --- |")
     for name, result in results.items():
         print(f"| `{name}` | {result['median_s']:.2f} s | {result['median_s'] / floor:.2f}x | "
