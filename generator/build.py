@@ -20,12 +20,12 @@ from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
 from .errors import BuildError, PostmortemError
 from .model import CheckResult
 from .site import Site, generate_pages, remove_stale, search_documents, write_pages, write_tree
+from .siteconfig import MKDOCS_FILE, site_config_file
 
 BUILD_DOCS = Path("build") / "docs"
 BUILD_FRAGMENTS = Path("build") / "fragments"
 BUILD_SEARCH = Path("build") / "search"
 SITE_DIR = "site"
-MKDOCS_FILE = "mkdocs.yml"
 
 
 class ValidationFailed(PostmortemError):
@@ -60,7 +60,7 @@ def generate(root: Path, today: dt.date, jobs: int | None = None, kb: KnowledgeB
     if result.errors:
         raise ValidationFailed(result)
     history = read_history(root)
-    site = Site(result.postmortems, kb.config, today, docs=root / "docs", history=history)
+    site = Site(result.postmortems, kb.config, today, history=history)
     write_tree(search_documents(site), root / BUILD_SEARCH)
     search_ready()
     site.compute_figures()
@@ -149,9 +149,7 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
     """Build the whole site into `site/`. The new site replaces the old one only on success."""
     kb = load_config(root)
     today = today or kb.config.today()
-    config_file = root / MKDOCS_FILE
-    if not config_file.exists():
-        raise BuildError(f"no {MKDOCS_FILE} in {root}: the site needs one (see the README)")
+    config_file = site_config_file(root, kb.config)
     jobs = jobs or available_cores()
     target = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
@@ -161,7 +159,8 @@ def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None
         result, pages, notices = _generate_apart(root, today, jobs, kb, indexer.start)
         from .engine import run_mkdocs  # MkDocs is imported only once the pages are there
 
-        warnings = run_mkdocs(config_file, root / BUILD_DOCS, staging, root / BUILD_FRAGMENTS, today, jobs)
+        warnings = run_mkdocs(config_file, root / BUILD_DOCS, staging, root / BUILD_FRAGMENTS, today, jobs,
+                              kb.config.language)
         for bundle in indexer.finish():
             bundle.rename(staging / bundle.name)
         _swap(staging, target)
@@ -290,7 +289,7 @@ def serve_site(root: Path, host: str, port: int, today: dt.date | None = None,
 
     rebuild()
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(root / SITE_DIR))
-    for watched in (root / POSTMORTEMS_DIR, root / "postmortem.yml", root / MKDOCS_FILE, root / "docs"):
+    for watched in (root / POSTMORTEMS_DIR, root / "postmortem.yml", root / MKDOCS_FILE):
         if watched.exists():
             server.watch(str(watched))
     try:

@@ -115,6 +115,8 @@ class Config(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
+    title: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
+        "Post-mortems", description="The site's name, in its header and in every page's title.")
     currency: Annotated[str, StringConstraints(min_length=1, max_length=10)] = Field(
         "EUR", description="The currency of `impact.revenue_lost`.")
     timezone: str = Field("UTC", description="An IANA zone: months and days on the site are counted in it.")

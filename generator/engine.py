@@ -83,16 +83,22 @@ def _source_date(today: dt.date):
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, fragments: Path, today: dt.date,
-               jobs: int = 1) -> list[str]:
+               jobs: int = 1, language: str | None = None) -> list[str]:
     """Build `docs_dir` into `site_dir` with the MkDocs config `config_file`, filling in the
     fragments; `jobs` processes render the pages when the config allows it. Returns MkDocs'
-    warnings; raises BuildError."""
+    warnings, and one when the theme's language is not `language` (the generated pages'); raises
+    BuildError."""
     with _collected_warnings() as warnings, _source_date(today):
         try:
             config = load_config(str(config_file), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()))
             if not config.use_directory_urls:
                 raise BuildError(f"{config_file.name} sets use_directory_urls to false: the generated pages link "
                                  "to directory URLs, remove the setting")
+            if language and config.theme.get("language") != language:
+                warnings.append(f"{config_file.name} sets the theme's language to {config.theme.get('language')!r} "
+                                f"but postmortem.yml says {language!r}: the theme's own words (table of contents, "
+                                "skip to content) will not match the pages; remove theme.language or set it to "
+                                f"{language!r}")
             parallel = (jobs > 1 and not config.plugins and not config.strict
                         and config.validation.links.anchors < logging.WARNING)
             config.plugins["postmortem-fragments"] = FragmentsPlugin(fragments)

@@ -138,6 +138,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "count": ("Count", "Nombre"),
     "browse": ("Browse by", "Parcourir par"),
     "reference": ("Reference", "Référence"),
+    "nav_home": ("Home", "Accueil"),
+    "nav_postmortems": ("Post-mortems", "Post-mortems"),
+    "nav_report": ("Last 90 days", "90 derniers jours"),
+    "site_description": ("Incident post-mortems, reliability figures and corrective actions.",
+                         "Post-mortems d'incidents, indicateurs de fiabilité et actions correctives."),
+    "dark_mode": ("Dark mode", "Mode sombre"),
+    "light_mode": ("Light mode", "Mode clair"),
     "reference_pages": (
         "[Metrics](metrics.md): how every figure is computed · [Format](format.md): the post-mortem format · "
         "[Rules](rules.md): every check with its code · [Command line](cli.md): every command · "

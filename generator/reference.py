@@ -1,13 +1,16 @@
-"""The generated references in docs/: the rules, the command line, the field tables of the format and
-the JSON Schema, all written from the code so that they cannot drift from it.
+"""The references: the format (its prose in the package, its field tables from the model), the
+rules, the command line and the JSON Schema, all made from the code so that they cannot drift from
+it. The site's Reference pages are made from them at build time; docs/ holds a copy for readers of
+the repository.
 
-    python -m generator.reference      # rewrite them (make docs)
+    python -m generator.reference      # rewrite the copy in docs/ (make docs)
 """
 
 from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -132,23 +135,33 @@ def schema_json() -> str:
 def _replace_marked(text: str, name: str, content: str) -> str:
     pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(\n<!-- /generated:{name} -->)", re.S)
     if not pattern.search(text):
-        raise ValueError(f"docs/format.md has no <!-- generated:{name} --> block")
+        raise ValueError(f"format.md has no <!-- generated:{name} --> block")
     return pattern.sub(lambda m: m.group(1) + content + m.group(2), text)
+
+
+def format_markdown() -> str:
+    """The format's reference: its prose (generator/assets/format.md) with the field tables."""
+    text = resources.files("generator").joinpath("assets/format.md").read_text("utf-8")
+    for name, table in format_tables().items():
+        text = _replace_marked(text, name, table)
+    return text
+
+
+def reference_pages() -> dict[str, str]:
+    """Every reference page by its path in docs/ (and, under reference/, on the site)."""
+    from .cli import cli
+
+    return {
+        "format.md": format_markdown(),
+        "rules.md": rules_markdown(),
+        "cli.md": cli_markdown(cli),
+        "schema/postmortem.schema.json": schema_json(),
+    }
 
 
 def expected_documents(docs: Path) -> dict[Path, str]:
     """What each generated file under `docs` must hold."""
-    from .cli import cli
-
-    format_text = (docs / "format.md").read_text(encoding="utf-8")
-    for name, table in format_tables().items():
-        format_text = _replace_marked(format_text, name, table)
-    return {
-        docs / "rules.md": rules_markdown(),
-        docs / "cli.md": cli_markdown(cli),
-        docs / "format.md": format_text,
-        docs / "schema/postmortem.schema.json": schema_json(),
-    }
+    return {docs / name: text for name, text in reference_pages().items()}
 
 
 def stale_documents(docs: Path) -> list[Path]:

@@ -28,7 +28,6 @@ from .scaffold import slugify
 if TYPE_CHECKING:
     from .gitinfo import History
 
-REFERENCE_DOCS = {"format.md": "reference/format.md", "rules.md": "reference/rules.md", "cli.md": "reference/cli.md"}
 ASSETS = ("postmortem.css", "postmortem.js")
 LATEST = 10
 #: Post-mortems per search bundle. The indexer's memory grows with what it indexes (about 75 KB a
@@ -135,7 +134,6 @@ class Site:
     postmortems: list[PostMortem]
     config: Config
     today: dt.date
-    docs: Path
     history: History | None = None
 
     def __post_init__(self) -> None:
@@ -733,15 +731,12 @@ def _search(site: Site) -> Iterator[Page]:
 
 
 def _reference(site: Site) -> Iterator[Page]:
-    for name, target in REFERENCE_DOCS.items():
-        text = (site.docs / name).read_text(encoding="utf-8")
-        if site.edit_url:
-            text = text.rstrip("\n") + f'\n\n<p class="pm-edit"><a href="{e(site.edit_url)}docs/{name}">' \
-                                       f'{e(site.labels("edit"))}</a></p>\n'
-        yield target, text
+    from .reference import reference_pages  # made from the code: the package needs no docs/ folder
+
+    for name, text in reference_pages().items():
+        yield f"reference/{name}", text
     yield "reference/index.md", "\n".join([front_matter_block(site.labels("reference")),
                                            f"# {e(site.labels('reference'))}\n", site.labels("reference_pages") + "\n"])
-    yield "reference/schema/postmortem.schema.json", (site.docs / "schema/postmortem.schema.json").read_bytes()
     language = site.config.language
     yield "reference/metrics.md", resources.files("generator").joinpath(f"assets/metrics.{language}.md").read_text("utf-8")
     for asset in ASSETS:
