@@ -22,7 +22,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 _API = {
     "check": "checker",
     "discover": "checker",
-    "init_knowledge_base": "scaffold",
+    "init_knowledge_base": "starter",
     "list_postmortems": "catalog",
     "load_config": "config",
     "new_postmortem": "scaffold",

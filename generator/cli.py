@@ -208,26 +208,42 @@ def rules(output_format: str) -> None:
 
 
 @cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--service", "services", multiple=True, metavar="ID",
+              help="A service of the catalog (lowercase id); repeat for several. Default: api.")
+@click.option("--title", default="Post-mortems", show_default=True, help="The site's name.")
+@click.option("--language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="The language of the pages, the templates, the README and the pull-request checklist.")
+@click.option("--timezone", default="UTC", show_default=True,
+              help="The IANA zone in which the site counts days and months, e.g. Europe/Paris.")
 @click.pass_context
-def init(ctx) -> None:
-    """Start a knowledge base here: a starter postmortem.yml and the templates.
+def init(ctx, folder, services, title, language, timezone) -> None:
+    """Start a knowledge base in FOLDER (default: --root, the current folder).
 
-    Existing files are left as they are.
+    Writes postmortem.yml, the templates, a README for authors, .gitignore and the pinned
+    requirements-postmortem.txt there; and, at the top of the git repository holding FOLDER,
+    the GitHub workflows (validate every pull request, publish the site to GitHub Pages), the
+    pull-request checklist, a CODEOWNERS example and a pre-commit hook, all pointed at FOLDER.
+    Existing files are left as they are and listed as skipped.
 
     \b
-    Example:
-      mkdir incidents && cd incidents && git init && postmortem init
+    Examples:
+      postmortem init --service checkout --title "Acme post-mortems"
+      postmortem init ops/incidents --service payments-api --service checkout --language fr
     """
-    from .scaffold import init_knowledge_base
+    from .starter import init_knowledge_base
 
-    root = _root(ctx)
-    written = init_knowledge_base(root)
-    for path in written:
-        click.echo(f"Created {path.relative_to(root).as_posix()}")
-    if not written:
-        click.echo("Nothing to do: postmortem.yml and the templates exist already.")
-    else:
-        click.echo("Next: list your services in postmortem.yml, then run `postmortem new`.")
+    root = folder if folder is not None else _root(ctx)
+    starter = init_knowledge_base(root, list(services), title, language, timezone)
+    for path in starter.created:
+        click.echo(f"Created {path.relative_to(starter.repository).as_posix()}")
+    for path in starter.skipped:
+        click.echo(f"Skipped {path.relative_to(starter.repository).as_posix()} (it exists)")
+    if starter.created:
+        shown = root.resolve().relative_to(starter.repository).as_posix()
+        option = "" if shown == "." else f" --root {shown}"
+        click.echo(f"Next: postmortem{option} new \"What happened\" --severity SEV2 --service "
+                   f"{(services or ('api',))[0]}, then commit and push.")
 
 
 def _today_option(function):

@@ -72,6 +72,15 @@ class ChangeSet:
     config_changed: bool
 
 
+def repository_top(folder: Path) -> Path | None:
+    """The top of the git repository that holds `folder` (or would, once created), or None."""
+    existing = next((path for path in (folder, *folder.parents) if path.exists()), None)
+    try:
+        return _Repository(existing).top if existing is not None else None
+    except UsageError:
+        return None
+
+
 def changes_since(root: Path, ref: str) -> ChangeSet:
     """What the working tree changed since the merge base of `ref` and HEAD, untracked files included.
 

@@ -1,5 +1,4 @@
-"""Creating files: a new post-mortem from a template (`postmortem new`), a new knowledge base
-(`postmortem init`). Nothing here overwrites a file."""
+"""Creating a new post-mortem from a template (`postmortem new`). Nothing here overwrites a file."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from .checker import discover
-from .config import CONFIG_FILE, POSTMORTEMS_DIR, load_config
+from .config import POSTMORTEMS_DIR, load_config
 from .errors import UsageError
 from .model import MAX_SLUG_LENGTH, SLUG_PATTERN
 
@@ -147,22 +146,3 @@ def new_postmortem(
 def branch_name(postmortem_id: str) -> str:
     """The branch `new --branch` makes for a post-mortem."""
     return f"postmortem/{postmortem_id}"
-
-
-def init_knowledge_base(root: Path) -> list[Path]:
-    """Write a starter `postmortem.yml` and the default templates where they do not exist yet.
-    Returns the files written; existing files are left as they are."""
-    package = resources.files("generator").joinpath("templates")
-    wanted = {root / CONFIG_FILE: package.joinpath("postmortem.yml").read_text("utf-8")}
-    for language in LANGUAGES:
-        wanted[root / POSTMORTEMS_DIR / TEMPLATES_DIR / f"postmortem.{language}.md.j2"] = default_template(language)
-    written = []
-    for path, text in wanted.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(path, "x", encoding="utf-8") as stream:
-                stream.write(text)
-        except FileExistsError:
-            continue
-        written.append(path)
-    return written

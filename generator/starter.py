@@ -1,0 +1,114 @@
+"""`postmortem init`: the files of a new knowledge base that validates, builds and passes CI as it is.
+
+The knowledge base goes in a folder (the repository itself, or a folder of a monorepo); what GitHub
+and pre-commit read from the top of the repository (workflows, pull-request template, CODEOWNERS,
+hooks) goes there, pointed at the folder. Nothing that exists is overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .config import CONFIG_FILE, POSTMORTEMS_DIR
+from .errors import UsageError
+from .model import SLUG_PATTERN
+from .scaffold import LANGUAGES, TEMPLATES_DIR, default_template
+
+REQUIREMENTS_FILE = "requirements-postmortem.txt"
+
+
+@dataclass
+class Starter:
+    """What `init` wrote and what it left alone, as paths under `repository`."""
+
+    repository: Path
+    created: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def _render(name: str, values: dict) -> str:
+    # Square-bracket delimiters: the workflows are full of GitHub's own `${{ ... }}`.
+    from jinja2 import Environment, StrictUndefined
+
+    environment = Environment(variable_start_string="[[", variable_end_string="]]", block_start_string="[%",
+                              block_end_string="%]", keep_trailing_newline=True, trim_blocks=True,
+                              lstrip_blocks=True, undefined=StrictUndefined, autoescape=False)
+    source = resources.files("generator").joinpath(f"templates/init/{name}").read_text("utf-8")
+    return environment.from_string(source).render(values)
+
+
+def starter_files(prefix: str, services: list[str], title: str, language: str, timezone: str) -> dict[str, str]:
+    """The files of a new knowledge base, by path from the top of the repository; `prefix` is the
+    knowledge base's folder there (`""`, or `ops/incidents/`)."""
+    root = prefix.rstrip("/")
+    values = {
+        "prefix": prefix,
+        "prefix_regex": re.escape(prefix),
+        "root_option": f" --root {root}" if root else "",
+        "services": services,
+        "team": "platform",
+        "title": json.dumps(title, ensure_ascii=False),
+        "language": language,
+        "timezone": timezone,
+        "version": __version__,
+    }
+    files = {
+        f"{prefix}{CONFIG_FILE}": _render("postmortem.yml.j2", values),
+        f"{prefix}{REQUIREMENTS_FILE}": _render("requirements-postmortem.txt.j2", values),
+        f"{prefix}.gitignore": _render("gitignore", values),
+        f"{prefix}README.md": _render(f"README.{language}.md.j2", {**values, "title": title}),
+        ".github/workflows/validate.yml": _render("validate.yml.j2", values),
+        ".github/workflows/publish.yml": _render("publish.yml.j2", values),
+        ".github/PULL_REQUEST_TEMPLATE.md": _render(f"PULL_REQUEST_TEMPLATE.{language}.md", values),
+        ".github/CODEOWNERS": _render("CODEOWNERS.j2", values),
+        ".pre-commit-config.yaml": _render("pre-commit-config.yaml.j2", values),
+    }
+    for template_language in LANGUAGES:
+        name = f"postmortem.{template_language}.md.j2"
+        files[f"{prefix}{POSTMORTEMS_DIR}/{TEMPLATES_DIR}/{name}"] = default_template(template_language)
+    return files
+
+
+def init_knowledge_base(folder: Path, services: list[str] | None = None, title: str = "Post-mortems",
+                        language: str = "en", timezone: str = "UTC") -> Starter:
+    """Write a new knowledge base into `folder`, and the files GitHub and pre-commit read at the top
+    of the git repository holding it (`folder` itself when there is none). Existing files are left
+    as they are and listed as skipped. Raises UsageError on a service id, title, language or time
+    zone that the config would refuse, before writing anything."""
+    from .gitinfo import repository_top
+
+    services = services or ["api"]
+    bad = [service for service in services if not re.match(SLUG_PATTERN, service)]
+    if bad:
+        raise UsageError(f"service id {bad[0]!r} must be lowercase a-z, 0-9 and single dashes, e.g. checkout-web")
+    if not title.strip() or len(title) > 80:
+        raise UsageError("the title must be 1 to 80 characters")
+    if language not in LANGUAGES:
+        raise UsageError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"unknown time zone {timezone!r}: use an IANA name such as Europe/Paris or UTC") from None
+    folder = folder.resolve()
+    top = repository_top(folder) or folder
+    prefix = folder.relative_to(top).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    starter = Starter(top)
+    for relative, text in starter_files(prefix, list(dict.fromkeys(services)), title.strip(), language,
+                                        timezone).items():
+        path = top / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "x", encoding="utf-8") as stream:
+                stream.write(text)
+        except FileExistsError:
+            starter.skipped.append(path)
+        else:
+            starter.created.append(path)
+    return starter
