@@ -45,9 +45,9 @@ def prepare(count: int) -> tuple[Path, Path]:
         write_corpus(root, count)
     for output in ("build", "site"):  # the runs copy this folder: nothing of an earlier build goes along
         shutil.rmtree(root / output, ignore_errors=True)
-    shutil.copy(REPOSITORY / "mkdocs.yml", root / "mkdocs.yml")
+    # As `init` leaves a knowledge base: the build makes its site configuration and reference pages.
+    (root / "mkdocs.yml").unlink(missing_ok=True)
     shutil.rmtree(root / "docs", ignore_errors=True)
-    shutil.copytree(REPOSITORY / "docs", root / "docs")
     bare = HERE / "corpus" / f"bare-{count}"
     if not (bare / "mkdocs.yml").exists():
         shutil.rmtree(bare, ignore_errors=True)

@@ -49,7 +49,7 @@ def make_repository(root: Path, commits: int) -> None:
     """Commit the knowledge base at `root` in `commits` commits: files added in the first three
     quarters, then a quarter of commits that each edit twenty files."""
     git(root, "init", "--quiet", "--initial-branch", "main")
-    git(root, "add", "postmortem.yml", "mkdocs.yml", "docs")
+    git(root, "add", "postmortem.yml")
     git(root, "commit", "--quiet", "--message", "Knowledge base")
     files = sorted((root / "postmortems").rglob("*.md"))
     adding = commits * 3 // 4
@@ -76,8 +76,6 @@ def prepare(count: int, commits: int) -> tuple[Path, Path]:
     if not (plain / "postmortems").exists():
         shutil.rmtree(base, ignore_errors=True)
         write_corpus(repository, count)
-        shutil.copy(REPOSITORY / "mkdocs.yml", repository / "mkdocs.yml")
-        shutil.copytree(REPOSITORY / "docs", repository / "docs")
         make_repository(repository, commits)
         shutil.copytree(repository, plain, ignore=shutil.ignore_patterns(".git"))
     git(repository, "switch", "--quiet", "--force", "main")

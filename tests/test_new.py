@@ -1,4 +1,4 @@
-"""`postmortem new` and `postmortem init`: files from templates, and nothing ever overwritten."""
+"""`postmortem new`: a draft from the template, and nothing ever overwritten."""
 
 from __future__ import annotations
 
@@ -149,22 +149,6 @@ def test_slugify(title: str, slug: str) -> None:
 def test_slugify_always_gives_a_valid_slug_or_nothing(title: str) -> None:
     slug = slugify(title)
     assert slug == "" or (re.match(SLUG_PATTERN, slug) and len(slug) <= MAX_SLUG_LENGTH)
-
-
-def test_init_writes_a_starter_and_never_overwrites(runner, tmp_path: Path) -> None:
-    first = invoke(runner, tmp_path, "init")
-    assert first.stdout == (
-        "Created postmortem.yml\n"
-        "Created postmortems/_templates/postmortem.en.md.j2\n"
-        "Created postmortems/_templates/postmortem.fr.md.j2\n"
-        "Next: list your services in postmortem.yml, then run `postmortem new`.\n"
-    )
-    (tmp_path / "postmortem.yml").write_text((tmp_path / "postmortem.yml").read_text() + "# edited\n")
-    second = invoke(runner, tmp_path, "init")
-    assert second.stdout == "Nothing to do: postmortem.yml and the templates exist already.\n"
-    assert (tmp_path / "postmortem.yml").read_text().endswith("# edited\n")
-    assert invoke(runner, tmp_path, "new", "First", "--severity", "SEV3", "--service", "api").exit_code == 0
-    assert invoke(runner, tmp_path, "validate").exit_code == 0
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

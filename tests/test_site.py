@@ -14,8 +14,10 @@ import pytest
 
 from generator.build import BUILD_DOCS, BUILD_FRAGMENTS, build_site, generate
 from generator.cli import cli
+from generator.config import load_config
 from generator.engine import FragmentsPlugin, run_mkdocs
 from generator.site import duration, href, page_url, write_tree
+from generator.siteconfig import site_config_file
 
 from .conftest import REPOSITORY, git, write
 
@@ -23,11 +25,10 @@ TODAY = dt.date(2026, 11, 26)
 
 
 def copy_knowledge_base(target: Path, postmortems: bool = True) -> Path:
-    """The repository's knowledge base (config, site config, docs, and optionally its post-mortems)."""
+    """The repository's knowledge base (its config, and optionally its post-mortems): what `init`
+    writes and a team fills in, no mkdocs.yml, no docs/."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("postmortem.yml", "mkdocs.yml"):
-        shutil.copy(REPOSITORY / name, target / name)
-    shutil.copytree(REPOSITORY / "docs", target / "docs")
+    shutil.copy(REPOSITORY / "postmortem.yml", target / "postmortem.yml")
     if postmortems:
         shutil.copytree(REPOSITORY / "postmortems", target / "postmortems")
     else:
@@ -48,7 +49,7 @@ def commit_one_by_one(root: Path) -> None:
     of its own, 30 hours after its resolution (100 hours for LATE, a SEV1 whose target is 72 hours),
     by Alice, then Bob, in turn."""
     git(root, "init", "--quiet", "--initial-branch", "main")
-    git(root, "add", "postmortem.yml", "mkdocs.yml", "docs")
+    git(root, "add", "postmortem.yml")
     git(root, "commit", "--quiet", "--message", "Knowledge base", when="2025-01-01T09:00:00+00:00")
     for number, path in enumerate(sorted((root / "postmortems").rglob("*.md"))):
         resolved = re.search(r"^resolved_at: (\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
@@ -268,7 +269,8 @@ def test_pages_rendered_by_several_processes_are_mkdocs_own(tmp_path: Path) -> N
     trees = []
     for jobs in (1, 3):
         site = tmp_path / f"site-{jobs}"
-        run_mkdocs(root / "mkdocs.yml", root / BUILD_DOCS, site, root / BUILD_FRAGMENTS, TODAY, jobs)
+        run_mkdocs(site_config_file(root, load_config(root).config), root / BUILD_DOCS, site, root / BUILD_FRAGMENTS,
+                   TODAY, jobs)
         trees.append(tree_digest(site))
     assert len(trees[0]) > 90
     assert trees[0] == trees[1]
@@ -296,7 +298,7 @@ def test_page_urls_and_durations() -> None:
 
 def test_flat_urls_are_refused_clearly(runner, tmp_path: Path) -> None:
     root = copy_knowledge_base(tmp_path)
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text() + "use_directory_urls: false\n")
+    (root / "mkdocs.yml").write_text("INHERIT: build/mkdocs.yml\nuse_directory_urls: false\n")
     result = runner.invoke(cli, ["--root", str(root), "build", "--today", "2026-11-26"])
     assert result.exit_code == 1
     assert result.stderr == ("Error: mkdocs.yml sets use_directory_urls to false: the generated pages link to "
@@ -315,7 +317,8 @@ def test_a_relative_root_builds(runner, tmp_path: Path, monkeypatch) -> None:
 def test_a_site_with_plugins_is_built_by_mkdocs_itself(tmp_path: Path) -> None:
     # A plugin may look across pages (Material's search does): then MkDocs' own build runs, in one process.
     root = copy_knowledge_base(tmp_path)
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text().replace("plugins: []", "plugins: [search]"))
+    # Extending the built-in configuration, as the README shows.
+    (root / "mkdocs.yml").write_text("INHERIT: build/mkdocs.yml\nplugins: [search]\n")
     build_site(root, TODAY, jobs=2)
     index = json.loads((root / "site/search/search_index.json").read_text())
     titles = {entry["location"]: entry["title"] for entry in index["docs"]}

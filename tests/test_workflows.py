@@ -26,8 +26,33 @@ def load(name: str) -> dict:
     return yaml.safe_load((REPOSITORY / ".github/workflows" / name).read_text(encoding="utf-8"))
 
 
-def test_the_three_workflows_exist() -> None:
-    assert [path.name for path in WORKFLOWS] == ["publish.yml", "tests.yml", "validate.yml"]
+def test_the_four_workflows_exist() -> None:
+    assert [path.name for path in WORKFLOWS] == ["publish.yml", "release.yml", "tests.yml", "validate.yml"]
+
+
+def test_the_action_matches_githubs_schema() -> None:
+    done = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.github-actions",
+                           REPOSITORY / "action.yml"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_action_reports_validate_and_build() -> None:
+    action = yaml.safe_load((REPOSITORY / "action.yml").read_text(encoding="utf-8"))
+    assert set(action["inputs"]) == {"command", "changed-since", "root", "version", "python-version"}
+    runs = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
+    assert "--format github" in runs and '--format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert 'postmortem --root "$ROOT" build' in runs
+
+
+def test_release_publishes_with_trusted_publishing_on_one_job_only() -> None:
+    workflow = load("release.yml")
+    assert workflow[True]["push"] == {"tags": ["v*.*.*"]}
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert jobs["pypi"]["permissions"] == {"id-token": "write"}
+    assert jobs["pypi"]["steps"][-1]["uses"] == "pypa/gh-action-pypi-publish@release/v1"
+    assert "permissions" not in jobs["build"]
+    assert jobs["major-tag"]["permissions"] == {"contents": "write"}
 
 
 @pytest.mark.parametrize("schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"])
@@ -80,7 +105,8 @@ def test_the_documented_postmortem_commands_parse() -> None:
 def test_validate_runs_on_pull_requests_touching_the_knowledge_base_with_full_history() -> None:
     workflow = load("validate.yml")
     triggers = workflow[True]
-    assert {"postmortems/**", "postmortem.yml", "generator/**", "mkdocs.yml"} <= set(triggers["pull_request"]["paths"])
+    assert triggers["pull_request"]["paths"] == ["postmortems/**", "postmortem.yml", "mkdocs.yml",
+                                                 "requirements-postmortem.txt"]
     assert "merge_group" in triggers
     steps = workflow["jobs"]["validate"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
@@ -90,7 +116,7 @@ def test_validate_runs_on_pull_requests_touching_the_knowledge_base_with_full_hi
 
 def test_publish_deploys_main_to_pages_with_least_privilege() -> None:
     workflow = load("publish.yml")
-    assert workflow[True]["push"] == {"branches": ["main"]}
+    assert workflow[True]["push"]["branches"] == ["main"]
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["concurrency"]["group"] == "pages"
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]

@@ -1,0 +1,120 @@
+"""A team adopting the tool in its own repository: the wheel built from this checkout, installed into
+a new virtual environment outside the repository, then `init`, `new`, the draft filled in,
+`validate` and `build` in an empty git repository, as the README's "Use it in your own repository"
+says. Also what the package ships, and what it must not."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPOSITORY
+
+FILLED = {
+    "detected_at": "2026-03-02T14:05:00+01:00",
+    "declared_at": "2026-03-02T14:08:00+01:00",
+    "mitigated_at": "2026-03-02T14:20:00+01:00",
+    "resolved_at": "2026-03-02T14:30:00+01:00",
+    "detection": "alert",
+    "root_cause": "change",
+    "incident_commander": "alice",
+    "technical_owner": "bob",
+    "communications_owner": "carol",
+    "users_affected": "1200",
+    "failed_requests_pct": "12",
+    "revenue_lost": "3000",
+    "support_tickets": "9",
+    "sla_breached": "false",
+    "owner": "platform",
+}
+#: A page of each kind, as the built site names them.
+PAGES = ["index.html", "postmortems/index.html", "postmortems/2026/index.html", "services/index.html",
+         "services/checkout/index.html", "severities/sev2/index.html", "causes/change/index.html",
+         "trends/index.html", "actions/index.html", "report/index.html", "search/index.html",
+         "reference/index.html", "reference/format/index.html", "reference/rules/index.html",
+         "reference/cli/index.html", "reference/metrics/index.html", "pagefind/pagefind-ui.js"]
+
+
+def fill_draft(text: str) -> str:
+    """A draft from `postmortem new`, every TODO replaced as its author would, and published."""
+    text = text.replace("status: draft", "status: published")
+    for key, value in FILLED.items():
+        text = re.sub(rf"^(\s*{key}:) TODO\b.*$", rf"\1 {value}", text, flags=re.MULTILINE)
+    text = re.sub(r"^(\s*- title:) TODO (.*)$", r"\1 \2", text, flags=re.MULTILINE)
+    text = re.sub(r"^- TODO ?: HH:MM — (.*)$", r"- 14:05 — \1\n- 14:30 — resolved", text, flags=re.MULTILINE)
+    text = re.sub(r"^TODO ?: (.*)$", r"Filled in: \1", text, flags=re.MULTILINE)
+    assert "TODO" not in text
+    return text
+
+
+def run(*args, cwd: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(arg) for arg in args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"{args} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def distributions(tmp_path_factory) -> Path:
+    """The sdist and the wheel, built from this checkout as the release workflow builds them."""
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--outdir", out, REPOSITORY, cwd=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def postmortem(distributions: Path, tmp_path_factory) -> Path:
+    """The `postmortem` command of a new virtual environment, outside the repository, that has the
+    wheel and its dependencies."""
+    venv = tmp_path_factory.mktemp("venv")
+    run(sys.executable, "-m", "venv", venv, cwd=venv)
+    wheel = next(distributions.glob("*.whl"))
+    run(venv / "bin/python", "-m", "pip", "install", "--quiet", wheel, cwd=venv)
+    return venv / "bin/postmortem"
+
+
+def test_the_distributions_ship_the_tool_and_nothing_else(distributions: Path) -> None:
+    with zipfile.ZipFile(next(distributions.glob("*.whl"))) as archive:
+        wheel = archive.namelist()
+    with tarfile.open(next(distributions.glob("*.tar.gz"))) as archive:
+        sdist = archive.getnames()
+    for names in (wheel, [name.split("/", 1)[1] for name in sdist if "/" in name]):
+        tops = {name.split("/")[0] for name in names}
+        assert not tops & {"tests", "benchmarks", "postmortems", "docs", ".github"}, tops
+        assert "generator/templates/init/validate.yml.j2" in names
+        assert "generator/assets/format.md" in names
+
+
+@pytest.mark.parametrize("language, folder", [("en", "."), ("fr", "."), ("en", "ops/incidents")])
+def test_init_new_validate_build_in_an_empty_repository(postmortem: Path, tmp_path: Path, language: str,
+                                                        folder: str) -> None:
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    run("git", "init", "--quiet", cwd=repository)
+    init = run(postmortem, "init", folder, "--service", "checkout", "--title", "Acme incidents", "--language",
+               language, cwd=repository)
+    assert "Created " in init.stdout
+    root = repository / folder
+    created = run(postmortem, "--root", root, "new", "Checkout down for 25 minutes", "--severity", "SEV2",
+                  "--service", "checkout", "--started-at", "2026-03-02T14:00+01:00", cwd=repository)
+    path = root / created.stdout.splitlines()[0].removeprefix("Created ")
+    path.write_text(fill_draft(path.read_text(encoding="utf-8")), encoding="utf-8")
+    validated = run(postmortem, "--root", root, "validate", "--strict", cwd=repository)
+    assert validated.stdout == "1 post-mortem checked: no problems found.\n"
+    run(postmortem, "--root", root, "build", "--today", "2026-03-20", cwd=repository)
+    site = root / "site"
+    missing = [page for page in PAGES + [f"postmortems/2026/{path.stem}/index.html"] if not (site / page).is_file()]
+    assert missing == []
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{language}"' in home
+    heading = {"en": "Reliability at a glance", "fr": "La fiabilité en un coup d&#x27;œil"}[language]
+    assert heading in home and " - Acme incidents</title>" in home
+    skip = {"en": "Skip to content", "fr": "Aller au contenu"}[language]
+    assert skip in home
+    second = run(postmortem, "init", folder, "--service", "checkout", cwd=repository)
+    assert "Created" not in second.stdout
