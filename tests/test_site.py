@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from generator.build import BUILD_DOCS, BUILD_FRAGMENTS, build_site, generate
 from generator.cli import cli
@@ -338,3 +339,15 @@ def test_a_page_that_cannot_be_rendered_is_a_build_error(tmp_path: Path, jobs: i
     (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme: {name: material}\nplugins: []\n")
     with pytest.raises(BuildError, match="the site engine failed: Error building page 'page-.\\.md': 'no-such-"):
         run_mkdocs(tmp_path / "mkdocs.yml", docs, tmp_path / "site", tmp_path / "fragments", TODAY, jobs)
+
+
+def test_a_mkdocs_yml_in_another_language_gets_a_warning(runner, tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path, postmortems=False)
+    (root / "mkdocs.yml").write_text("INHERIT: build/mkdocs.yml\ntheme:\n  language: de\n")
+    result = runner.invoke(cli, ["--root", str(root), "build", "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert ("warning: mkdocs.yml sets the theme's language to 'de' but postmortem.yml says 'en': the theme's own "
+            "words (table of contents, skip to content) will not match the pages; remove theme.language or set it "
+            "to 'en'\n") in result.stderr
+    assert '<html lang="de"' in read(root, "index.html")
+    assert yaml.safe_load((root / "build/mkdocs.yml").read_text())["site_name"] == "Tarteline post-mortems"
