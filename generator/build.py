@@ -19,7 +19,7 @@ from .checker import available_cores, check
 from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
 from .errors import BuildError, PostmortemError
 from .model import CheckResult
-from .site import Site, generate_pages, remove_stale, search_documents, write_pages, write_tree
+from .site import Site, generate_pages, search_documents, write_tree
 from .siteconfig import MKDOCS_FILE, site_config_file
 
 BUILD_DOCS = Path("build") / "docs"
@@ -63,35 +63,6 @@ def generate(root: Path, today: dt.date, jobs: int | None = None, kb: KnowledgeB
     site = Site(result.postmortems, kb.config, today, history=history)
     write_tree(search_documents(site), root / BUILD_SEARCH)
     search_ready()
-    site.compute_figures()
-    pages = _write_docs_tree(site, root, jobs or available_cores())
-    # The site engine holds every page in memory next: let the post-mortems go first.
-    result.postmortems = []
-    return result, pages, [history.notice] if history.notice else []
-
-
-def _write_docs_tree(site: Site, root: Path, parts: int) -> int:
-    """Write the docs tree and its fragments, `parts` processes at once (forked, each writing its
-    share of the pages), then remove what is no longer generated. Returns the number of pages."""
-    folders = [root / BUILD_DOCS, root / BUILD_FRAGMENTS]
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
-        parts = 1
-    helpers = [_Forked(_write_share, site, root, part, parts) for part in range(1, parts)]
-    written, pages = _write_share(site, root, 0, parts)
-    for helper in helpers:
-        their_written, their_pages = helper.result()
-        written |= their_written
-        pages += their_pages
-    remove_stale(folders, written)
-    return pages
-
-
-def _write_share(site: Site, root: Path, part: int, parts: int) -> tuple[set[Path], int]:
-    """Share `part` of `parts` of the docs tree (the first share has the attachments too): the files
-    written, and the number of pages among them."""
-    items = generate_pages(site, part, parts)
-    if part == 0:
-        items = itertools.chain(items, _attachments(root))
     pages = 0
 
     def counted(items):
@@ -100,38 +71,11 @@ def _write_share(site: Site, root: Path, part: int, parts: int) -> tuple[set[Pat
             pages += item[0].endswith(".md")
             yield item
 
-    written, _ = write_pages(counted(items), root / BUILD_DOCS, root / BUILD_FRAGMENTS)
-    return written, pages
-
-
-class _Forked:
-    """`function(*args)` in a forked process (it inherits everything, nothing is pickled but the
-    result), started at once; `result()` waits for it. A failure there is a BuildError here."""
-
-    def __init__(self, function: Callable, *args) -> None:
-        context = multiprocessing.get_context("fork")
-        self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._run, args=(sender, function, args))
-        self.process.start()
-        sender.close()
-
-    @staticmethod
-    def _run(sender, function: Callable, args: tuple) -> None:
-        try:
-            sender.send(("done", function(*args)))
-        except Exception as error:  # reported by the parent as a BuildError
-            sender.send(("error", f"{type(error).__name__}: {error}"))
-
-    def result(self):
-        try:
-            outcome = self.receiver.recv()
-        except EOFError:  # killed, out of memory say
-            outcome = ("error", "it stopped before it finished")
-        finally:
-            self.process.join()
-        if outcome[0] == "error":
-            raise BuildError(f"a page generator failed: {outcome[1]}")
-        return outcome[1]
+    write_tree(counted(itertools.chain(generate_pages(site), _attachments(root))), root / BUILD_DOCS,
+               root / BUILD_FRAGMENTS)
+    # The site engine holds every page in memory next: let the post-mortems go first.
+    result.postmortems = []
+    return result, pages, [history.notice] if history.notice else []
 
 
 def _attachments(root: Path) -> list[tuple[str, bytes, list]]:

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache, partial
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,12 +167,6 @@ class Site:
     @cached_property
     def similar(self) -> dict[str, list[metrics.Incident]]:
         return metrics.similar_incidents(self.incidents)
-
-    def compute_figures(self) -> None:
-        """Work out the shared figures now: processes forked afterwards inherit them instead of
-        each working them out again."""
-        for name in ("incident_of", "recurring", "similar", "downtime"):
-            getattr(self, name)
 
     # -- what a post-mortem says, drafts included (a draft may lack any field) --
 
@@ -350,14 +344,10 @@ class Site:
         ]
 
 
-def generate_pages(site: Site, part: int = 0, parts: int = 1) -> Iterator[tuple[str, str | bytes, list[str]]]:
-    """Every page and file of the docs tree, as (path, content, the page's HTML fragments); or, of
-    `parts` shares that several processes can write at once, the share `part`: every `parts`-th
-    post-mortem page, and every `parts`-th of the other kinds of page."""
+def generate_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
+    """Every page and file of the docs tree, as (path, content, the page's HTML fragments)."""
     FRAGMENTS.take()
-    others = [generate for generate in PAGES if generate is not _postmortem_pages]
-    chosen = [partial(_postmortem_pages, share=(part, parts)), *others[part::parts]]
-    for generate in chosen:
+    for generate in PAGES:
         for path, content in generate(site):
             yield path, content, FRAGMENTS.take() if path.endswith(".md") else []
 
@@ -409,10 +399,9 @@ def _rate(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
-def _postmortem_pages(site: Site, share: tuple[int, int] = (0, 1)) -> Iterator[Page]:
+def _postmortem_pages(site: Site) -> Iterator[Page]:
     label = site.labels
-    part, parts = share
-    for pm in site.postmortems[part::parts]:
+    for pm in site.postmortems:
         source = site.path_of(pm)
         yield source, _postmortem_page(site, pm, source, label)
 
@@ -787,10 +776,10 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
                f'<body><h1>{e(title)}</h1><p>{e(facts)}</p>{"".join(sections)}</body></html>', [])
 
 
-def write_pages(pages, folder: Path, fragments_folder: Path | None = None) -> tuple[set[Path], int]:
+def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int:
     """Write the pages under `folder` and their fragments under `fragments_folder` (as JSON),
-    touching only files whose content changed (so that a live server rebuilds only what moved).
-    Returns the files that make the tree now, and how many were written."""
+    touching only files whose content changed (so that a live server rebuilds only what moved),
+    and delete files that are no longer generated."""
     written: set[Path] = set()
     changed = 0
 
@@ -808,28 +797,15 @@ def write_pages(pages, folder: Path, fragments_folder: Path | None = None) -> tu
         put(folder / relative, content.encode("utf-8") if isinstance(content, str) else content)
         if fragments and fragments_folder is not None:
             put(fragments_folder / f"{relative}.json", json.dumps(fragments, ensure_ascii=False).encode("utf-8"))
-    return written, changed
-
-
-def remove_stale(folders: list[Path], kept: set[Path]) -> int:
-    """Delete the files under `folders` that are not in `kept`, and the folders left empty."""
-    removed = 0
-    for base in folders:
+    for base in (folder, fragments_folder) if fragments_folder is not None else (folder,):
         base.mkdir(parents=True, exist_ok=True)
         for path in sorted(base.rglob("*"), reverse=True):
-            if path.is_file() and path not in kept:
+            if path.is_file() and path not in written:
                 path.unlink()
-                removed += 1
+                changed += 1
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    return removed
-
-
-def write_tree(pages, folder: Path, fragments_folder: Path | None = None) -> int:
-    """`write_pages`, then delete the files that are no longer generated. Returns how many files
-    changed."""
-    written, changed = write_pages(pages, folder, fragments_folder)
-    return changed + remove_stale([folder] + ([fragments_folder] if fragments_folder is not None else []), written)
+    return changed
 
 
 def fill_fragments(text: str, fragments: list[str]) -> str:
