@@ -73,13 +73,12 @@ def tree_pss(pid: int) -> int:
 
 @dataclass
 class Command:
-    """A command to time: its arguments, the exit status it must end with, its environment and
-    folder, and what to do before each run (to make it cold)."""
+    """A command to time: its arguments, the exit status it must end with, its environment, and
+    what to do before each run (to make it cold) and after it."""
 
     argv: list[str]
     expect: int = 0
     env: dict[str, str] | None = None
-    cwd: Path | None = None
     prepare: Callable[[], None] = field(default=lambda: None)
     finish: Callable[[], None] = field(default=lambda: None)
 
@@ -98,7 +97,7 @@ def _measure(command: Command) -> tuple[float, int]:
     env = {**os.environ, **command.env} if command.env else None
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty command cannot block on it
         start = time.perf_counter()
-        process = subprocess.Popen(command.argv, cwd=command.cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command.argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         peak = 0
         while True:
             peak = max(peak, tree_pss(process.pid))
@@ -119,15 +118,14 @@ def compare(commands: dict[str, Command], repeat: int) -> dict[str, dict]:
     """Run each command `repeat` times, interleaved, and return per command its runs, median time
     and peak memory."""
     times: dict[str, list[float]] = {name: [] for name in commands}
-    peaks: dict[str, list[int]] = {name: [] for name in commands}
+    peaks: dict[str, int] = {name: 0 for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():
             elapsed, peak = run_once(command)
             times[name].append(elapsed)
-            peaks[name].append(peak)
+            peaks[name] = max(peaks[name], peak)
     return {name: {"median_s": statistics.median(times[name]), "runs": times[name],
-                   "peak_mb": max(peaks[name]) / 1024 / 1024,
-                   "median_peak_mb": statistics.median(peaks[name]) / 1024 / 1024} for name in commands}
+                   "peak_mb": peaks[name] / 1024 / 1024} for name in commands}
 
 
 def pair_ratios(ours: dict, reference: dict) -> list[float]:

@@ -231,7 +231,7 @@ def init(ctx, folder, services, title, language, timezone) -> None:
       postmortem init --service checkout --title "Acme post-mortems"
       postmortem init ops/incidents --service payments-api --service checkout --language fr
     """
-    from .starter import init_knowledge_base
+    from .starter import init_knowledge_base, root_option
 
     root = folder if folder is not None else _root(ctx)
     starter = init_knowledge_base(root, list(services), title, language, timezone)
@@ -240,10 +240,8 @@ def init(ctx, folder, services, title, language, timezone) -> None:
     for path in starter.skipped:
         click.echo(f"Skipped {path.relative_to(starter.repository).as_posix()} (it exists)")
     if starter.created:
-        shown = root.resolve().relative_to(starter.repository).as_posix()
-        option = "" if shown == "." else f" --root {shown}"
-        click.echo(f"Next: postmortem{option} new \"What happened\" --severity SEV2 --service "
-                   f"{(services or ('api',))[0]}, then commit and push.")
+        click.echo(f"Next: postmortem{root_option(starter.folder)} new \"What happened\" --severity SEV2 "
+                   f"--service {starter.services[0]}, then commit and push.")
 
 
 def _today_option(function):

@@ -23,11 +23,22 @@ from .scaffold import LANGUAGES, TEMPLATES_DIR, default_template
 REQUIREMENTS_FILE = "requirements-postmortem.txt"
 
 
+DEFAULT_SERVICES = ["api"]
+
+
+def root_option(folder: str) -> str:
+    """` --root FOLDER` for commands run at the top of the repository, or nothing at its top."""
+    return f" --root {folder}" if folder else ""
+
+
 @dataclass
 class Starter:
-    """What `init` wrote and what it left alone, as paths under `repository`."""
+    """What `init` wrote and what it left alone, as paths under `repository`; `folder` is the
+    knowledge base's folder there (empty at the top) and `services` the catalog it wrote."""
 
     repository: Path
+    folder: str
+    services: list[str]
     created: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
 
@@ -50,7 +61,7 @@ def starter_files(prefix: str, services: list[str], title: str, language: str, t
     values = {
         "prefix": prefix,
         "prefix_regex": re.escape(prefix),
-        "root_option": f" --root {root}" if root else "",
+        "root_option": root_option(root),
         "services": services,
         "team": "platform",
         "title": json.dumps(title, ensure_ascii=False),
@@ -83,7 +94,7 @@ def init_knowledge_base(folder: Path, services: list[str] | None = None, title: 
     zone that the config would refuse, before writing anything."""
     from .gitinfo import repository_top
 
-    services = services or ["api"]
+    services = list(dict.fromkeys(services or DEFAULT_SERVICES))
     bad = [service for service in services if not re.match(SLUG_PATTERN, service)]
     if bad:
         raise UsageError(f"service id {bad[0]!r} must be lowercase a-z, 0-9 and single dashes, e.g. checkout-web")
@@ -97,11 +108,10 @@ def init_knowledge_base(folder: Path, services: list[str] | None = None, title: 
         raise UsageError(f"unknown time zone {timezone!r}: use an IANA name such as Europe/Paris or UTC") from None
     folder = folder.resolve()
     top = repository_top(folder) or folder
-    prefix = folder.relative_to(top).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-    starter = Starter(top)
-    for relative, text in starter_files(prefix, list(dict.fromkeys(services)), title.strip(), language,
-                                        timezone).items():
+    relative_folder = folder.relative_to(top).as_posix()
+    starter = Starter(top, "" if relative_folder == "." else relative_folder, services)
+    prefix = f"{starter.folder}/" if starter.folder else ""
+    for relative, text in starter_files(prefix, services, title.strip(), language, timezone).items():
         path = top / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
