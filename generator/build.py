@@ -3,9 +3,13 @@ with Pagefind, and swap the result into `site/` only when every step succeeded."
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import fcntl
 import itertools
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -26,6 +30,7 @@ BUILD_DOCS = Path("build") / "docs"
 BUILD_FRAGMENTS = Path("build") / "fragments"
 BUILD_SEARCH = Path("build") / "search"
 SITE_DIR = "site"
+BUILD_LOCK = Path("build") / ".lock"
 
 
 class ValidationFailed(PostmortemError):
@@ -90,7 +95,26 @@ def _attachments(root: Path) -> list[tuple[str, bytes, list]]:
 
 
 def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None) -> BuildResult:
-    """Build the whole site into `site/`. The new site replaces the old one only on success."""
+    """Build the whole site into `site/`. The new site replaces the old one only on success, in
+    one step; builds of the same knowledge base run one after the other."""
+    with _build_lock(root):
+        return _build_site(root, today, jobs)
+
+
+@contextlib.contextmanager
+def _build_lock(root: Path):
+    """Hold the knowledge base's build lock (waiting for a build already running), and remove what
+    a build killed part-way left behind: it is nobody's once the lock is ours."""
+    lock_file = root / BUILD_LOCK
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for leftover in (*root.glob(".site-*"), *root.glob(".search-*"), root / f".{SITE_DIR}-previous"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield
+
+
+def _build_site(root: Path, today: dt.date | None, jobs: int | None) -> BuildResult:
     kb = load_config(root)
     today = today or kb.config.today()
     config_file = site_config_file(root, kb.config)
@@ -201,14 +225,26 @@ def _generate_and_send(sender, root: Path, today: dt.date, jobs: int | None, kb:
 
 
 def _swap(staging: Path, target: Path) -> None:
-    previous = None
+    """Put `staging` in place of `target`: exchanged in one step where the system can, so that a
+    reader or a killed build never finds `site/` missing or half-written."""
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous site
+        return
+    previous = target.with_name(f".{target.name}-previous")
     if target.exists():
-        previous = target.with_name(f".{target.name}-previous")
-        shutil.rmtree(previous, ignore_errors=True)
         target.rename(previous)
     staging.rename(target)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux's renameat2 with RENAME_EXCHANGE); False where unsupported."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:  # pragma: no cover - not glibc
+        return False
+    at_cwd, rename_exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0
 
 
 def serve_site(root: Path, host: str, port: int, today: dt.date | None = None,

@@ -2,52 +2,65 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .checker import check
-from .model import PostMortem
+from .model import PostMortem, Visibility
 
 
 def list_postmortems(root: Path, severity: str | None = None, service: str | None = None,
                      status: str | None = None) -> tuple[list[PostMortem], int]:
     """The post-mortems matching every filter given, newest first, and how many files were
-    skipped because their front matter is invalid (run `postmortem validate` to see why)."""
+    skipped because they cannot be read at all (run `postmortem validate` to see why). A file
+    with errors in some fields is listed with the fields that are valid."""
     result = check(root)
-    readable = [pm for pm in result.postmortems if pm.front_matter is not None]
-    skipped = result.checked - len(readable)
+    skipped = result.checked - len(result.postmortems)
     chosen = [
-        pm for pm in readable
-        if (severity is None or pm.front_matter.severity == severity)
-        and (service is None or service in pm.front_matter.services)
-        and (status is None or pm.front_matter.status.value == status)
+        pm for pm in result.postmortems
+        if (severity is None or pm.value("severity") == severity)
+        and (service is None or service in (pm.value("services") or []))
+        and (status is None or pm.value("status") == status)
     ]
-    chosen.sort(key=lambda pm: (pm.front_matter.started_at, pm.id), reverse=True)
+    chosen.sort(key=lambda pm: (_started(pm), pm.id), reverse=True)
     return chosen, skipped
 
 
+def _started(pm: PostMortem) -> str:
+    started = pm.value("started_at")
+    return started.astimezone(dt.UTC).isoformat() if started else pm.id[:10]
+
+
+def _text(value) -> str:
+    return "—" if value is None else str(value)
+
+
 def summary_row(postmortem: PostMortem) -> dict:
-    """The JSON object of `postmortem list --format json` for one post-mortem."""
-    fm = postmortem.front_matter
+    """The JSON object of `postmortem list --format json` for one post-mortem (null where the file
+    has no valid value)."""
+    value = postmortem.value
+    started, resolved = value("started_at"), value("resolved_at")
     return {
         "id": postmortem.id,
         "path": postmortem.path,
-        "title": fm.title,
-        "status": fm.status.value,
-        "severity": fm.severity,
-        "services": list(fm.services),
-        "started_at": fm.started_at.isoformat(),
-        "resolved_at": fm.resolved_at.isoformat() if fm.resolved_at else None,
-        "root_cause": fm.root_cause,
-        "tags": list(fm.tags),
+        "title": value("title"),
+        "status": value("status") and value("status").value,
+        "severity": value("severity"),
+        "services": list(value("services") or []),
+        "started_at": started.isoformat() if started else None,
+        "resolved_at": resolved.isoformat() if resolved else None,
+        "root_cause": value("root_cause"),
+        "tags": list(value("tags") or []),
+        "visibility": (value("visibility") or Visibility.internal).value,
     }
 
 
 def text_rows(postmortems: list[PostMortem]) -> list[str]:
     """Aligned lines for `postmortem list`: id, severity, status, services, title."""
     cells = [
-        (pm.id, pm.front_matter.severity, pm.front_matter.status.value, ",".join(pm.front_matter.services),
-         pm.front_matter.title)
+        (pm.id, _text(pm.value("severity")), _text(pm.value("status") and pm.value("status").value),
+         ",".join(pm.value("services") or []), _text(pm.value("title")))
         for pm in postmortems
     ]
     widths = [max((len(row[column]) for row in cells), default=0) for column in range(4)]
-    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[4]]) for row in cells]
+    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[4]]).rstrip() for row in cells]

@@ -11,8 +11,9 @@ from pathlib import Path
 from .config import POSTMORTEMS_DIR, SKIPPED_PREFIXES, KnowledgeBaseConfig, load_config
 from .errors import UsageError
 from .loader import read_postmortem, relative_path
-from .model import CheckResult, PostMortem
+from .model import CheckResult, PostMortem, Silenced
 from .rules import CheckContext, run_checks
+from .silences import apply_allow_comments
 
 
 def discover(root: Path) -> list[Path]:
@@ -113,21 +114,27 @@ def _check(root: Path, kb: KnowledgeBaseConfig, ids: dict[str, list[str]], targe
     diagnostics = [d for part in parts for d in part[0]]
     diagnostics.sort(key=lambda d: d.sort_key())
     postmortems = [pm for part in parts for pm in part[1]]
-    return CheckResult(checked=len(targets), diagnostics=diagnostics, postmortems=postmortems)
+    silenced = sorted((s for part in parts for s in part[2]), key=lambda s: s.diagnostic.sort_key())
+    return CheckResult(checked=len(targets), diagnostics=diagnostics, postmortems=postmortems, silenced=silenced)
 
 
 def _check_files(root: Path, files: list[Path], context: CheckContext, keep: bool):
     diagnostics = []
+    silenced: list[Silenced] = []
     postmortems: list[PostMortem] = []
     for file in files:
         postmortem, found = read_postmortem(root, file)
-        diagnostics.extend(found)
-        if postmortem is not None:
-            diagnostics.extend(run_checks(postmortem, context))
+        if postmortem is None:
+            diagnostics.extend(found)
+        else:
+            kept, allowed = apply_allow_comments(postmortem.path, postmortem.text,
+                                                 [*found, *run_checks(postmortem, context)])
+            diagnostics.extend(kept)
+            silenced.extend(allowed)
             if keep:
                 postmortem.release_parse_data()
                 postmortems.append(postmortem)
-    return diagnostics, postmortems
+    return diagnostics, postmortems, silenced
 
 
 def _process_context():

@@ -168,7 +168,7 @@ def list_command(ctx, severity, service, status, output_format) -> None:
         for row in text_rows(postmortems):
             click.echo(row)
     if skipped:
-        click.echo(f"{skipped} file(s) skipped: their front matter is invalid (see `postmortem validate`)", err=True)
+        click.echo(f"{skipped} file(s) skipped: they cannot be read as post-mortems (see `postmortem validate`)", err=True)
 
 
 @cli.command()

@@ -133,6 +133,9 @@ class Config(_Strict):
     edit_url: str | None = Field(
         None, description="Where a file of the repository is edited: the prefix of edit links on the site, "
         "e.g. https://github.com/acme/incidents/edit/main/")
+    email_domains: list[Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")]] = Field(
+        default_factory=list, description="The company's own e-mail domains: addresses there (and in their "
+        "subdomains) are not reported as customers' personal data (PM603).")
     sections: list[SectionSpec] = Field(
         default_factory=lambda: list(DEFAULT_SECTIONS),
         description="The required sections, in order. Default: the seven of the format, with French aliases.")

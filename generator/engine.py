@@ -1,5 +1,5 @@
-"""MkDocs on the generated tree: the plugin that puts the generated HTML fragments in place, and a
-build whose pages are read and rendered by several processes.
+"""MkDocs on the generated tree: the plugin that sanitises every page and puts the generated HTML
+fragments in place, and a build whose pages are read and rendered by several processes.
 
 The parallel build is MkDocs 1.6's own `build()` (mkdocs/commands/build.py) with its page loop
 shared out: once the files and the navigation are known, a page's output depends on nothing but
@@ -31,15 +31,20 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .errors import BuildError
+from .sanitize import clean_page_html
 from .site import fill_fragments
 
 
-class FragmentsPlugin(BasePlugin):
-    """Puts each page's generated HTML fragments (`<page>.md.json` in `folder`) in place of their
-    markers, as MkDocs writes the page."""
+class PagesPlugin(BasePlugin):
+    """Runs each page's HTML, rendered from Markdown, through the sanitiser's allow-list, then puts
+    the page's generated HTML fragments (`<page>.md.json` in `folder`, escaped where they were made)
+    in place of their markers as MkDocs writes the page."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        return clean_page_html(html)
 
     def on_post_page(self, output: str, page, config) -> str:
         source = self.folder / f"{page.file.src_uri}.json"
@@ -101,7 +106,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, fragments: Pat
                                 f"{language!r}")
             parallel = (jobs > 1 and not config.plugins and not config.strict
                         and config.validation.links.anchors < logging.WARNING)
-            config.plugins["postmortem-fragments"] = FragmentsPlugin(fragments)
+            config.plugins["postmortem-pages"] = PagesPlugin(fragments)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 if parallel and "fork" in multiprocessing.get_all_start_methods():

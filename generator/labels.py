@@ -71,6 +71,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "on_time_flag": ("on time", "dans les temps"),
     "draft_banner": ("Draft: this post-mortem is still being written; its figures are not counted yet.",
                      "Brouillon : ce post-mortem est en cours d'écriture ; ses chiffres ne sont pas encore comptés."),
+    "restricted_title": ("Restricted incident", "Incident à accès restreint"),
+    "restricted_banner": ("Restricted: this incident counts in every figure of the site, but its post-mortem is not "
+                          "published here.",
+                          "Accès restreint : cet incident compte dans tous les chiffres du site, mais son post-mortem "
+                          "n'y est pas publié."),
     "review_banner": ("In review: this post-mortem may still change.",
                       "En relecture : ce post-mortem peut encore changer."),
     "actions": ("Actions", "Actions"),

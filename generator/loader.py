@@ -25,6 +25,7 @@ from .yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
 
 _HANDLER = frontmatter.YAMLHandler()
 
+UNKNOWN_KEY_ERRORS = ("extra_forbidden", "invalid_key")
 DATE_FIELDS = {*TIME_FIELDS, "due", "closed_on"}
 DATE_ERRORS = {
     "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type",
@@ -137,6 +138,7 @@ def read_postmortem(root: Path, file: Path) -> tuple[PostMortem | None, list[Dia
         body=body,
         body_line=body_line,
         line_count=text.count("\n") + (0 if text.endswith("\n") else 1),
+        text=text,
         placeholders=placeholders,
         invalid_fields={str(e["loc"][0]) for e in errors if e["loc"] and e["loc"][0] in data},
         front_matter=model,
@@ -170,6 +172,9 @@ def _validate(data: dict) -> tuple[FrontMatter | None, dict[str, Any], list[tupl
         errors = error.errors(include_url=False)
     else:
         return model, dict(model), list(enumerate(model.actions)), []
+    if all(e["type"] in UNKNOWN_KEY_ERRORS for e in errors):  # unknown keys only: a warning, not a lost file
+        model = FrontMatter.model_validate(_without(data, [tuple(e["loc"]) for e in errors]))
+        return model, dict(model), list(enumerate(model.actions)), errors
     failed = {e["loc"][0] for e in errors if e["loc"]}
     values = {
         name: _field_adapter(name).validate_python(data[name])
@@ -182,6 +187,16 @@ def _validate(data: dict) -> tuple[FrontMatter | None, dict[str, Any], list[tupl
             with contextlib.suppress(ValidationError):  # already reported by the whole-model error
                 actions.append((index, Action.model_validate(item)))
     return None, values, actions, errors
+
+
+def _without(data: Any, paths: list[tuple]) -> Any:
+    """A copy of `data` without the keys at `paths` (tuples of keys and list indexes)."""
+    if isinstance(data, dict):
+        return {key: _without(value, [p[1:] for p in paths if p[:1] == (key,)])
+                for key, value in data.items() if (key,) not in paths}
+    if isinstance(data, list):
+        return [_without(item, [p[1:] for p in paths if p[:1] == (index,)]) for index, item in enumerate(data)]
+    return data
 
 
 @cache
@@ -206,7 +221,7 @@ def _field_problem(error: dict, loc: tuple) -> tuple[str, str]:
             return "PM203", f"action {loc[1] + 1} has no due date: add `due: YYYY-MM-DD`"
         hint = MISSING_HINTS.get(name)
         return "PM101", f"missing required field `{name}`" + (f": {hint}" if hint else "")
-    if kind in ("extra_forbidden", "invalid_key"):
+    if kind in UNKNOWN_KEY_ERRORS:
         known = field_names_at(FrontMatter, loc[:-1])
         guess = difflib.get_close_matches(str(field), known, n=1)
         hint = f": did you mean `{guess[0]}`?" if guess else f": known fields are {', '.join(known)}"

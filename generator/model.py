@@ -57,6 +57,11 @@ class Detection(StrEnum):
     other = "other"
 
 
+class Visibility(StrEnum):
+    internal = "internal"
+    restricted = "restricted"
+
+
 class ActionStatus(StrEnum):
     open = "open"
     in_progress = "in-progress"
@@ -129,6 +134,9 @@ class FrontMatter(_Strict):
     impact: Impact | None = Field(None, description="Figures; required where the severity's impact_required is true.")
     related: list[PostmortemId] = Field(default_factory=list, description="Ids of earlier post-mortems.")
     actions: list[Action] = Field(default_factory=list, description="Corrective actions; a published post-mortem has one at least.")
+    visibility: Visibility = Field(
+        Visibility.internal, description="restricted: counted in every figure, but the site shows only its id, date, "
+        "severity, services and duration (security incidents, incidents that name a customer).")
 
 
 #: The order in which incident times must fall.
@@ -166,6 +174,8 @@ class PostMortem:
     body: str
     body_line: int
     line_count: int
+    #: The whole file, for the rules that scan every line (secrets, personal data); dropped after checking.
+    text: str = field(default="", repr=False)
     placeholders: set[KeyPath] = field(default_factory=set)
     #: Top-level fields present in the file whose value failed the model (already reported).
     invalid_fields: set[str] = field(default_factory=set)
@@ -179,6 +189,10 @@ class PostMortem:
     def is_draft(self) -> bool:
         return self.values.get("status") == Status.draft
 
+    @property
+    def is_restricted(self) -> bool:
+        return self.values.get("visibility") == Visibility.restricted
+
     def position(self, path: KeyPath) -> Position:
         """Where `path` (or its nearest existing ancestor) is; the opening `---` otherwise."""
         return nearest_position(self.positions, path, self.positions.get((), (1, 1)))
@@ -187,6 +201,7 @@ class PostMortem:
         """Drop what only the rules need (tokens, positions), keeping memory flat on large bases."""
         self.cache.clear()
         self.positions = {}
+        self.text = ""
         for section in self.sections:
             section.tokens = []
 
@@ -199,13 +214,23 @@ class PostMortem:
         return next((s for s in self.sections if s.normalized_title in spec.normalized_names), None)
 
 
+@dataclass(frozen=True)
+class Silenced:
+    """A finding silenced by a `postmortem: allow` comment on its line, with the comment's reason."""
+
+    diagnostic: Diagnostic
+    reason: str
+
+
 @dataclass
 class CheckResult:
-    """What `validate` found: how many post-mortem files it checked, and the sorted diagnostics."""
+    """What `validate` found: how many post-mortem files it checked, the sorted diagnostics, and
+    the findings silenced with a reason (shown to reviewers apart)."""
 
     checked: int
     diagnostics: list[Diagnostic]
     postmortems: list[PostMortem] = field(default_factory=list, repr=False)
+    silenced: list[Silenced] = field(default_factory=list)
 
     @property
     def errors(self) -> int:

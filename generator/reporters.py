@@ -17,9 +17,10 @@ def _plural(count: int, word: str) -> str:
 def summary(result: CheckResult) -> str:
     """One line: how many files were checked and what was found."""
     checked = _plural(result.checked, "post-mortem")
+    allowed = f" ({len(result.silenced)} allowed by a comment with a reason)" if result.silenced else ""
     if not result.diagnostics:
-        return f"{checked} checked: no problems found."
-    return f"{checked} checked: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}."
+        return f"{checked} checked: no problems found{allowed}."
+    return f"{checked} checked: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}{allowed}."
 
 
 def _position(diagnostic: Diagnostic) -> str:
@@ -44,7 +45,8 @@ def report_text(result: CheckResult, out: TextIO) -> None:
 
 
 def report_json(result: CheckResult, out: TextIO) -> None:
-    document = {"checked": result.checked, "diagnostics": [d.as_dict() for d in result.diagnostics]}
+    document = {"checked": result.checked, "diagnostics": [d.as_dict() for d in result.diagnostics],
+                "silenced": [{**s.diagnostic.as_dict(), "reason": s.reason} for s in result.silenced]}
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 

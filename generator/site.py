@@ -13,7 +13,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -24,6 +24,7 @@ from .config import Config
 from .labels import Labels
 from .model import Action, PostMortem, Status
 from .scaffold import slugify
+from .silences import without_allow_comments
 
 if TYPE_CHECKING:
     from .gitinfo import History
@@ -126,6 +127,18 @@ def percent(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}%"
 
 
+#: What the site shows of a restricted post-mortem, besides its id.
+RESTRICTED_SHOWN = ("status", "severity", "services", "started_at", "resolved_at", "visibility")
+
+
+def redacted(pm: PostMortem, title: str) -> PostMortem:
+    """A restricted post-mortem as the pages may see it: id, status, severity, services, start and
+    end, and `title`. Its front matter stays whole for the figures, which count it like any other."""
+    shown = {name: pm.values[name] for name in RESTRICTED_SHOWN if name in pm.values}
+    return replace(pm, values={**shown, "title": title}, body="", sections=[], actions=[], text="", positions={},
+                   placeholders=set(), cache={})
+
+
 @dataclass
 class Site:
     """Everything the pages are made of: the post-mortems, the config, the day of the build and,
@@ -141,7 +154,9 @@ class Site:
         self.edit_url = self.config.edit_url
         self.zone = self.config.zone
         self.now = metrics.end_of_day(self.today, self.zone)
-        self.postmortems = sorted(self.postmortems, key=self.started, reverse=True)
+        restricted_title = self.labels("restricted_title")
+        self.postmortems = sorted((redacted(pm, restricted_title) if pm.is_restricted else pm for pm in self.postmortems),
+                                  key=self.started, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
         self.search_bundles = max(1, -(-len(self.postmortems) // SEARCH_BUNDLE_SIZE))
 
@@ -410,14 +425,16 @@ def _postmortem_page(site: Site, pm: PostMortem, source: str, label: Labels) -> 
     values = pm.values
     title = values.get("title") or pm.id
     parts = [front_matter_block(title)]
-    if values.get("status") is Status.draft:
+    if pm.is_restricted:
+        parts.append(FRAGMENTS.add(f'<div class="pm-banner pm-banner-restricted">{e(label("restricted_banner"))}</div>'))
+    elif values.get("status") is Status.draft:
         parts.append(FRAGMENTS.add(f'<div class="pm-banner pm-banner-draft">{e(label("draft_banner"))}</div>'))
     elif values.get("status") is Status.review:
         parts.append(FRAGMENTS.add(f'<div class="pm-banner">{e(label("review_banner"))}</div>'))
     if not re.match(r"\s*# ", pm.body):
         parts.append(f"# {e(title)}\n")
     parts.append(_header_card(site, pm, source, label))
-    parts.append(pm.body.strip("\n") + "\n")
+    parts.append(without_allow_comments(pm.body).strip("\n") + "\n")
     if pm.actions:
         parts.append(f"## {e(label('actions'))}\n")
         parts.append(site.action_table(source, [(pm, a) for _, a in pm.actions], with_postmortem=False))
@@ -443,6 +460,18 @@ def _header_card(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
         (label("detection"), e(values["detection"].value) if values.get("detection") else "—"),
         (label("root_cause"), site.cause_link(source, values.get("root_cause"))),
     ]
+    if pm.is_restricted:
+        rows = rows[:4]  # severity, services, start, duration: nothing more is published
+    else:
+        rows += _detail_rows(site, pm, source, label)
+    body = "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows)
+    return FRAGMENTS.add(f'<dl class="pm-header">{body}</dl>')
+
+
+def _detail_rows(site: Site, pm: PostMortem, source: str, label: Labels) -> list[tuple[str, str]]:
+    """Roles, impact, tags, history and the edit link of a post-mortem's header card."""
+    values = pm.values
+    rows = []
     roles = values.get("roles")
     if roles:
         rows.append((label("roles"), "<br>".join(
@@ -459,8 +488,7 @@ def _header_card(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
     rows += _history_rows(site, pm, label)
     if site.edit_url:
         rows.append(("", f'<a href="{e(site.edit_url + pm.path)}">{e(label("edit"))}</a>'))
-    body = "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows)
-    return FRAGMENTS.add(f'<dl class="pm-header">{body}</dl>')
+    return rows
 
 
 def _history_rows(site: Site, pm: PostMortem, label: Labels) -> list[tuple[str, str]]:
@@ -504,6 +532,8 @@ def _impact_value(name: str, value: Any, currency: str, label: Labels) -> str:
 
 
 def _related(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
+    if pm.is_restricted:
+        return ""
     explicit = [site.by_id[r] for r in pm.value("related") or [] if r in site.by_id]
     detected = [site.by_id[i.id] for i in site.similar.get(pm.id, []) if site.by_id[i.id] not in explicit]
     if not explicit and not detected:
@@ -759,7 +789,7 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     from markdown.extensions.toc import slugify
 
     language = site.config.language
-    for number, pm in enumerate(site.postmortems):
+    for number, pm in enumerate(pm for pm in site.postmortems if not pm.is_restricted):
         values = pm.values
         title = values.get("title") or pm.id
         facts = " · ".join(str(part) for part in (

@@ -152,8 +152,8 @@ def test_config_errors_exit_2_with_lines(runner, tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         "postmortem.yml:3:5: PM503 services[0].slo: input should be less than or equal to 100\n"
-        "postmortem.yml:4:1: PM502 unknown key 'colour'; known keys: currency, edit_url, language, people, root_causes, "
-        "sections, services, severities, teams, timezone, title\n"
+        "postmortem.yml:4:1: PM502 unknown key 'colour'; known keys: currency, edit_url, email_domains, language, people, "
+        "root_causes, sections, services, severities, teams, timezone, title\n"
         "Error: postmortem.yml has 2 problems: fix them first\n"
     )
     as_json = invoke(runner, "--root", root, "validate", "--format", "json")
@@ -186,14 +186,23 @@ def test_list_json(runner, valid_kb: Path) -> None:
         "resolved_at": "2026-01-01T00:30:00+01:00",
         "root_cause": "capacity",
         "tags": [],
+        "visibility": "internal",
     }]
 
 
-def test_list_says_what_it_skipped(runner, bad_kb: Path) -> None:
+def test_list_shows_a_file_with_invalid_fields_with_its_valid_ones(runner, bad_kb: Path) -> None:
     result = invoke(runner, "--root", bad_kb, "list")
     assert result.exit_code == 0
+    assert result.stdout == "2026-03-02-bad  SEV2  —  checkout-web  Checkout errors for 20 minutes after a deploy\n"
+    assert result.stderr == ""
+
+
+def test_list_says_what_it_skipped(runner, kb: Path) -> None:
+    write(kb, "2026-03-02-empty.md", "")
+    result = invoke(runner, "--root", kb, "list")
+    assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "1 file(s) skipped: their front matter is invalid (see `postmortem validate`)\n"
+    assert result.stderr == "1 file(s) skipped: they cannot be read as post-mortems (see `postmortem validate`)\n"
 
 
 def test_schema_is_the_committed_one(runner) -> None:

@@ -103,11 +103,11 @@ def test_init_refuses_bad_input_and_writes_nothing(runner, tmp_path: Path, args:
 
 def test_the_demo_is_what_init_writes() -> None:
     """This repository's config, workflows and GitHub files are init's, but for the sample's
-    catalog (services, people, teams); its templates are the package's (tests/test_new.py)."""
+    catalog (services, people, teams, e-mail domains); its templates are the package's (tests/test_new.py)."""
     files = starter_files("", ["payments-api"], "Tarteline post-mortems", "en", "Europe/Paris")
 
     def without_catalog(text: str) -> str:
-        return re.sub(r"^(services|people|teams):.*?(?=^\S|\Z)", r"\1: ...\n", text, flags=re.S | re.M)
+        return re.sub(r"^(services|people|teams|email_domains):.*?(?=^\S|\Z)", r"\1: ...\n", text, flags=re.S | re.M)
 
     assert without_catalog((REPOSITORY / "postmortem.yml").read_text()) == without_catalog(files["postmortem.yml"])
     for name in (".github/workflows/validate.yml", ".github/workflows/publish.yml",

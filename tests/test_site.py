@@ -16,7 +16,7 @@ import yaml
 from generator.build import BUILD_DOCS, BUILD_FRAGMENTS, build_site, generate
 from generator.cli import cli
 from generator.config import load_config
-from generator.engine import FragmentsPlugin, run_mkdocs
+from generator.engine import PagesPlugin, run_mkdocs
 from generator.site import duration, href, page_url, write_tree
 from generator.siteconfig import site_config_file
 
@@ -256,7 +256,7 @@ def test_write_tree_touches_only_changes_and_removes_stale_files(tmp_path: Path)
 
 def test_fragments_are_put_in_place(tmp_path: Path) -> None:
     write_tree(iter([("x/y.md", "", ["<table>1</table>", "<dl>2</dl>"])]), tmp_path / "docs", tmp_path / "fragments")
-    plugin = FragmentsPlugin(tmp_path / "fragments")
+    plugin = PagesPlugin(tmp_path / "fragments")
     built = "<h2>A</h2>\n<!-- pm-fragment 1 -->\n<p>b</p><!-- pm-fragment 0 -->"
     page = SimpleNamespace(file=SimpleNamespace(src_uri="x/y.md"))
     assert plugin.on_post_page(built, page=page, config=None) == "<h2>A</h2>\n<dl>2</dl>\n<p>b</p><table>1</table>"

@@ -2,7 +2,8 @@
 example (published as docs/rules.md). Codes are never reused.
 
 Families: PM0xx reading the file, PM1xx front-matter fields, PM2xx actions, PM3xx body sections,
-PM4xx file names and links between post-mortems, PM5xx the configuration.
+PM4xx file names and links between post-mortems, PM5xx the configuration, PM6xx what must not reach
+the site (unsafe HTML, credentials, personal data) and the comments that allow a finding.
 
 Rules with a `check` run on every loaded post-mortem; the others are enforced where the thing they
 judge is parsed (the loader, the front-matter model, the config) and are registered here for their
@@ -31,6 +32,7 @@ class Finding:
     where: tuple | int
     message: str
     level: Level | None = None
+    column: int | None = None
 
 
 @dataclass
@@ -102,14 +104,14 @@ def run_checks(doc: PostMortem, context: CheckContext) -> Iterator[Diagnostic]:
             continue
         for finding in rule_.check(doc, context):
             if isinstance(finding.where, int):
-                line, column = finding.where, None
+                line, column = finding.where, finding.column
             else:
                 line, column = doc.position(finding.where)
             yield diagnostic(rule_.code, doc.path, line, column, finding.message, finding.level)
 
 
 # Importing the families registers their rules; the registry then lists them in code order.
-from . import actions, body, configuration, fields, identity, parsing  # noqa: E402,F401
+from . import actions, blameless, body, configuration, fields, identity, parsing, safety  # noqa: E402,F401
 
 _in_code_order = sorted(RULES.items())
 RULES.clear()

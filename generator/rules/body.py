@@ -309,55 +309,6 @@ def timeline_outside_incident(doc, context):
                                       "the incident (started_at to resolved_at): check its date")
 
 
-HUMAN_ERROR = re.compile(
-    r"\b(human|operator|user|engineer|manual|pilot|people)\s+(error|mistake|failure)s?\b"
-    r"|\b(erreur|faute)s?\s+(humaine|de manipulation|d'inattention)s?\b|\bhuman factors?\b|\bfacteur humain\b"
-)
-# Words that carry no explanation: what is left once they and the human-error phrase are gone is
-# the explanation, if any.
-FILLER = frozenset({
-    "a", "an", "the", "it", "was", "is", "were", "this", "that", "root", "cause", "causes", "due", "to",
-    "by", "of", "just", "simply", "only", "mainly", "our", "we", "someone", "somebody", "made", "make",
-    "mistake", "error", "une", "un", "la", "le", "les", "l", "c", "était", "est", "racine", "d", "de",
-    "du", "par", "simplement", "juste",
-})
-ROOT_CAUSE_MIN_WORDS = 6
-
-
-@rule("PM309", "human-error-root-cause", ERROR, "The root cause is only \"human error\".")
-def human_error_root_cause(doc, context):
-    """A person's action is where an incident starts, not why it could happen. Name the system
-    condition that let the action cause harm: the missing guard, check, alert or limit. The rule
-    fires when the section says "human error" (or the like, in English or French) and fewer than
-    six other words. In a draft this is a warning.
-
-    Failing:
-    ```markdown
-    ## Root cause
-    Human error.
-    ```
-
-    Passing:
-    ```markdown
-    ## Root cause
-    An operator ran the migration against production because the staging and production
-    credentials were in the same shell profile, and the migration tool asked for no confirmation.
-    ```
-    """
-    spec = context.config.section_spec("root-cause")
-    section = doc.section(spec) if spec else None
-    if section is None:
-        return
-    text = " ".join(b.text for b in blocks(section) if b.kind != "heading" and not is_placeholder(b.text)).lower()
-    if not HUMAN_ERROR.search(text):
-        return
-    words = [w for w in re.findall(r"[\w']+", HUMAN_ERROR.sub(" ", text)) if w not in FILLER]
-    if len(words) < ROOT_CAUSE_MIN_WORDS:
-        yield Finding(section.line, "the root cause is only human error: name the system condition that let "
-                                    "the action cause harm (the missing guard, check, alert or limit)",
-                      lenient(doc))
-
-
 @rule("PM310", "duplicate-section", WARNING, "A required section appears twice.")
 def duplicate_section(doc, context):
     """Only the first is checked and read as that section: merge the two.

@@ -1,0 +1,131 @@
+"""PM6xx: what must not reach the site: raw HTML that would run in readers' browsers, credentials,
+customers' personal data; and the comments that allow a finding with a reason."""
+
+from __future__ import annotations
+
+from ..sanitize import unsafe_html
+from ..sensitive import find_personal_data, find_secrets, masked
+from . import ERROR, WARNING, Finding, declare, lenient, rule
+
+
+@rule("PM601", "unsafe-html", ERROR, "The body holds raw HTML that the site drops: script, frames, event handlers, "
+                                     "`javascript:` links.")
+def unsafe_html_in_body(doc, context):
+    """Every page goes through an allow-list sanitiser, so this HTML would vanish from the site; the
+    rule says where and why. Write code in backticks or a fenced block to show it as text.
+
+    Failing:
+    ```markdown
+    ## Timeline
+    - 14:02 — the payload was <script>alert(1)</script>
+    - 14:05 — see [the runbook](javascript:alert(1))
+    - 14:06 — <img src="graph.png" onerror="alert(1)">
+    ```
+
+    Passing:
+    ```markdown
+    ## Timeline
+    - 14:02 — the payload was `<script>alert(1)</script>`
+    - 14:05 — see [the runbook](https://wiki.example.com/runbooks/payments)
+    - 14:06 — ![error rate](graph.png)
+    ```
+    """
+    code_lines = {doc.body_line + line for section in doc.sections for token in section.tokens
+                  if token.type in ("fence", "code_block") for line in range(*token.map)}
+    for offset, line in enumerate(doc.body.split("\n")):
+        number = doc.body_line + offset
+        if number in code_lines or ("<" not in line and ":" not in line):
+            continue
+        for column, why in unsafe_html(line):
+            yield Finding(number, f"{why}: the site drops it; show it as code in backticks, or remove it",
+                          column=column)
+
+
+@rule("PM602", "secret", ERROR, "A credential (key, token, password, private key) is in the file.")
+def secret(doc, context):
+    """The post-mortem is in git and on the site: a credential there is a second incident. Remove it,
+    and rotate it, since it is already in the history of the branch. Found by detect-secrets'
+    detectors: cloud keys, private-key blocks, GitHub, GitLab, Slack, Stripe and other service
+    tokens, JSON Web Tokens, passwords in URLs, and high-entropy values assigned to secret-like
+    names. A draft is checked too.
+
+    Failing:
+    ```markdown
+    ## Timeline
+    - 14:02 — the job used AKIAIOSFODNN7EXAMPLE from postgres://app:Xk9mP2vL8qR4@db.internal/app
+    ```
+
+    Passing:
+    ```markdown
+    ## Timeline
+    - 14:02 — the job used the deploy key of the payments account (rotated at 15:10)
+    ```
+    """
+    for found in find_secrets(doc.text):
+        yield Finding(found.line, f"{found.kind} {masked(found.text)!r}: remove it from the file and rotate it "
+                                  "(it is in the branch's history)", column=found.column)
+
+
+@rule("PM603", "personal-data", ERROR, "A customer's personal data (e-mail, card number, IBAN, phone, public IP) "
+                                       "is in the file.")
+def personal_data(doc, context):
+    """Readers of the site need the incident, not the customer: write "a customer", "the card
+    ending 1111", "an IP of the reseller". Found: e-mail addresses outside the config's
+    `email_domains` (and the reserved example.com, .test, .invalid), card numbers that pass the Luhn
+    check, IBANs that pass their checksum, phone numbers in international format, and public IP
+    addresses. In a draft this is a warning.
+
+    Failing:
+    ```markdown
+    ## Impact
+    jane.doe@gmail.com (card 4111 1111 1111 1111, +33 6 12 34 56 78) was charged twice from 8.8.8.8.
+    ```
+
+    Passing:
+    ```markdown
+    ## Impact
+    One customer was charged twice (card ending 1111), from an address of their mobile carrier.
+    ```
+    """
+    for found in find_personal_data(doc.text, context.config.email_domains):
+        yield Finding(found.line, f"{found.kind} {masked(found.text)!r}: a customer's personal data does not "
+                                  "belong on the site; describe the customer instead", lenient(doc),
+                      column=found.column)
+
+
+declare("PM604", "silence-without-reason", ERROR, "A `postmortem: allow` comment gives no rule code or no reason.", """
+    A finding is allowed on its line by a comment naming its code and saying why:
+    `<!-- postmortem: allow PM603 the support address of our payment provider -->` in the body,
+    `# postmortem: allow PM602 a revoked example key` in the front matter. Without a reason the
+    comment silences nothing, and is itself an error. `postmortem validate --format json` lists the
+    silenced findings apart, with their reasons, for the reviewer; the comments never reach the site.
+
+    Failing:
+    ```markdown
+    ## Impact
+    Mail from billing@stripe.com bounced. <!-- postmortem: allow PM603 -->
+    ```
+
+    Passing:
+    ```markdown
+    ## Impact
+    Mail from billing@stripe.com bounced. <!-- postmortem: allow PM603 the provider's public support address -->
+    ```
+""")
+
+declare("PM605", "unused-silence", WARNING, "A `postmortem: allow` comment silences nothing on its line.", """
+    The finding it was written for is gone, or the code is not the one reported on that line:
+    remove the comment, or fix its code.
+
+    Failing:
+    ```markdown
+    ## Impact
+    Two customers saw errors. <!-- postmortem: allow PM603 names the provider's support address -->
+    ```
+
+    Passing:
+    ```markdown
+    ## Impact
+    Two customers saw errors.
+    ```
+""")
