@@ -19,8 +19,8 @@ import pytest
 from generator.build import build_site
 
 from .browser import chromium_path
-from .conftest import REPOSITORY
-from .test_site import copy_knowledge_base
+from .conftest import BASE_POSTMORTEM, REPOSITORY, write
+from .test_site import TODAY, copy_knowledge_base
 
 CHROMIUM = chromium_path()
 ARTIFACTS = REPOSITORY / "tests/artifacts"
@@ -205,3 +205,82 @@ def test_phone_layout(browser, served) -> None:
 def test_artifacts_are_ignored_by_git() -> None:
     assert "tests/artifacts/" in (REPOSITORY / ".gitignore").read_text().splitlines()
     shutil.rmtree(ARTIFACTS / "unused", ignore_errors=True)
+
+
+#: Known XSS vectors, each setting `window.pwned` if it ran: raw tags, event handlers, script URLs
+#: (plain, entity-encoded, spaced), mutation XSS through foreign content and parser differentials.
+XSS_CORPUS = [
+    "<script>window.pwned='script'</script>",
+    "<img src=x onerror=\"window.pwned='img'\">",
+    "<svg onload=\"window.pwned='svg'\"></svg>",
+    "<svg><script>window.pwned='svg-script'</script></svg>",
+    "<iframe srcdoc=\"<script>parent.pwned='srcdoc'</script>\"></iframe>",
+    "<iframe src=\"javascript:parent.pwned='iframe'\"></iframe>",
+    "<object data=\"javascript:window.pwned='object'\"></object>",
+    "<embed src=\"data:text/html,<script>parent.pwned='embed'</script>\">",
+    "<details open ontoggle=\"window.pwned='details'\"><summary>x</summary></details>",
+    "<input autofocus onfocus=\"window.pwned='input'\">",
+    "<body onload=\"window.pwned='body'\">",
+    "<style>@import 'javascript:window.pwned=1';</style>",
+    "<div style=\"background:url(javascript:window.pwned='style')\">x</div>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.pwned='meta'\">",
+    "<base href=\"javascript:window.pwned='base'//\">",
+    "<form action=\"javascript:window.pwned='form'\"><button id=xss-form>go</button></form>",
+    "<a href=\"javascript:window.pwned='a'\">plain</a>",
+    "<a href=\"&#106;avascript:window.pwned='entity'\">entity</a>",
+    "<a href=\"&#x6A;&#x61;vascript&colon;window.pwned='hex'\">hex</a>",
+    "<a href=\" java\tscript:window.pwned='spaced'\">spaced</a>",
+    "<a href=\"JaVaScRiPt:window.pwned='case'\">case</a>",
+    "[markdown](javascript:window.pwned='md')",
+    "[encoded](&#106;avascript:window.pwned='md-entity')",
+    "[ref][xss]\n\n[xss]: javascript:window.pwned='ref'",
+    "<javascript:window.pwned='autolink'>",
+    "![img](x\" onerror=\"window.pwned='md-img')",
+    "<math><mtext><table><mglyph><style><img src=x onerror=\"window.pwned='mxss'\">",
+    "<noscript><p title=\"</noscript><img src=x onerror=window.pwned='noscript'>\"></noscript>",
+    "<svg></p><style><a id=\"</style><img src=1 onerror=window.pwned='svg-style'>\">",
+    "<!--><img src=x onerror=\"window.pwned='comment'\">-->",
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">data</a>",
+    "<img src=\"https://tracker.example.invalid/pixel.png\">",
+]
+
+
+def test_no_xss_vector_runs_in_the_browser(browser, tmp_path: Path) -> None:
+    """Every vector in a post-mortem's body (each allowed by a reasoned comment, so that the build
+    goes through), built and opened in Chromium: nothing runs, no link or source is a script URL."""
+    root = copy_knowledge_base(tmp_path / "kb", postmortems=False)
+    allow = " <!-- postmortem: allow PM601 an XSS vector of the sanitiser's test -->"
+    body = "\n\n".join(vector.replace("\n", allow + "\n", 1) + allow for vector in XSS_CORPUS)
+    write(root, "2026-03-02-xss.md", BASE_POSTMORTEM.read_text(encoding="utf-8").replace("800 shoppers saw errors.", body)
+          .replace("## Root cause", f"## <img src=x onerror=\"window.pwned='heading'\">{allow}\n\n## Root cause"))
+    build_site(root, TODAY)
+    built = (root / "site/postmortems/2026/2026-03-02-xss/index.html").read_text(encoding="utf-8")
+    assert "postmortem: allow" not in built
+    server, url = serve(root / "site")
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs, outside = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: None if request.url.startswith(url) else outside.append(request.url))
+    try:
+        page.goto(url + "postmortems/2026/2026-03-02-xss/", wait_until="load")
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.pwned") is None
+        # A script link runs only when followed: follow each one the body has, without leaving the page.
+        page.evaluate("""() => document.querySelectorAll('article .md-typeset p a').forEach(a => {
+            a.addEventListener('click', e => { if (!a.protocol.startsWith('http')) return; e.preventDefault(); });
+            a.click(); })""")
+        page.wait_for_timeout(300)
+        schemes = page.evaluate("""() => [...document.querySelectorAll('article [href], article [src], article [action]')]
+            .map(e => new URL(e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action'),
+                              location.href).protocol)""")
+        assert set(schemes) <= {"http:", "https:", "mailto:"}
+        handlers = page.evaluate("""() => [...document.querySelectorAll('article *')]
+            .flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on'))""")
+        assert handlers == []
+        assert page.evaluate("document.querySelectorAll('article script, article iframe, article object, "
+                             "article embed, article style, article svg, article math, article form').length") == 0
+        assert dialogs == [] and outside == []
+    finally:
+        context.close()
+        server.shutdown()

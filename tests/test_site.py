@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -351,3 +356,40 @@ def test_a_mkdocs_yml_in_another_language_gets_a_warning(runner, tmp_path: Path)
             "to 'en'\n") in result.stderr
     assert '<html lang="de"' in read(root, "index.html")
     assert yaml.safe_load((root / "build/mkdocs.yml").read_text())["site_name"] == "Tarteline post-mortems"
+
+
+def build_command(root: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "--root", str(root), "build", "--today", TODAY.isoformat()]
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.3, 0.6, 0.85])
+def test_a_build_killed_part_way_leaves_the_previous_site_whole(tmp_path: Path, fraction: float) -> None:
+    """Killed at a fraction of the time a whole build takes: validating, generating, in MkDocs, swapping."""
+    root = copy_knowledge_base(tmp_path)
+    started = time.monotonic()
+    subprocess.run(build_command(root), check=True, capture_output=True)
+    whole = time.monotonic() - started
+    before = tree_digest(root / "site")
+    changed = root / "postmortems/2026/2026-03-13-payment-api-outage.md"
+    changed.write_text(changed.read_text().replace("47 minutes", "48 minutes"))
+    build = subprocess.Popen(build_command(root), start_new_session=True, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    time.sleep(whole * fraction)
+    os.killpg(build.pid, signal.SIGKILL)  # the build and every process it started
+    if build.wait() == 0:
+        pytest.skip("the build finished before it could be killed")
+    assert tree_digest(root / "site") == before
+    build_site(root, TODAY)  # the next build clears what the killed one left, and replaces the site
+    assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
+    assert tree_digest(root / "site") != before
+
+
+def test_two_builds_started_together_do_not_corrupt_each_other(tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path / "kb")
+    reference = copy_knowledge_base(tmp_path / "reference")
+    build_site(reference, TODAY)
+    builds = [subprocess.Popen(build_command(root), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+              for _ in range(2)]
+    outputs = [build.communicate()[0] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outputs
+    assert tree_digest(root / "site") == tree_digest(reference / "site")
