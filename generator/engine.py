@@ -1,4 +1,4 @@
-"""MkDocs on the generated tree: the plugin that sanitises every page and puts the generated HTML
+"""MkDocs on the generated tree: the plugin that sanitises the post-mortem pages and puts the generated HTML
 fragments in place, and a build whose pages are read and rendered by several processes.
 
 The parallel build is MkDocs 1.6's own `build()` (mkdocs/commands/build.py) with its page loop
@@ -30,13 +30,14 @@ from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
+from .config import POSTMORTEMS_DIR
 from .errors import BuildError
 from .sanitize import clean_page_html
 from .site import fill_fragments
 
 
 class PagesPlugin(BasePlugin):
-    """Runs each page's HTML, rendered from Markdown, through the sanitiser's allow-list, then puts
+    """Runs each post-mortem page's HTML, rendered from Markdown, through the sanitiser's allow-list, then puts
     the page's generated HTML fragments (`<page>.md.json` in `folder`, escaped where they were made)
     in place of their markers as MkDocs writes the page."""
 
@@ -44,7 +45,9 @@ class PagesPlugin(BasePlugin):
         self.folder = folder
 
     def on_page_content(self, html: str, page, config, files) -> str:
-        return clean_page_html(html)
+        # Post-mortem pages carry the authors' Markdown; the generated pages only text escaped where
+        # it was written, and the attributes their scripts read (data-bundles, data-filter).
+        return clean_page_html(html) if page.file.src_uri.startswith(f"{POSTMORTEMS_DIR}/") else html
 
     def on_post_page(self, output: str, page, config) -> str:
         source = self.folder / f"{page.file.src_uri}.json"

@@ -58,7 +58,8 @@ def test_validate_json(runner, bad_kb: Path) -> None:
     result = invoke(runner, "--root", bad_kb, "validate", "--format", "json")
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert list(document) == ["checked", "diagnostics"]
+    assert list(document) == ["checked", "diagnostics", "silenced"]
+    assert document["silenced"] == []
     assert document["checked"] == 1
     assert document["diagnostics"][1] == {
         "path": BAD, "line": 13, "column": 1, "code": "PM103", "severity": "warning",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..body import Block, blocks, is_placeholder
 from . import ERROR, WARNING, Finding, lenient, rule
@@ -28,16 +29,25 @@ COUNTERFACTUAL = re.compile(
     r"ont omis de|a négligé de)\b",
     re.IGNORECASE,
 )
+#: Words one of which each counterfactual phrase holds: blocks without any are not searched.
+COUNTERFACTUAL_WORDS = ("have", "fail", "neglect", "forgot", "bother", "aurai", "pas su", "oubli", "omis", "néglig")
 #: Where a sentence's subject starts: the start of the text or of a sentence, or after a conjunction.
 SUBJECT_START = r"(?:^|[.!?;:]\s+|\b(?:because|when|after|since|as|parce que|quand|lorsque|car|après que)\s+)"
 
 
 def _root_cause_blocks(doc, context) -> tuple | None:
-    spec = context.config.section_spec("root-cause")
-    section = doc.section(spec) if spec else None
-    if section is None:
-        return None
-    return section, [b for b in blocks(section) if b.kind != "heading" and not is_placeholder(b.text)]
+    """The root-cause section and its content blocks (shared by the three rules), or None."""
+    if "root-cause" not in doc.cache:
+        spec = context.config.section_spec("root-cause")
+        section = doc.section(spec) if spec else None
+        doc.cache["root-cause"] = None if section is None else (
+            section, [b for b in blocks(section) if b.kind != "heading" and not is_placeholder(b.text)])
+    return doc.cache["root-cause"]
+
+
+@lru_cache(maxsize=8)
+def _people_as_subject(people: tuple[str, ...]) -> re.Pattern:
+    return re.compile(SUBJECT_START + r"@?(" + "|".join(re.escape(p) for p in people) + r")\b", re.IGNORECASE)
 
 
 def _line_of(block: Block, offset: int) -> int:
@@ -102,8 +112,11 @@ def person_as_root_cause(doc, context):
     found = _root_cause_blocks(doc, context) if people else None
     if found is None:
         return
-    named = re.compile(SUBJECT_START + r"@?(" + "|".join(re.escape(p) for p in people) + r")\b", re.IGNORECASE)
+    named = _people_as_subject(tuple(people))
     for block in found[1]:
+        lowered = block.text.lower()
+        if not any(person.lower() in lowered for person in people):
+            continue
         for match in named.finditer(block.text):
             yield Finding(_line_of(block, match.start(1)), f"the root cause makes {match[1]} its subject: say what "
                                                            "the system allowed, and keep people in the timeline")
@@ -131,6 +144,9 @@ def counterfactual_blame(doc, context):
     if found is None:
         return
     for block in found[1]:
+        lowered = block.text.lower()
+        if not any(word in lowered for word in COUNTERFACTUAL_WORDS):
+            continue
         for match in COUNTERFACTUAL.finditer(block.text):
             yield Finding(_line_of(block, match.start()), f"{match[0]!r} judges with hindsight: name the condition "
                                                           "that made the right action hard at the time")
