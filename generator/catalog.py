@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from .checker import check
@@ -22,13 +21,8 @@ def list_postmortems(root: Path, severity: str | None = None, service: str | Non
         and (service is None or service in (pm.value("services") or []))
         and (status is None or pm.value("status") == status)
     ]
-    chosen.sort(key=lambda pm: (_started(pm), pm.id), reverse=True)
+    chosen.sort(key=PostMortem.chronological_key, reverse=True)
     return chosen, skipped
-
-
-def _started(pm: PostMortem) -> str:
-    started = pm.value("started_at")
-    return started.astimezone(dt.UTC).isoformat() if started else pm.id[:10]
 
 
 def _text(value) -> str:

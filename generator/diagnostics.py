@@ -13,6 +13,12 @@ class Level(StrEnum):
     WARNING = "warning"
 
 
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of character `offset` in `text`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """A finding. Positions are 1-based and counted in the whole file; `None` where unknown."""

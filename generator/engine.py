@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 from .config import POSTMORTEMS_DIR
 from .errors import BuildError
 from .sanitize import clean_page_html
-from .site import fill_fragments
+from .site import FRAGMENT, fill_fragments
 
 
 class PagesPlugin(BasePlugin):
@@ -47,7 +47,7 @@ class PagesPlugin(BasePlugin):
     def on_page_content(self, html: str, page, config, files) -> str:
         # Post-mortem pages carry the authors' Markdown; the generated pages only text escaped where
         # it was written, and the attributes their scripts read (data-bundles, data-filter).
-        return clean_page_html(html) if page.file.src_uri.startswith(f"{POSTMORTEMS_DIR}/") else html
+        return clean_page_html(html, keep=FRAGMENT) if page.file.src_uri.startswith(f"{POSTMORTEMS_DIR}/") else html
 
     def on_post_page(self, output: str, page, config) -> str:
         source = self.folder / f"{page.file.src_uri}.json"

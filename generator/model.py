@@ -193,6 +193,12 @@ class PostMortem:
     def is_restricted(self) -> bool:
         return self.values.get("visibility") == Visibility.restricted
 
+    def chronological_key(self) -> tuple[str, str]:
+        """Sorts post-mortems by when they started (in UTC), then by id; by the id's date where
+        `started_at` is missing or invalid."""
+        started = self.values.get("started_at")
+        return (started.astimezone(dt.UTC).isoformat() if started else self.id[:10], self.id)
+
     def position(self, path: KeyPath) -> Position:
         """Where `path` (or its nearest existing ancestor) is; the opening `---` otherwise."""
         return nearest_position(self.positions, path, self.positions.get((), (1, 1)))

@@ -38,16 +38,23 @@ def _keep(tag: str, attribute: str, value: str) -> str | None:
 
 _CLEANER = nh3.Cleaner(tags=nh3.ALLOWED_TAGS, attributes=_attributes(), url_schemes=URL_SCHEMES, link_rel=None,
                        attribute_filter=_keep, strip_comments=True)
-#: Kept through sanitising as text: the markers where generated HTML goes (see site.FRAGMENT).
-_MARKER = re.compile(r"<!-- pm-fragment (\d+) -->")
-_KEPT_MARKER = re.compile("\ue000(\\d+)\ue001")
+_HELD = re.compile("\ue000(\\d+)\ue001")
 
 
-def clean_page_html(content: str) -> str:
+def clean_page_html(content: str, keep: re.Pattern | None = None) -> str:
     """A page's HTML with only what the allow-list keeps: no script, no event handler, no
-    `javascript:` or `data:` URL, no external image, no comment but the fragment markers."""
-    protected = _MARKER.sub(lambda m: f"\ue000{m[1]}\ue001", content.replace("\ue000", "").replace("\ue001", ""))
-    return _KEPT_MARKER.sub(lambda m: f"<!-- pm-fragment {m[1]} -->", _CLEANER.clean(protected))
+    `javascript:` or `data:` URL, no external image, no comment; text matching `keep` (the site's
+    fragment markers) passes through as it is."""
+    held: list[str] = []
+
+    def hold(match: re.Match) -> str:
+        held.append(match[0])
+        return f"\ue000{len(held) - 1}\ue001"
+
+    protected = content.replace("\ue000", "").replace("\ue001", "")
+    if keep is not None:
+        protected = keep.sub(hold, protected)
+    return _HELD.sub(lambda match: held[int(match[1])], _CLEANER.clean(protected))
 
 
 #: Elements the site drops, with what they would do.

@@ -35,6 +35,8 @@ from detect_secrets.plugins.slack import SlackDetector
 from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 from detect_secrets.plugins.stripe import StripeDetector
 
+from .diagnostics import line_and_column
+
 
 @dataclass(frozen=True)
 class Found:
@@ -139,7 +141,7 @@ def find_personal_data(text: str, own_domains: Iterable[str] = ()) -> list[Found
     found = []
     for gate, pattern, kind, accept in searches:
         if gate:
-            found += [Found(*_position(text, m.start()), kind, m[0]) for m in pattern.finditer(text) if accept(m)]
+            found += [Found(*line_and_column(text, m.start()), kind, m[0]) for m in pattern.finditer(text) if accept(m)]
     return _first_per_place(found)
 
 
@@ -149,11 +151,6 @@ _SHAPE = bytes.maketrans(b"0123456789 -ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0000000000
 CARD_GATES = (b"0000-0000-0000", b"0000-000000-0000", b"0000000000000")
 IPV4_GATE = re.compile(r"\.\d{1,3}\.\d")
 IPV6_GATE = re.compile(r":[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:")
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _within(domain: str, allowed: tuple[str, ...]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, line_and_column
 from .model import Silenced
 from .rules import diagnostic
 
@@ -35,8 +35,7 @@ def allow_comments(text: str) -> list[Allow]:
         codes = _CODES.match(rest)
         listed = frozenset(re.findall(r"PM\d{3}", codes[1])) if codes else frozenset()
         reason = rest[codes.end():].strip() if codes else rest.strip()
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        found.append(Allow(text.count("\n", 0, match.start()) + 1, match.start() - line_start + 1, listed, reason))
+        found.append(Allow(*line_and_column(text, match.start()), listed, reason))
     return found
 
 

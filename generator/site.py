@@ -156,7 +156,7 @@ class Site:
         self.now = metrics.end_of_day(self.today, self.zone)
         restricted_title = self.labels("restricted_title")
         self.postmortems = sorted((redacted(pm, restricted_title) if pm.is_restricted else pm for pm in self.postmortems),
-                                  key=self.started, reverse=True)
+                                  key=PostMortem.chronological_key, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
         self.search_bundles = max(1, -(-len(self.postmortems) // SEARCH_BUNDLE_SIZE))
 
@@ -184,10 +184,6 @@ class Site:
         return metrics.similar_incidents(self.incidents)
 
     # -- what a post-mortem says, drafts included (a draft may lack any field) --
-
-    def started(self, pm: PostMortem) -> tuple:
-        started = pm.value("started_at")
-        return (started.astimezone(dt.UTC).isoformat() if started else pm.id[:10], pm.id)
 
     def local(self, when: dt.datetime | None) -> str:
         return "—" if when is None else when.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
