@@ -33,7 +33,7 @@ chromium:
 
 # Regenerates the references in docs/ (rules, command line, field tables, JSON Schema) from the code.
 docs: install
-	$(BIN)/python -m generator.reference
+	$(BIN)/python -m generator.docgen
 
 # Re-runs the figures of benchmarks/README.md from cold (about half an hour on 2 cores; root makes a
 # fresh file system for each build run).

@@ -140,9 +140,10 @@ def main() -> None:
               f"{result['peak_mb']:.0f} MB | {result['peak_mb'] / base['peak_mb']:.2f}x |")
     sys.path.insert(0, str(REPOSITORY))
     from generator.gitinfo import read_history
+    from generator.knowledgebase import open_knowledge_base
 
     started = time.perf_counter()
-    history = read_history(repository)
+    history = read_history(open_knowledge_base(repository))
     print(f"\nread_history alone, in process: {time.perf_counter() - started:.2f} s for {len(history.files)} files")
 
 

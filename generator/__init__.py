@@ -5,9 +5,12 @@ The library API, usable without the command line:
     from pathlib import Path
     import generator
 
-    result = generator.check(Path("."))
-    for diagnostic in result.diagnostics:
+    kb = generator.open_knowledge_base(Path("."))
+    for diagnostic in generator.check(kb).diagnostics:
         print(diagnostic.path, diagnostic.line, diagnostic.code, diagnostic.message)
+
+    loaded = generator.load_knowledge_base(Path("."))   # every post-mortem read, for figures
+    print(generator.compute_stats(loaded)["mttr_minutes"])
 """
 
 from importlib import import_module
@@ -20,12 +23,16 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 
 # Imported on first use, so that `postmortem --help` does not pay for pydantic and the rules.
 _API = {
+    "build_site": "build",
     "check": "checker",
-    "discover": "checker",
+    "check_changed_since": "checker",
+    "compute_stats": "stats",
     "init_knowledge_base": "starter",
     "list_postmortems": "catalog",
-    "load_config": "config",
+    "load_config": "rules.configuration",
+    "load_knowledge_base": "checker",
     "new_postmortem": "scaffold",
+    "open_knowledge_base": "knowledgebase",
 }
 __all__ = sorted(_API)
 

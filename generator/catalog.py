@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .checker import check
+from .knowledgebase import KnowledgeBase
 from .model import PostMortem, Visibility
 
 
-def list_postmortems(root: Path, severity: str | None = None, service: str | None = None,
+def list_postmortems(kb: KnowledgeBase, severity: str | None = None, service: str | None = None,
                      status: str | None = None) -> tuple[list[PostMortem], int]:
-    """The post-mortems matching every filter given, newest first, and how many files were
-    skipped because they cannot be read at all (run `postmortem validate` to see why). A file
-    with errors in some fields is listed with the fields that are valid."""
-    result = check(root)
-    skipped = result.checked - len(result.postmortems)
+    """The post-mortems of a loaded knowledge base matching every filter given, newest first, and
+    how many files were skipped because they cannot be read at all (run `postmortem validate` to
+    see why). A file with errors in some fields is listed with the fields that are valid."""
+    skipped = kb.loading.checked - len(kb.postmortems)
     chosen = [
-        pm for pm in result.postmortems
+        pm for pm in kb.postmortems
         if (severity is None or pm.value("severity") == severity)
         and (service is None or service in (pm.value("services") or []))
         and (status is None or pm.value("status") == status)

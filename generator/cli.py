@@ -21,11 +21,11 @@ def _root(ctx: click.Context) -> Path:
 
 def _complete_from_config(attribute: str):
     def complete(ctx, param, incomplete):
-        from .config import load_config
         from .errors import ConfigError
+        from .rules.configuration import load_config
 
         try:
-            config = load_config(_root(ctx)).config
+            config = load_config(_root(ctx))
         except ConfigError:
             return []
         values = config.severity_ids if attribute == "severities" else sorted(config.service_ids)
@@ -77,8 +77,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
       postmortem validate --format json | jq '.diagnostics[] | .code'
     """
     from .checker import check, check_changed_since, expand
+    from .diagnostics import CheckResult
     from .errors import ConfigError
-    from .model import CheckResult
+    from .knowledgebase import open_knowledge_base
     from .reporters import REPORTERS
 
     if output_format is None:
@@ -88,10 +89,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
     if ref and files:
         raise click.UsageError("give FILES or --changed-since, not both")
     try:
+        kb = open_knowledge_base(root)
         if ref:
-            result = check_changed_since(root, ref, jobs=jobs)
+            result = check_changed_since(kb, ref, jobs=jobs)
         else:
-            result = check(root, expand(files) if files else None, jobs=jobs, keep_postmortems=False)
+            result = check(kb, expand(files) if files else None, jobs=jobs)
     except ConfigError as error:
         if output_format == "text":
             raise
@@ -128,10 +130,11 @@ def new(ctx, title, severity, services, started_at, slug, template, language, br
           --service payments-api --started-at 2026-03-13T18:42+01:00
       postmortem new "Search index stale" --severity SEV3 --service search --branch
     """
+    from .knowledgebase import open_knowledge_base
     from .scaffold import branch_name, new_postmortem
 
     root = _root(ctx)
-    path = new_postmortem(root, title, severity, list(services), started_at=started_at, slug=slug,
+    path = new_postmortem(open_knowledge_base(root), title, severity, list(services), started_at=started_at, slug=slug,
                           template=template, language=language, branch=branch)
     shown = path.relative_to(root).as_posix()
     click.echo(f"Created {shown}")
@@ -160,8 +163,9 @@ def list_command(ctx, severity, service, status, output_format) -> None:
       postmortem list --service payments-api --format json
     """
     from .catalog import list_postmortems, summary_row, text_rows
+    from .checker import load_knowledge_base
 
-    postmortems, skipped = list_postmortems(_root(ctx), severity=severity, service=service, status=status)
+    postmortems, skipped = list_postmortems(load_knowledge_base(_root(ctx)), severity=severity, service=service, status=status)
     if output_format == "json":
         click.echo(json.dumps([summary_row(pm) for pm in postmortems], indent=2, ensure_ascii=False))
     else:
@@ -267,15 +271,19 @@ def build(ctx, today, jobs) -> None:
 
     Errors stop the build and are printed; the previous site/ is then left as it was.
 
+    Exit status: 0 when built, 1 when the post-mortems have errors or a page cannot be rendered,
+    2 for a configuration problem (postmortem.yml, mkdocs.yml, the engine) or a usage error.
+
     \b
     Examples:
       postmortem build
       postmortem build --today 2026-11-26   # byte-identical output for the same input
     """
     from .build import ValidationFailed, build_site
+    from .knowledgebase import open_knowledge_base
 
     try:
-        built = build_site(_root(ctx), today.date() if today else None, jobs)
+        built = build_site(open_knowledge_base(_root(ctx)), today.date() if today else None, jobs)
     except ValidationFailed as failure:
         _report_failure(failure)
         ctx.exit(1)
@@ -292,14 +300,15 @@ def build(ctx, today, jobs) -> None:
 def serve(ctx, today, host, port) -> None:
     """Build the site and serve it, rebuilding when a post-mortem or the config changes.
 
-    Open pages reload by themselves. A change that breaks validation prints the diagnostics and
-    keeps the last good site.
+    Open pages reload by themselves. Saving a post-mortem rebuilds its page first (open pages
+    reload), then the other pages it changes; other changes rebuild the whole site. A change that
+    breaks validation prints the diagnostics and keeps the last good site.
 
     \b
     Example:
       postmortem serve --port 8000    # then open http://127.0.0.1:8000/
     """
-    from .build import serve_site
+    from .preview import serve_site
 
     def report(message) -> None:
         if isinstance(message, str):
@@ -327,9 +336,10 @@ def stats(ctx, since, until, today, output_format) -> None:
       postmortem stats --since 2026-01-01
       postmortem stats --format json --today 2026-11-26
     """
+    from .checker import load_knowledge_base
     from .stats import compute_stats, stats_text
 
-    figures = compute_stats(_root(ctx), since.date() if since else None, until.date() if until else None,
+    figures = compute_stats(load_knowledge_base(_root(ctx)), since.date() if since else None, until.date() if until else None,
                             today.date() if today else None)
     if output_format == "json":
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))

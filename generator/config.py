@@ -1,20 +1,16 @@
-"""`postmortem.yml`: the knowledge base's configuration, read and checked with every error collected."""
+"""`postmortem.yml`: the model of the knowledge base's configuration (read and checked by
+`rules.configuration`, which collects every problem)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import zoneinfo
 from functools import cached_property
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from .diagnostics import Diagnostic, Level
-from .errors import ConfigError
-from .model import SLUG_PATTERN, field_names_at, normalize_title
-from .yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
+from .model import SLUG_PATTERN, normalize_title
 
 CONFIG_FILE = "postmortem.yml"
 POSTMORTEMS_DIR = "postmortems"
@@ -136,6 +132,9 @@ class Config(_Strict):
     email_domains: list[Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")]] = Field(
         default_factory=list, description="The company's own e-mail domains: addresses there (and in their "
         "subdomains) are not reported as customers' personal data (PM603).")
+    engine: Literal["mkdocs", "zensical"] = Field(
+        "mkdocs", description="What builds the site: MkDocs with Material, or Zensical (its successor; install "
+        "`postmortem-kb[zensical]`). Both build the same pages.")
     sections: list[SectionSpec] = Field(
         default_factory=lambda: list(DEFAULT_SECTIONS),
         description="The required sections, in order. Default: the seven of the format, with French aliases.")
@@ -185,90 +184,3 @@ class Config(_Strict):
     def today(self) -> dt.date:
         """Today in the knowledge base's time zone: the default day of every figure."""
         return dt.datetime.now(self.zone).date()
-
-
-class KnowledgeBaseConfig:
-    """A loaded config together with where it came from."""
-
-    def __init__(self, config: Config, root: Path, from_file: bool):
-        self.config = config
-        self.root = root
-        #: False when there is no `postmortem.yml`: the defaults apply and services are not checked.
-        self.from_file = from_file
-
-
-def load_config(root: Path) -> KnowledgeBaseConfig:
-    """Read `postmortem.yml` under `root`. Raises ConfigError with every problem found."""
-    path = root / CONFIG_FILE
-    if not path.exists():
-        return KnowledgeBaseConfig(Config.model_construct(services=[]), root, from_file=False)
-    try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([_problem("PM501", None, None, f"cannot read the config: {error}")]) from None
-    try:
-        document = load_yaml(text)
-    except YamlSyntaxError as error:
-        raise ConfigError([_problem("PM501", error.line, error.column, f"YAML syntax error: {error.message}")]) from None
-    except YamlTooComplex:
-        raise ConfigError([_problem("PM501", 1, 1, "the config expands to too many values (YAML aliases)")]) from None
-    data = {} if document.data is None else document.data
-    if not isinstance(data, dict):
-        raise ConfigError([_problem("PM501", 1, 1, "the config must be a mapping of keys to values")])
-    problems = [
-        _problem("PM501", *position, f"duplicate key {'.'.join(map(str, path))!r}: keep one")
-        for path, position in document.duplicate_keys
-    ]
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as error:
-        for item in error.errors():
-            loc = tuple(item["loc"])
-            code = "PM502" if item["type"] == "extra_forbidden" else "PM503"
-            problems.append(_problem(code, *document.position(loc), _config_message(item, loc)))
-        raise ConfigError(problems) from None
-    problems.extend(
-        _problem("PM503", *document.position(loc), message) for loc, message in _cross_check(config)
-    )
-    if problems:
-        raise ConfigError(problems)
-    return KnowledgeBaseConfig(config, root, from_file=True)
-
-
-def _problem(code: str, line: int | None, column: int | None, message: str) -> Diagnostic:
-    return Diagnostic(CONFIG_FILE, line, column, code, Level.ERROR, message)
-
-
-def _config_message(item: dict, loc: tuple) -> str:
-    dotted = dotted_path(loc)
-    if item["type"] == "extra_forbidden":
-        known = field_names_at(Config, loc[:-1])
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else f"; known keys: {', '.join(sorted(known))}"
-        return f"unknown key {dotted!r}{hint}"
-    if item["type"] == "missing":
-        return f"missing required key {dotted!r}" + (
-            ": list the services of the catalog, each with an id" if loc == ("services",) else ""
-        )
-    message = item["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return f"{dotted}: {message[0].lower()}{message[1:]}"
-
-
-def _cross_check(config: Config):
-    """Checks that span keys: unique ids, teams that exist, members who are people."""
-    for key, items in (("severities", config.severities), ("services", config.services)):
-        seen = set()
-        for index, item in enumerate(items):
-            if item.id in seen:
-                yield (key, index, "id"), f"duplicate {key[:-1] if key == 'services' else 'severity'} id {item.id!r}"
-            seen.add(item.id)
-    for index, service in enumerate(config.services):
-        if service.team and config.teams and service.team not in config.teams:
-            yield ("services", index, "team"), f"team {service.team!r} is not in `teams`: add it there or fix the name"
-    if config.people:
-        for team, members in config.teams.items():
-            for index, member in enumerate(members):
-                if member.lstrip("@") not in config.people:
-                    yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"

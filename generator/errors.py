@@ -19,6 +19,13 @@ class BuildError(PostmortemError):
     """The site engine or the search indexer failed; `site/` was left as it was."""
 
 
+class SiteConfigError(BuildError):
+    """The site engine's configuration cannot be used (`mkdocs.yml`, the engine to use): nothing was
+    built, `site/` was left as it was (exit code 2)."""
+
+    exit_code = 2
+
+
 class ConfigError(UsageError):
     """`postmortem.yml` cannot be used. Carries every diagnostic found in it (exit code 2)."""
 
@@ -28,8 +35,6 @@ class ConfigError(UsageError):
         super().__init__(f"postmortem.yml has {count} problem{'' if count == 1 else 's'}: fix {'it' if count == 1 else 'them'} first")
 
     def show(self, file=None) -> None:
-        from .reporters import text_line
-
         for diagnostic in self.diagnostics:
-            click.echo(text_line(diagnostic), err=True)
+            click.echo(diagnostic.text_line(), err=True)
         super().show(file)

@@ -7,11 +7,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import git
 
 from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .knowledgebase import KnowledgeBase
 
 FULL_HISTORY = "fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
 #: Commit header in log output; the fields are separated by 0x1f, the header from its files by NUL.
@@ -81,11 +85,11 @@ def repository_top(folder: Path) -> Path | None:
         return None
 
 
-def changes_since(root: Path, ref: str) -> ChangeSet:
+def changes_since(kb: KnowledgeBase, ref: str) -> ChangeSet:
     """What the working tree changed since the merge base of `ref` and HEAD, untracked files included.
 
     Raises UsageError when `ref` does not exist, or no merge base is found (a shallow clone)."""
-    repository = _Repository(root)
+    repository = _Repository(kb.root)
     commit = repository.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
                             ok=(0, 1, 128)).strip()
     if not re.fullmatch(r"[0-9a-f]{40,64}", commit):  # a range such as a..b gives two lines
@@ -117,11 +121,11 @@ def _is_postmortem(path: str) -> bool:
     return path.endswith(".md") and not any(part.startswith(SKIPPED_PREFIXES) for part in Path(path).parts[1:])
 
 
-def files_mentioning(root: Path, words: set[str]) -> list[str]:
+def files_mentioning(kb: KnowledgeBase, words: set[str]) -> list[str]:
     """The post-mortems (relative paths) whose text holds any of `words`, found by `git grep`."""
     if not words:
         return []
-    repository = _Repository(root)
+    repository = _Repository(kb.root)
     patterns = [arg for word in sorted(words) for arg in ("-e", word)]
     found = repository.run("grep", "-l", "-z", "-F", "--untracked", *patterns, "--", repository.spec(POSTMORTEMS_DIR),
                            ok=(0, 1))
@@ -158,14 +162,14 @@ class History:
         return {Path(path).stem: item.published_at for path, item in self.files.items() if item.published_at}
 
 
-def read_history(root: Path) -> History:
+def read_history(kb: KnowledgeBase) -> History:
     """Two passes of `git log` over `postmortems/`, whatever the number of files: one for every
     commit (renames followed), one for the commits of HEAD's first-parent line that published a file.
 
     Outside a git repository, in a shallow clone (whose oldest commits would pass for the first
     ones), or when git refuses to read the repository, the history is empty and `notice` says why."""
     try:
-        repository = _Repository(root)
+        repository = _Repository(kb.root)
         if repository.shallow:
             return History(notice=f"this is a shallow clone, so the pages show no history: {FULL_HISTORY}")
         return _read_history(repository)
@@ -225,10 +229,10 @@ def _log_entries(log: str):
 # -- the branch of a new post-mortem ------------------------------------------------------------------
 
 
-def check_can_branch(root: Path, branch: str) -> None:
+def check_can_branch(kb: KnowledgeBase, branch: str) -> None:
     """Raise UsageError unless a branch `branch` can be made here without touching anyone's work:
     a repository with a first commit, nothing staged, and no branch of that name."""
-    repository = _Repository(root)
+    repository = _Repository(kb.root)
     if not repository.has_commits():
         raise UsageError("--branch needs a repository with at least one commit: commit something first")
     staged = repository.run("diff", "--cached", "--name-only", "-z").split("\0")
@@ -241,10 +245,10 @@ def check_can_branch(root: Path, branch: str) -> None:
         raise UsageError(f"--branch: the branch {branch} exists already: switch to it, or choose another --slug")
 
 
-def commit_on_new_branch(root: Path, branch: str, path: Path, message: str) -> None:
+def commit_on_new_branch(kb: KnowledgeBase, branch: str, path: Path, message: str) -> None:
     """Create and switch to `branch` from HEAD (unstaged changes stay in the working tree, untouched),
     then commit `path` alone on it. Git's own command runs, so hooks and signing apply."""
-    repository = _Repository(root)
+    repository = _Repository(kb.root)
     repository.run("switch", "--create", branch)
     relative = path.resolve().relative_to(repository.top).as_posix()
     repository.run("add", "--", f":(top,literal){relative}")

@@ -251,6 +251,42 @@ def months_between(since: dt.date, until: dt.date) -> list[str]:
     return keys
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """The figures of a set of incidents (a period, a month): the home page's cards, the report's,
+    each month of the trends and `postmortem stats` all read them from here."""
+
+    incidents: int
+    by_severity: dict[str, int]
+    by_cause: dict[str, int]
+    mttd: float | None
+    median_ttd: float | None
+    mttr: float | None
+    median_ttr: float | None
+    recurrence_rate: float | None
+    #: None without git history (no publication times), or when no verdict is known yet.
+    on_time_rate: float | None
+
+
+def period_figures(items: list[Incident], config: Config, recurring: set[str], now: dt.datetime) -> PeriodFigures:
+    """The figures of `items`; `recurring` is `recurrences()` of every incident (a recurrence may
+    follow an incident outside the period)."""
+    detect = [time_to_detect(i.front) for i in items]
+    resolve = [time_to_resolve(i.front) for i in items]
+    causes: dict[str, int] = {}
+    for item in items:
+        causes[item.front.root_cause] = causes.get(item.front.root_cause, 0) + 1
+    return PeriodFigures(
+        incidents=len(items),
+        by_severity={s: sum(i.front.severity == s for i in items) for s in config.severity_ids},
+        by_cause=causes,
+        mttd=mean(detect), median_ttd=median(detect),
+        mttr=mean(resolve), median_ttr=median(resolve),
+        recurrence_rate=recurrence_rate(items, recurring),
+        on_time_rate=on_time_rate(items, config, now),
+    )
+
+
 def summary(postmortems: Iterable, config: Config, since: dt.date | None, until: dt.date, today: dt.date,
             published: dict[str, dt.datetime] | None = None) -> dict:
     """The figures of `postmortem stats` for the incidents started from `since` to `until`.
@@ -260,6 +296,7 @@ def summary(postmortems: Iterable, config: Config, since: dt.date | None, until:
     period = in_period(every, since, until, zone)
     first = since or (period[0].started.astimezone(zone).date() if period else until)
     months = months_between(first, until)
+    figures = period_figures(period, config, recurrences(every), end_of_day(today, zone))
     services = {}
     for service in config.services:
         downtime = downtime_by_month(period, service.id, zone)
@@ -269,12 +306,12 @@ def summary(postmortems: Iterable, config: Config, since: dt.date | None, until:
             "availability": {key: round(availability(downtime.get(key, 0.0), key, zone), 4) for key in months},
         }
     return {
-        "incidents": len(period),
-        "by_severity": {s: sum(i.front.severity == s for i in period) for s in config.severity_ids},
-        "mttd_minutes": _round(mean(time_to_detect(i.front) for i in period)),
-        "mttr_minutes": _round(mean(time_to_resolve(i.front) for i in period)),
-        "median_ttr_minutes": _round(median(time_to_resolve(i.front) for i in period)),
-        "recurrence_rate": _round(recurrence_rate(period, recurrences(every)), 4),
+        "incidents": figures.incidents,
+        "by_severity": figures.by_severity,
+        "mttd_minutes": _round(figures.mttd),
+        "mttr_minutes": _round(figures.mttr),
+        "median_ttr_minutes": _round(figures.median_ttr),
+        "recurrence_rate": _round(figures.recurrence_rate, 4),
         "actions": action_counts(period, today),
         "time_to_postmortem": None if published is None else publication_figures(period, config, end_of_day(today, zone)),
         "services": services,

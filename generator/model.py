@@ -4,19 +4,31 @@ parsed document that the rules check and the site renders."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.fields import FieldInfo
 
-from .diagnostics import Diagnostic
 from .yamlsource import KeyPath, Position, nearest_position
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TAG_PATTERN = r"^[a-z0-9-]+$"
 ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_SLUG_LENGTH = 60
+
+
+def slugify(title: str) -> str:
+    """`Payment API: 47 min down!` -> `payment-api-47-min-down`, cut at a word to 60 characters."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    while len(slug) > MAX_SLUG_LENGTH:
+        cut = slug.rfind("-", 0, MAX_SLUG_LENGTH + 1)
+        slug = slug[:cut] if cut > 0 else slug[:MAX_SLUG_LENGTH]
+    return slug
 
 
 def _iso_text(value: Any) -> Any:
@@ -119,20 +131,24 @@ class FrontMatter(_Strict):
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
         description="One line that says what broke and for how long."
     )
-    status: Status = Field(description="Where the post-mortem stands: drafts are checked leniently.")
+    status: Status = Field(description="draft, review or published: drafts are checked leniently.")
     severity: str = Field(description="An id from the config's severities, e.g. SEV1.")
-    services: list[ServiceId] = Field(min_length=1, description="Ids from the config's service catalog.")
+    services: list[ServiceId] = Field(min_length=1, description="The ids of the affected services, from the config's "
+                                      "catalog: lowercase a-z, 0-9 and single dashes, e.g. [payments-api].")
     tags: list[Tag] = Field(default_factory=list, description="Lowercase a-z, 0-9 and -.")
-    started_at: Timestamp = Field(description="When impact began, ISO 8601 with a UTC offset.")
-    detected_at: Timestamp = Field(description="When someone or something noticed.")
+    started_at: Timestamp = Field(description="When impact began, ISO 8601 with a UTC offset, e.g. "
+                                           "2026-03-13T18:42:00+01:00.")
+    detected_at: Timestamp = Field(description="When someone or something noticed, e.g. 2026-03-13T18:42:00+01:00.")
     declared_at: Timestamp | None = Field(None, description="When the incident was declared.")
     mitigated_at: Timestamp | None = Field(None, description="When customer impact stopped growing.")
     resolved_at: Timestamp | None = Field(None, description="When it was resolved; required unless status is draft.")
-    detection: Detection = Field(description="How the incident was first noticed.")
-    root_cause: str = Field(description="A category from the config's root_causes.")
+    detection: Detection = Field(description="How the incident was first noticed: alert, customer, employee, "
+                                          "automated-test or other.")
+    root_cause: str = Field(description="A category from the config's root_causes, e.g. capacity.")
     roles: Roles | None = Field(None, description="Required where the severity's roles_required is true.")
     impact: Impact | None = Field(None, description="Figures; required where the severity's impact_required is true.")
-    related: list[PostmortemId] = Field(default_factory=list, description="Ids of earlier post-mortems.")
+    related: list[PostmortemId] = Field(default_factory=list, description="Ids of earlier post-mortems: "
+                                         "YYYY-MM-DD-slug, the file name without .md.")
     actions: list[Action] = Field(default_factory=list, description="Corrective actions; a published post-mortem has one at least.")
     visibility: Visibility = Field(
         Visibility.internal, description="restricted: counted in every figure, but the site shows only its id, date, "
@@ -220,31 +236,15 @@ class PostMortem:
         return next((s for s in self.sections if s.normalized_title in spec.normalized_names), None)
 
 
-@dataclass(frozen=True)
-class Silenced:
-    """A finding silenced by a `postmortem: allow` comment on its line, with the comment's reason."""
-
-    diagnostic: Diagnostic
-    reason: str
-
-
-@dataclass
-class CheckResult:
-    """What `validate` found: how many post-mortem files it checked, the sorted diagnostics, and
-    the findings silenced with a reason (shown to reviewers apart)."""
-
-    checked: int
-    diagnostics: list[Diagnostic]
-    postmortems: list[PostMortem] = field(default_factory=list, repr=False)
-    silenced: list[Silenced] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.level.value == "error")
-
-    @property
-    def warnings(self) -> int:
-        return len(self.diagnostics) - self.errors
+def field_at(model: type[BaseModel], path: tuple) -> FieldInfo | None:
+    """The field of `model` at `path` (list indexes skipped), or None when there is none."""
+    *parents, name = [part for part in path if not isinstance(part, int)] or [None]
+    for part in parents:
+        info = model.model_fields.get(part)
+        model = _model_in(info.annotation) if info else None
+        if model is None:
+            return None
+    return model.model_fields.get(name)
 
 
 def field_names_at(model: type[BaseModel], path: tuple) -> list[str]:

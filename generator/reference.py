@@ -1,9 +1,8 @@
 """The references: the format (its prose in the package, its field tables from the model), the
-rules, the command line and the JSON Schema, all made from the code so that they cannot drift from
-it. The site's Reference pages are made from them at build time; docs/ holds a copy for readers of
-the repository.
-
-    python -m generator.reference      # rewrite the copy in docs/ (make docs)
+rules, the command line and the JSON Schema, made from the code so that they cannot drift from it.
+The site's Reference pages are made from them at build time; `generator.docgen` writes the copy in
+docs/ for readers of the repository, and the command line's page (which needs the CLI, above
+everything here) into the package.
 """
 
 from __future__ import annotations
@@ -11,9 +10,6 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
-from pathlib import Path
-
-import click
 
 from .config import Config, SectionSpec, Service, SeverityLevel
 from .model import Action, FrontMatter, Impact, Roles, front_matter_schema
@@ -117,18 +113,6 @@ def format_tables() -> dict[str, str]:
     }
 
 
-def cli_markdown(cli: click.Group) -> str:
-    """The help of every command, as the command line prints it."""
-    lines = ["# Command line", "", GENERATED_NOTE, ""]
-    root = click.Context(cli, info_name="postmortem", terminal_width=100, **cli.context_settings)
-    lines += ["```text", cli.get_help(root), "```"]
-    for name in sorted(cli.commands):
-        command = cli.commands[name]
-        context = click.Context(command, info_name=f"postmortem {name}", parent=root, terminal_width=100)
-        lines += ["", f"## postmortem {name}", "", "```text", command.get_help(context), "```"]
-    return "\n".join(lines) + "\n"
-
-
 def schema_json() -> str:
     return json.dumps(front_matter_schema(), indent=2, ensure_ascii=False) + "\n"
 
@@ -148,39 +132,15 @@ def format_markdown() -> str:
     return text
 
 
+#: The command line's reference in the package, written by `make docs` (see `generator.docgen`).
+CLI_PAGE = "assets/cli.md"
+
+
 def reference_pages() -> dict[str, str]:
     """Every reference page by its path in docs/ (and, under reference/, on the site)."""
-    from .cli import cli
-
     return {
         "format.md": format_markdown(),
         "rules.md": rules_markdown(),
-        "cli.md": cli_markdown(cli),
+        "cli.md": resources.files("generator").joinpath(CLI_PAGE).read_text("utf-8"),
         "schema/postmortem.schema.json": schema_json(),
     }
-
-
-def expected_documents(docs: Path) -> dict[Path, str]:
-    """What each generated file under `docs` must hold."""
-    return {docs / name: text for name, text in reference_pages().items()}
-
-
-def stale_documents(docs: Path) -> list[Path]:
-    """The generated files that differ from the code."""
-    return [path for path, text in expected_documents(docs).items()
-            if not path.exists() or path.read_text(encoding="utf-8") != text]
-
-
-def write_documents(docs: Path) -> list[Path]:
-    """Rewrite the stale generated files; returns them."""
-    stale = stale_documents(docs)
-    expected = expected_documents(docs)
-    for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(expected[path], encoding="utf-8")
-    return stale
-
-
-if __name__ == "__main__":
-    for written in write_documents(Path(__file__).resolve().parent.parent / "docs"):
-        print(f"wrote {written}")

@@ -6,8 +6,7 @@ import json
 from collections.abc import Callable
 from typing import TextIO
 
-from .diagnostics import Diagnostic, Level
-from .model import CheckResult
+from .diagnostics import CheckResult, Diagnostic
 
 
 def _plural(count: int, word: str) -> str:
@@ -23,24 +22,9 @@ def summary(result: CheckResult) -> str:
     return f"{checked} checked: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}{allowed}."
 
 
-def _position(diagnostic: Diagnostic) -> str:
-    parts = [diagnostic.path]
-    if diagnostic.line is not None:
-        parts.append(str(diagnostic.line))
-        if diagnostic.column is not None:
-            parts.append(str(diagnostic.column))
-    return ":".join(parts)
-
-
-def text_line(diagnostic: Diagnostic) -> str:
-    """`path:line:col: PM123 message`, with `warning: ` before the message of a warning."""
-    level = "warning: " if diagnostic.level is Level.WARNING else ""
-    return f"{_position(diagnostic)}: {diagnostic.code} {level}{diagnostic.message}"
-
-
 def report_text(result: CheckResult, out: TextIO) -> None:
     for diagnostic in result.diagnostics:
-        out.write(text_line(diagnostic) + "\n")
+        out.write(diagnostic.text_line() + "\n")
     out.write(summary(result) + "\n")
 
 

@@ -5,27 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from .checker import discover
-from .config import POSTMORTEMS_DIR, load_config
+from .config import POSTMORTEMS_DIR
 from .errors import UsageError
-from .model import MAX_SLUG_LENGTH, SLUG_PATTERN
+from .knowledgebase import KnowledgeBase
+from .model import MAX_SLUG_LENGTH, SLUG_PATTERN, slugify
 
 TEMPLATES_DIR = "_templates"
 LANGUAGES = ("en", "fr")
-
-
-def slugify(title: str) -> str:
-    """`Payment API: 47 min down!` -> `payment-api-47-min-down`, cut at a word to 60 characters."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    while len(slug) > MAX_SLUG_LENGTH:
-        cut = slug.rfind("-", 0, MAX_SLUG_LENGTH + 1)
-        slug = slug[:cut] if cut > 0 else slug[:MAX_SLUG_LENGTH]
-    return slug
 
 
 def parse_time(text: str, zone: dt.tzinfo) -> dt.datetime:
@@ -59,8 +48,8 @@ def default_template(language: str) -> str:
     return resources.files("generator").joinpath(f"templates/postmortem.{language}.md.j2").read_text("utf-8")
 
 
-def _template_text(root: Path, language: str, name: str | None) -> str:
-    folder = root / POSTMORTEMS_DIR / TEMPLATES_DIR
+def _template_text(kb: KnowledgeBase, language: str, name: str | None) -> str:
+    folder = kb.postmortems_dir / TEMPLATES_DIR
     if name:
         chosen = folder / name
         if not chosen.is_file():
@@ -73,7 +62,7 @@ def _template_text(root: Path, language: str, name: str | None) -> str:
 
 
 def new_postmortem(
-    root: Path,
+    kb: KnowledgeBase,
     title: str,
     severity: str,
     services: list[str],
@@ -91,11 +80,10 @@ def new_postmortem(
     the git branch `postmortem/<id>` and commits the file alone on it; refuses, before writing
     anything, when changes are staged or the branch exists.
     """
-    kb = load_config(root)
     config = kb.config
     if config.severity(severity) is None:
         raise UsageError(f"unknown severity {severity!r}: use one of {', '.join(config.severity_ids)}")
-    unknown = [s for s in services if kb.from_file and s not in config.service_ids]
+    unknown = [s for s in services if kb.config_from_file and s not in config.service_ids]
     if unknown:
         raise UsageError(f"unknown service {unknown[0]!r}: use one of {', '.join(sorted(config.service_ids))}")
     if not title.strip() or len(title) > 120:
@@ -107,14 +95,14 @@ def new_postmortem(
         raise UsageError(f"slug {slug!r} must be lowercase a-z, 0-9 and single dashes, at most "
                          f"{MAX_SLUG_LENGTH} characters (give one with --slug)")
     postmortem_id = f"{start.date().isoformat()}-{slug}"
-    taken = [path for path in discover(root) if path.stem == postmortem_id]
+    taken = [path for path in kb.files() if path.stem == postmortem_id]
     if taken:
-        raise UsageError(f"post-mortem {postmortem_id!r} exists already: {taken[0].relative_to(root)} "
+        raise UsageError(f"post-mortem {postmortem_id!r} exists already: {kb.relative(taken[0])} "
                          "(choose another --slug)")
     if branch:
         from .gitinfo import check_can_branch
 
-        check_can_branch(root, branch_name(postmortem_id))
+        check_can_branch(kb, branch_name(postmortem_id))
     day = start.date()
     values = {
         "id": postmortem_id,
@@ -128,18 +116,18 @@ def new_postmortem(
         "currency": config.currency,
         "root_causes": config.root_causes,
     }
-    text = _render(_template_text(root, language or config.language, template), values)
-    path = root / POSTMORTEMS_DIR / str(day.year) / f"{postmortem_id}.md"
+    text = _render(_template_text(kb, language or config.language, template), values)
+    path = kb.postmortems_dir / str(day.year) / f"{postmortem_id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as stream:
             stream.write(text)
     except FileExistsError:
-        raise UsageError(f"{path.relative_to(root)} exists already: it was not changed") from None
+        raise UsageError(f"{kb.relative(path)} exists already: it was not changed") from None
     if branch:
         from .gitinfo import commit_on_new_branch
 
-        commit_on_new_branch(root, branch_name(postmortem_id), path, f"Post-mortem {postmortem_id}: {title.strip()}")
+        commit_on_new_branch(kb, branch_name(postmortem_id), path, f"Post-mortem {postmortem_id}: {title.strip()}")
     return path
 
 

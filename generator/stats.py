@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from . import metrics
-from .checker import check
-from .config import load_config
+from .knowledgebase import KnowledgeBase
 
 
-def compute_stats(root: Path, since: dt.date | None = None, until: dt.date | None = None,
+def compute_stats(kb: KnowledgeBase, since: dt.date | None = None, until: dt.date | None = None,
                   today: dt.date | None = None) -> dict:
-    """The figures of the incidents started from `since` to `until` (default: all, up to today).
-    Post-mortems whose front matter is invalid are left out, as drafts are. The time to post-mortem
-    comes from git, and is None outside a repository or in a shallow clone."""
+    """The figures of a loaded knowledge base's incidents started from `since` to `until` (default:
+    all, up to today). Post-mortems whose front matter is invalid are left out, as drafts are. The
+    time to post-mortem comes from git, and is None outside a repository or in a shallow clone."""
     from .gitinfo import read_history
 
-    kb = load_config(root)
     today = today or kb.config.today()
-    result = check(root, kb=kb, keep_postmortems=True)
-    published = read_history(root).published_by_id()
-    return metrics.summary(result.postmortems, kb.config, since, until or today, today, published)
+    published = read_history(kb).published_by_id()
+    return metrics.summary(kb.postmortems, kb.config, since, until or today, today, published)
 
 
 def _minutes(value: float | None) -> str:

@@ -101,8 +101,7 @@ def test_validate_markdown_is_a_summary_table(runner, bad_kb: Path) -> None:
 def test_markdown_cells_cannot_break_the_table() -> None:
     import io
 
-    from generator.diagnostics import Diagnostic, Level
-    from generator.model import CheckResult
+    from generator.diagnostics import CheckResult, Diagnostic, Level
     from generator.reporters import report_markdown
 
     out = io.StringIO()
@@ -153,8 +152,8 @@ def test_config_errors_exit_2_with_lines(runner, tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         "postmortem.yml:3:5: PM503 services[0].slo: input should be less than or equal to 100\n"
-        "postmortem.yml:4:1: PM502 unknown key 'colour'; known keys: currency, edit_url, email_domains, language, people, "
-        "root_causes, sections, services, severities, teams, timezone, title\n"
+        "postmortem.yml:4:1: PM502 unknown key 'colour'; known keys: currency, edit_url, email_domains, engine, language, "
+        "people, root_causes, sections, services, severities, teams, timezone, title\n"
         "Error: postmortem.yml has 2 problems: fix them first\n"
     )
     as_json = invoke(runner, "--root", root, "validate", "--format", "json")

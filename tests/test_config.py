@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import DEFAULT_ROOT_CAUSES, load_config
+from generator.config import DEFAULT_ROOT_CAUSES
 from generator.errors import ConfigError
+from generator.knowledgebase import open_knowledge_base
+from generator.rules.configuration import load_config
 
 SERVICES = "services:\n  - id: api\n"
 
@@ -45,8 +47,8 @@ def test_unknown_key_suggests_the_nearest(tmp_path: Path) -> None:
 
 
 def test_missing_file_means_defaults_without_a_service_catalog(tmp_path: Path) -> None:
-    kb = load_config(tmp_path)
-    assert kb.from_file is False
+    kb = open_knowledge_base(tmp_path)
+    assert kb.config_from_file is False
     assert kb.config.severity_ids == ["SEV1", "SEV2", "SEV3"]
     assert kb.config.root_causes == DEFAULT_ROOT_CAUSES
     assert kb.config.timezone == "UTC"
@@ -56,7 +58,7 @@ def test_missing_file_means_defaults_without_a_service_catalog(tmp_path: Path) -
 
 def test_minimal_file_keeps_defaults(tmp_path: Path) -> None:
     (tmp_path / "postmortem.yml").write_text(SERVICES)
-    config = load_config(tmp_path).config
+    config = load_config(tmp_path)
     assert config.services[0].slo == 99.9
     assert config.severity("SEV1").roles_required and config.severity("SEV1").impact_required
     assert config.owners == set()
@@ -64,17 +66,17 @@ def test_minimal_file_keeps_defaults(tmp_path: Path) -> None:
 
 def test_owners_are_people_and_teams(tmp_path: Path) -> None:
     (tmp_path / "postmortem.yml").write_text(SERVICES + "people: ['@alice', bob]\nteams:\n  core: [alice]\n")
-    assert load_config(tmp_path).config.owners == {"alice", "bob", "core"}
+    assert load_config(tmp_path).owners == {"alice", "bob", "core"}
 
 
 def test_renamed_sections_keep_their_checks_by_title(tmp_path: Path) -> None:
     (tmp_path / "postmortem.yml").write_text(SERVICES + "sections:\n  - {title: Executive summary}\n  - {title: Chronologie}\n")
-    config = load_config(tmp_path).config
+    config = load_config(tmp_path)
     assert config.section_spec("summary").title == "Executive summary"
     assert config.section_spec("timeline").title == "Chronologie"
     assert config.section_spec("root-cause") is None
 
 
 def test_the_repository_config_is_valid() -> None:
-    kb = load_config(Path(__file__).parent.parent)
-    assert kb.from_file and len(kb.config.services) == 5
+    kb = open_knowledge_base(Path(__file__).parent.parent)
+    assert kb.config_from_file and len(kb.config.services) == 5

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from generator.cli import cli
-from generator.reference import stale_documents
+from generator.docgen import stale_documents
 from generator.rules import RULES
 
 from .conftest import REPOSITORY

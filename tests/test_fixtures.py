@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from generator.checker import check
+from generator.knowledgebase import open_knowledge_base
 from generator.rules import RULES
 
 from .conftest import FIXTURES, lay_out
@@ -22,19 +23,19 @@ VALID_FILES = sorted(p.relative_to(FIXTURES / "valid").as_posix() for p in (FIXT
 @pytest.fixture(scope="module")
 def invalid_result(tmp_path_factory):
     root = lay_out(tmp_path_factory.mktemp("invalid"), "invalid")
-    return check(root, jobs=1)
+    return check(open_knowledge_base(root), jobs=1)
 
 
 @pytest.mark.parametrize("relative", VALID_FILES)
 def test_valid_fixture_has_no_diagnostics(tmp_path: Path, relative: str) -> None:
     root = lay_out(tmp_path, "valid")
-    result = check(root, [root / relative])
+    result = check(open_knowledge_base(root), [root / relative])
     assert result.checked == 1
     assert result.diagnostics == []
 
 
 def test_valid_knowledge_base_is_clean(tmp_path: Path) -> None:
-    result = check(lay_out(tmp_path, "valid"))
+    result = check(open_knowledge_base(lay_out(tmp_path, "valid")))
     assert result.checked == len(VALID_FILES)
     assert result.diagnostics == []
 

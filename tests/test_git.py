@@ -12,6 +12,7 @@ import pytest
 
 from generator.cli import cli
 from generator.gitinfo import FileHistory, read_history
+from generator.knowledgebase import open_knowledge_base
 
 from .conftest import git, lay_out, write
 
@@ -255,7 +256,7 @@ def history_repo(tmp_path: Path, base_text: str) -> Path:
 
 
 def test_history_follows_renames_mailmap_and_publication_on_the_first_parent_line(history_repo: Path) -> None:
-    history = read_history(history_repo)
+    history = read_history(open_knowledge_base(history_repo))
     utc = dt.UTC
     assert history.notice is None
     assert history.files == {"postmortems/2026/2026-03-02-checkout-errors.md": FileHistory(
@@ -276,18 +277,18 @@ def test_stats_reads_the_time_to_postmortem_from_history(runner, history_repo: P
 def test_a_shallow_clone_and_a_plain_folder_have_no_history(history_repo: Path, tmp_path: Path) -> None:
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "--quiet", "--depth", "1", history_repo.as_uri(), str(clone))
-    assert read_history(clone).files == {}
-    assert read_history(clone).notice == (
+    assert read_history(open_knowledge_base(clone)).files == {}
+    assert read_history(open_knowledge_base(clone)).notice == (
         "this is a shallow clone, so the pages show no history: fetch the full history (actions/checkout with "
         "`fetch-depth: 0`, or `git fetch --unshallow`)")
     plain = lay_out(tmp_path / "plain", "valid")
-    assert read_history(plain).notice == f"{plain} is not in a git repository: the pages show no history"
+    assert read_history(open_knowledge_base(plain)).notice == f"{plain} is not in a git repository: the pages show no history"
 
 
 def test_a_repository_git_cannot_read_means_no_history(history_repo: Path) -> None:
     blob = git(history_repo, "rev-parse", "HEAD:postmortems/2026/2026-03-02-checkout-errors.md").strip()
     (history_repo / ".git/objects" / blob[:2] / blob[2:]).unlink()
-    history = read_history(history_repo)
+    history = read_history(open_knowledge_base(history_repo))
     assert history.files == {} and history.notice.startswith("git ")
     assert history.notice.endswith(": the pages show no history")
 
@@ -297,6 +298,6 @@ def test_a_repository_owned_by_someone_else_means_no_history(history_repo: Path)
     # Git refuses to read a repository another user owns ("dubious ownership"), as in a CI container
     # that mounts a checkout made by another user.
     os.chown(history_repo, 12345, 12345)
-    history = read_history(history_repo)
+    history = read_history(open_knowledge_base(history_repo))
     assert history.files == {}
     assert "dubious ownership" in history.notice and history.notice.endswith(": the pages show no history")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator.checker import check
 from generator.cli import cli
+from generator.knowledgebase import open_knowledge_base
 from generator.model import MAX_SLUG_LENGTH, SLUG_PATTERN
 from generator.scaffold import default_template, new_postmortem, slugify
 
@@ -46,12 +47,12 @@ def test_new_writes_a_draft_and_says_what_next(runner, kb: Path) -> None:
 
 
 def test_a_new_draft_passes_with_warnings_until_it_goes_to_review(kb: Path) -> None:
-    path = new_postmortem(kb, "Checkout down", "SEV2", ["checkout-web"], started_at="2026-03-02T14:00+01:00")
-    draft = check(kb)
+    path = new_postmortem(open_knowledge_base(kb), "Checkout down", "SEV2", ["checkout-web"], started_at="2026-03-02T14:00+01:00")
+    draft = check(open_knowledge_base(kb))
     assert draft.errors == 0
     assert {d.code for d in draft.diagnostics} == {"PM115", "PM303"}
     path.write_text(path.read_text().replace("status: draft", "status: review"))
-    review = check(kb)
+    review = check(open_knowledge_base(kb))
     assert review.warnings == 0
     assert {d.code for d in review.diagnostics} == {"PM115", "PM303"}
     placeholders = [d for d in review.diagnostics if d.code == "PM115"]
@@ -59,17 +60,17 @@ def test_a_new_draft_passes_with_warnings_until_it_goes_to_review(kb: Path) -> N
 
 
 def test_french_template(kb: Path) -> None:
-    path = new_postmortem(kb, "Paiements refusés", "SEV2", ["payments-api"], started_at="2026-03-02T14:00+01:00",
+    path = new_postmortem(open_knowledge_base(kb), "Paiements refusés", "SEV2", ["payments-api"], started_at="2026-03-02T14:00+01:00",
                           language="fr")
     assert path.name == "2026-03-02-paiements-refuses.md"
     text = path.read_text()
     assert "## Cause racine" in text and "## Chronologie" in text
-    assert check(kb).errors == 0
+    assert check(open_knowledge_base(kb)).errors == 0
 
 
 def test_title_is_written_as_yaml_text(kb: Path) -> None:
     title = 'Login "down": #1 <img src=x onerror=alert(1)> {{ 7*7 }}'
-    path = new_postmortem(kb, title, "SEV3", ["search-api"], started_at="2026-03-02T14:00Z", slug="login-down")
+    path = new_postmortem(open_knowledge_base(kb), title, "SEV3", ["search-api"], started_at="2026-03-02T14:00Z", slug="login-down")
     assert frontmatter.load(path)["title"] == title
 
 
@@ -77,19 +78,19 @@ def test_custom_template_in_the_knowledge_base(kb: Path) -> None:
     folder = kb / "postmortems/_templates"
     folder.mkdir()
     (folder / "postmortem.md.j2").write_text("---\ntitle: {{ title | yaml }}\n---\nOur own template for {{ id }}\n")
-    path = new_postmortem(kb, "Cache outage", "SEV3", ["search-api"], started_at="2026-03-02T14:00Z")
+    path = new_postmortem(open_knowledge_base(kb), "Cache outage", "SEV3", ["search-api"], started_at="2026-03-02T14:00Z")
     assert path.read_text() == '---\ntitle: "Cache outage"\n---\nOur own template for 2026-03-02-cache-outage\n'
 
 
 def test_started_at_defaults_to_now_in_the_config_zone(kb: Path) -> None:
     now = dt.datetime(2026, 7, 1, 23, 30, 12, tzinfo=dt.UTC)  # already 2 July in Paris
-    path = new_postmortem(kb, "Late night", "SEV3", ["search-api"], now=now.astimezone(dt.timezone(dt.timedelta(hours=2))))
+    path = new_postmortem(open_knowledge_base(kb), "Late night", "SEV3", ["search-api"], now=now.astimezone(dt.timezone(dt.timedelta(hours=2))))
     assert path.name == "2026-07-02-late-night.md"
     assert "started_at: 2026-07-02T01:30:00+02:00" in path.read_text()
 
 
 def test_naive_started_at_is_read_in_the_config_zone(kb: Path) -> None:
-    path = new_postmortem(kb, "Winter", "SEV3", ["search-api"], started_at="2026-01-10T09:00")
+    path = new_postmortem(open_knowledge_base(kb), "Winter", "SEV3", ["search-api"], started_at="2026-01-10T09:00")
     assert "started_at: 2026-01-10T09:00:00+01:00" in path.read_text()
 
 
@@ -130,7 +131,7 @@ def test_new_refuses_an_id_used_in_another_year_folder(kb: Path) -> None:
     from generator.errors import UsageError
 
     with pytest.raises(UsageError, match="exists already"):
-        new_postmortem(kb, "Checkout down", "SEV2", ["checkout-web"], started_at="2026-03-02T14:00Z")
+        new_postmortem(open_knowledge_base(kb), "Checkout down", "SEV2", ["checkout-web"], started_at="2026-03-02T14:00Z")
 
 
 @pytest.mark.parametrize("title, slug", [

@@ -11,7 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checker import check
+from generator.checker import check, load_knowledge_base
+from generator.knowledgebase import open_knowledge_base
 from generator.loader import read_postmortem
 from generator.model import FrontMatter
 from generator.yamlsource import MAX_NODES, YamlTooComplex, load_yaml
@@ -32,7 +33,7 @@ def codes(result, path_part: str) -> list[str]:
 def test_twenty_megabyte_file(kb: Path, base_text: str) -> None:
     write(kb, "2026-03-02-huge.md", "---\ntitle: x\n---\n" + "log line\n" * 2_300_000)
     write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
-    result = check(kb)
+    result = check(open_knowledge_base(kb))
     assert result.checked == 2
     assert [(d.code, d.line) for d in result.diagnostics] == [("PM008", None)]
     assert "19.7 MiB" in result.diagnostics[0].message
@@ -42,7 +43,7 @@ def test_unreadable_file(kb: Path, base_text: str) -> None:
     (kb / "postmortems/2026").mkdir()
     os.symlink(kb / "nowhere.md", kb / "postmortems/2026/2026-03-02-dangling.md")
     write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
-    result = check(kb)
+    result = check(open_knowledge_base(kb))
     assert [(d.path, d.code) for d in result.diagnostics] == [("postmortems/2026/2026-03-02-dangling.md", "PM010")]
     assert "No such file or directory" in result.diagnostics[0].message
 
@@ -92,7 +93,7 @@ def test_lines_count_from_the_file_start_with_blank_lines_in_front_matter(kb: Pa
 def test_file_outside_postmortems_is_checked_and_told_where_to_go(kb: Path, base_text: str) -> None:
     outside = kb / "draft.md"
     outside.write_text(base_text)
-    result = check(kb, [outside])
+    result = check(open_knowledge_base(kb), [outside])
     assert [(d.path, d.code) for d in result.diagnostics] == [("draft.md", "PM401")]
 
 
@@ -100,12 +101,13 @@ def test_parallel_and_serial_runs_agree(kb: Path, base_text: str) -> None:
     for index in range(240):
         text = base_text if index % 3 else base_text.replace("status: published", "status: finished")
         write(kb, f"2026-03-02-copy-{index:03d}.md", text)
-    serial = check(kb, jobs=1)
-    parallel = check(kb, jobs=2)
-    assert serial.checked == parallel.checked == 240
-    assert len(serial.diagnostics) == 80
-    assert parallel.diagnostics == serial.diagnostics
+    serial = load_knowledge_base(kb, jobs=1)
+    parallel = load_knowledge_base(kb, jobs=2)
+    assert serial.loading.checked == parallel.loading.checked == 240
+    assert len(serial.loading.diagnostics) == 80
+    assert parallel.loading.diagnostics == serial.loading.diagnostics
     assert len(parallel.postmortems) == len(serial.postmortems) == 240
+    assert [pm.path for pm in parallel.postmortems] == [pm.path for pm in serial.postmortems]
 
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
@@ -126,9 +128,9 @@ documents = st.builds(
 @given(content=st.one_of(st.binary(max_size=400), documents))
 def test_any_bytes_give_diagnostics_not_exceptions(kb: Path, content: bytes) -> None:
     write(kb, "2026-03-02-fuzz.md", content)
-    result = check(kb, jobs=1)
-    assert result.checked == 1
-    assert result.postmortems or result.diagnostics
+    loaded = load_knowledge_base(kb, jobs=1)
+    assert loaded.loading.checked == 1
+    assert loaded.postmortems or loaded.loading.diagnostics
 
 
 front_matter_lines = st.lists(
@@ -151,7 +153,7 @@ body_lines = st.lists(
 @given(front=front_matter_lines, body=body_lines)
 def test_any_structure_gives_diagnostics_not_exceptions(kb: Path, front: list[str], body: list[str]) -> None:
     write(kb, "2026-03-02-fuzz.md", "---\n" + "\n".join(front) + "\n---\n" + "\n".join(body) + "\n")
-    result = check(kb, jobs=1)
+    result = check(open_knowledge_base(kb), jobs=1)
     assert result.checked == 1
     assert all(d.line is None or d.line >= 1 for d in result.diagnostics)
 
@@ -159,5 +161,5 @@ def test_any_structure_gives_diagnostics_not_exceptions(kb: Path, front: list[st
 def test_linked_folders_are_not_followed(kb: Path, base_text: str) -> None:
     write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
     os.symlink(kb / "postmortems", kb / "postmortems/2026/loop")
-    result = check(kb)
+    result = check(open_knowledge_base(kb))
     assert result.checked == 1 and result.diagnostics == []

@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from generator.checker import check
-from generator.config import load_config
 from generator.errors import ConfigError
+from generator.knowledgebase import open_knowledge_base
 from generator.rules import RULES
+from generator.rules.configuration import load_config
 
 from .conftest import REPOSITORY
 
@@ -98,7 +99,7 @@ def codes_found(root: Path) -> set[str]:
         load_config(root)
     except ConfigError as error:
         return {diagnostic.code for diagnostic in error.diagnostics}
-    return {diagnostic.code for diagnostic in check(root, jobs=1).diagnostics}
+    return {diagnostic.code for diagnostic in check(open_knowledge_base(root), jobs=1).diagnostics}
 
 
 @pytest.mark.parametrize("code, kind, language, example", examples(),

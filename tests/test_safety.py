@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from generator.build import build_site
-from generator.checker import check
+from generator.checker import check, load_knowledge_base
 from generator.cli import cli
+from generator.knowledgebase import open_knowledge_base
 from generator.sensitive import find_personal_data, find_secrets, iban_valid, luhn_valid
 from generator.stats import compute_stats
 
@@ -103,7 +104,7 @@ def test_personal_data_is_a_warning_in_drafts_only(kb: Path, base_text: str, sta
     text = base_text.replace("status: published", f"status: {status}").replace(
         "800 shoppers saw errors.", "800 shoppers saw errors, jane.doe@gmail.com among them.")
     write(kb, "2026-03-02-checkout-deploy-errors.md", text)
-    assert [(d.code, d.level.value) for d in check(kb).diagnostics] == [("PM603", level)]
+    assert [(d.code, d.level.value) for d in check(open_knowledge_base(kb)).diagnostics] == [("PM603", level)]
 
 
 def test_strict_fails_on_personal_data_in_a_draft(runner, kb: Path, base_text: str) -> None:
@@ -114,7 +115,7 @@ def test_strict_fails_on_personal_data_in_a_draft(runner, kb: Path, base_text: s
 
 
 def test_the_sample_knowledge_base_has_no_safety_finding() -> None:
-    result = check(REPOSITORY)
+    result = check(open_knowledge_base(REPOSITORY))
     assert [d for d in result.diagnostics if d.code.startswith("PM6")] == []
     assert result.errors == 0
 
@@ -137,7 +138,7 @@ def test_an_allowed_finding_is_listed_apart_with_its_reason(runner, kb: Path, ba
 def test_an_allow_comment_in_the_front_matter(kb: Path, base_text: str) -> None:
     write(kb, "2026-03-02-checkout-deploy-errors.md", base_text.replace(
         "  users_affected: 800", "  users_affected: 800  # postmortem: allow PM602 no secret here, a test"))
-    result = check(kb)
+    result = check(open_knowledge_base(kb))
     assert [(d.line, d.code) for d in result.diagnostics] == [(19, "PM605")]
 
 
@@ -174,9 +175,9 @@ def restricted_text(base_text: str) -> str:
 
 def test_a_restricted_postmortem_counts_but_shows_nothing_but_its_header(tmp_path: Path, base_text: str) -> None:
     root = copy_knowledge_base(tmp_path / "kb")
-    before = compute_stats(root, today=TODAY)
+    before = compute_stats(load_knowledge_base(root), today=TODAY)
     write(root, f"{RESTRICTED}.md", restricted_text(base_text))
-    after = compute_stats(root, today=TODAY)
+    after = compute_stats(load_knowledge_base(root), today=TODAY)
     # One SEV1 more, of 90 minutes: the mean time to resolve moves from before's mean over n to
     # (n x mean + 90) / (n + 1).
     n = before["incidents"]
@@ -185,7 +186,7 @@ def test_a_restricted_postmortem_counts_but_shows_nothing_but_its_header(tmp_pat
     assert after["mttr_minutes"] == pytest.approx((n * before["mttr_minutes"] + 90) / (n + 1), abs=0.01)  # rounded
     assert after["services"]["checkout-web"]["downtime_minutes"] == before["services"]["checkout-web"]["downtime_minutes"] + 90
 
-    build_site(root, TODAY)
+    build_site(open_knowledge_base(root), TODAY)
     site = files_in(root / "site")
     for secret in (SECRET_TITLE, SECRET_BODY, SECRET_ACTION, "Zebracorn", "quokkaglyph", "narwhalix"):
         leaks = [name for name, data in site.items() if secret.encode() in data]
@@ -225,7 +226,7 @@ def test_every_accepted_postmortem_is_in_every_output(runner, tmp_path: Path) ->
     listed = runner.invoke(cli, ["--root", str(root), "list", "--format", "json"])
     assert (listed.exit_code, listed.stderr) == (0, "")
     assert sorted(row["id"] for row in json.loads(listed.stdout)) == ids
-    counted = [pm for pm in check(root).postmortems if pm.value("status").value != "draft"]
-    assert compute_stats(root, today=TODAY)["incidents"] == len(counted) > 0
-    build_site(root, dt.date(2026, 3, 20))
+    counted = [pm for pm in load_knowledge_base(root).postmortems if pm.value("status").value != "draft"]
+    assert compute_stats(load_knowledge_base(root), today=TODAY)["incidents"] == len(counted) > 0
+    build_site(open_knowledge_base(root), dt.date(2026, 3, 20))
     assert sorted(p.name for p in (root / "site/postmortems/2026").iterdir() if p.is_dir()) == ids

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.checker import check
+from generator.checker import load_knowledge_base
 from generator.model import ActionStatus, Status
 
 from .conftest import REPOSITORY
@@ -14,12 +14,11 @@ from .conftest import REPOSITORY
 
 @pytest.fixture(scope="module")
 def samples():
-    result = check(REPOSITORY, jobs=1)
-    return result
+    return load_knowledge_base(REPOSITORY, jobs=1)
 
 
 def test_samples_validate_clean(samples) -> None:
-    assert samples.diagnostics == []
+    assert samples.loading.diagnostics == []
 
 
 def test_samples_are_many_and_span_eighteen_months(samples) -> None:

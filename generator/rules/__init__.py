@@ -5,96 +5,28 @@ Families: PM0xx reading the file, PM1xx front-matter fields, PM2xx actions, PM3x
 PM4xx file names and links between post-mortems, PM5xx the configuration, PM6xx what must not reach
 the site (unsafe HTML, credentials, personal data) and the comments that allow a finding.
 
-Rules with a `check` run on every loaded post-mortem; the others are enforced where the thing they
-judge is parsed (the loader, the front-matter model, the config) and are registered here for their
-code and documentation.
+Rules with a `check` run on every loaded post-mortem. The others judge a thing as it is parsed
+(the file's bytes, the front-matter model's errors, the config, the allow comments): their module
+holds that judgement too, as functions the loader and the config reader call. A rule's code is
+written nowhere else.
 """
 
 from __future__ import annotations
 
-import difflib
-import inspect
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
-from ..config import Config
-from ..diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic
 from ..model import PostMortem
 
-ERROR, WARNING = Level.ERROR, Level.WARNING
+# Importing the families registers their rules.
+from . import actions, allowing, blameless, body, configuration, fields, identity, parsing, safety, values  # noqa: F401
+from .registry import RULES, CheckContext, Rule, diagnostic
 
+__all__ = ["RULES", "CheckContext", "Rule", "diagnostic", "run_checks"]
 
-@dataclass(frozen=True)
-class Finding:
-    """What a check reports: where (a front-matter key path or a line), what to do, and the level
-    when it differs from the rule's default (drafts are checked leniently)."""
-
-    where: tuple | int
-    message: str
-    level: Level | None = None
-    column: int | None = None
-
-
-@dataclass
-class CheckContext:
-    """What a check may know beyond the file: the config, and every post-mortem id with its paths."""
-
-    config: Config
-    services_checked: bool
-    ids: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    level: Level
-    summary: str
-    doc: str
-    check: Callable[[PostMortem, CheckContext], Iterator[Finding]] | None = None
-
-
-RULES: dict[str, Rule] = {}
-
-
-def _register(rule_: Rule) -> Rule:
-    if rule_.code in RULES:
-        raise ValueError(f"rule code {rule_.code} registered twice")
-    RULES[rule_.code] = rule_
-    return rule_
-
-
-def rule(code: str, name: str, level: Level, summary: str):
-    """Register a check function as the rule `code`; its docstring is the rule's documentation."""
-
-    def register(check):
-        _register(Rule(code, name, level, summary, inspect.getdoc(check) or "", check))
-        return check
-
-    return register
-
-
-def declare(code: str, name: str, level: Level, summary: str, doc: str) -> None:
-    """Register a rule that the loader, the model or the config loader enforces."""
-    _register(Rule(code, name, level, summary, inspect.cleandoc(doc)))
-
-
-def diagnostic(code: str, path: str, line: int | None, column: int | None, message: str,
-               level: Level | None = None) -> Diagnostic:
-    """A diagnostic of rule `code`, at its default level unless `level` is given."""
-    return Diagnostic(path, line, column, code, level or RULES[code].level, message)
-
-
-def lenient(doc: PostMortem, level: Level = ERROR) -> Level:
-    """Drafts are checked leniently: what is missing is a warning until the draft goes to review."""
-    return WARNING if doc.is_draft else level
-
-
-def unknown_value(kind: str, value: str, known, where: str) -> str:
-    """The message for a value the config does not know, with the nearest known one."""
-    guess = difflib.get_close_matches(value, list(known), n=1)
-    hint = f"did you mean {guess[0]!r}?" if guess else f"use one of {', '.join(known)}"
-    return f"unknown {kind} {value!r}: {hint} (or add it to {where} in postmortem.yml)"
+_in_code_order = sorted(RULES.items())
+RULES.clear()
+RULES.update(_in_code_order)
 
 
 def run_checks(doc: PostMortem, context: CheckContext) -> Iterator[Diagnostic]:
@@ -108,11 +40,3 @@ def run_checks(doc: PostMortem, context: CheckContext) -> Iterator[Diagnostic]:
             else:
                 line, column = doc.position(finding.where)
             yield diagnostic(rule_.code, doc.path, line, column, finding.message, finding.level)
-
-
-# Importing the families registers their rules; the registry then lists them in code order.
-from . import actions, blameless, body, configuration, fields, identity, parsing, safety  # noqa: E402,F401
-
-_in_code_order = sorted(RULES.items())
-RULES.clear()
-RULES.update(_in_code_order)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import ActionStatus, Status
-from . import ERROR, WARNING, Finding, declare, rule, unknown_value
+from .registry import ERROR, WARNING, Finding, declare, rule, unknown_value
 
 
 @rule("PM201", "no-actions", ERROR, "A published post-mortem has no corrective action.")
@@ -70,6 +70,19 @@ declare("PM203", "action-without-due-date", ERROR, "An action has no due date.",
         due: 2026-04-10
     ```
 """)
+
+
+def missing_in_action(loc: tuple) -> tuple[str, str] | None:
+    """The rule and message for an action's missing owner (PM202) or due date (PM203), given where
+    the front-matter model found a field missing; None for any other missing field."""
+    if len(loc) != 3 or loc[0] != "actions":
+        return None
+    if loc[2] == "owner":
+        return "PM202", (f"action {loc[1] + 1} has no owner: an action without an owner does not exist; add "
+                         "`owner:` with a person or team")
+    if loc[2] == "due":
+        return "PM203", f"action {loc[1] + 1} has no due date: add `due: YYYY-MM-DD`"
+    return None
 
 
 @rule("PM204", "unknown-owner", ERROR, "An action's owner is not a person or team of the config.")

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ..body import Block, blocks, is_placeholder
-from . import ERROR, WARNING, Finding, lenient, rule
+from .registry import ERROR, WARNING, Finding, lenient, rule
 
 HUMAN_ERROR = re.compile(
     r"\b(human|operator|user|engineer|manual|pilot|people|developer|dev)\s+(error|mistake|failure|fault)s?\b"

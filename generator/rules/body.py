@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from ..body import blocks, has_text, is_placeholder
-from . import ERROR, WARNING, Finding, lenient, rule
+from .registry import ERROR, WARNING, Finding, lenient, rule
 
 
 @rule("PM301", "missing-section", ERROR, "A required `##` section is missing.")

@@ -1,7 +1,18 @@
-"""PM5xx: `postmortem.yml`. Any of these stops `validate` with exit code 2, since no post-mortem can be
-judged against a broken configuration."""
+"""PM5xx: `postmortem.yml`, read and checked with every problem collected. Any of these stops
+`validate` with exit code 2, since no post-mortem can be judged against a broken configuration."""
 
-from . import ERROR, declare
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..config import CONFIG_FILE, Config
+from ..errors import ConfigError
+from ..model import field_names_at
+from ..yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
+from .registry import ERROR, declare, diagnostic
 
 declare("PM501", "config-unreadable", ERROR, "`postmortem.yml` cannot be read or is not YAML.", """
     Failing:
@@ -56,3 +67,81 @@ declare("PM503", "config-invalid-value", ERROR, "A value in `postmortem.yml` is 
         slo: 99.9
     ```
 """)
+
+
+def load_config(root: Path) -> Config:
+    """Read `postmortem.yml` under `root`; the defaults (and no service catalog) without one.
+    Raises ConfigError with every problem found."""
+    path = root / CONFIG_FILE
+    if not path.exists():
+        return Config.model_construct(services=[])
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([_problem("PM501", None, None, f"cannot read the config: {error}")]) from None
+    try:
+        document = load_yaml(text)
+    except YamlSyntaxError as error:
+        raise ConfigError([_problem("PM501", error.line, error.column, f"YAML syntax error: {error.message}")]) from None
+    except YamlTooComplex:
+        raise ConfigError([_problem("PM501", 1, 1, "the config expands to too many values (YAML aliases)")]) from None
+    data = {} if document.data is None else document.data
+    if not isinstance(data, dict):
+        raise ConfigError([_problem("PM501", 1, 1, "the config must be a mapping of keys to values")])
+    problems = [
+        _problem("PM501", *position, f"duplicate key {'.'.join(map(str, path))!r}: keep one")
+        for path, position in document.duplicate_keys
+    ]
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            code = "PM502" if item["type"] == "extra_forbidden" else "PM503"
+            problems.append(_problem(code, *document.position(loc), _config_message(item, loc)))
+        raise ConfigError(problems) from None
+    problems.extend(
+        _problem("PM503", *document.position(loc), message) for loc, message in _cross_check(config)
+    )
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _problem(code: str, line: int | None, column: int | None, message: str):
+    return diagnostic(code, CONFIG_FILE, line, column, message)
+
+
+def _config_message(item: dict, loc: tuple) -> str:
+    dotted = dotted_path(loc)
+    if item["type"] == "extra_forbidden":
+        known = field_names_at(Config, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else f"; known keys: {', '.join(sorted(known))}"
+        return f"unknown key {dotted!r}{hint}"
+    if item["type"] == "missing":
+        return f"missing required key {dotted!r}" + (
+            ": list the services of the catalog, each with an id" if loc == ("services",) else ""
+        )
+    message = item["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return f"{dotted}: {message[0].lower()}{message[1:]}"
+
+
+def _cross_check(config: Config):
+    """Checks that span keys: unique ids, teams that exist, members who are people."""
+    for key, items in (("severities", config.severities), ("services", config.services)):
+        seen = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                yield (key, index, "id"), f"duplicate {key[:-1] if key == 'services' else 'severity'} id {item.id!r}"
+            seen.add(item.id)
+    for index, service in enumerate(config.services):
+        if service.team and config.teams and service.team not in config.teams:
+            yield ("services", index, "team"), f"team {service.team!r} is not in `teams`: add it there or fix the name"
+    if config.people:
+        for team, members in config.teams.items():
+            for index, member in enumerate(members):
+                if member.lstrip("@") not in config.people:
+                    yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"

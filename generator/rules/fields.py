@@ -1,10 +1,26 @@
-"""PM1xx: the front-matter fields. The types, required keys and formats come from the front-matter
-model (generator.model.FrontMatter); the checks below need the config or several fields at once."""
+"""PM101-PM105, PM110, PM115, PM116: the front-matter fields as the model (generator.model.FrontMatter)
+judges them: required keys, types, formats, dates; and the placeholders and duplicate keys the
+loader finds. `model_error` maps each of the model's errors to its rule; the checks that need the
+config or several fields at once are in `values`."""
 
 from __future__ import annotations
 
-from ..model import TIME_FIELDS, Status
-from . import ERROR, WARNING, Finding, declare, lenient, rule, unknown_value
+import difflib
+from typing import Any
+
+from ..diagnostics import Diagnostic, Level
+from ..model import TIME_FIELDS, FrontMatter, field_at, field_names_at
+from ..yamlsource import YamlDocument, dotted_path
+from .actions import missing_in_action
+from .registry import ERROR, WARNING, declare, diagnostic
+
+#: The model's errors for a key it does not define (`invalid_key`: a key YAML read as a number).
+UNKNOWN_KEY_ERRORS = ("extra_forbidden", "invalid_key")
+DATE_FIELDS = {*TIME_FIELDS, "due", "closed_on"}
+DATE_ERRORS = {
+    "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type",
+    "datetime_parsing", "datetime_from_date_parsing", "datetime_type", "datetime_object_invalid",
+}
 
 declare("PM101", "missing-field", ERROR, "A required front-matter field is missing.", """
     Required: `title`, `status`, `severity`, `services`, `started_at`, `detected_at`, `detection`,
@@ -95,93 +111,6 @@ declare("PM105", "invalid-date", ERROR, "A date or time is not a real ISO 8601 d
 """)
 
 
-@rule("PM106", "time-order", ERROR, "Incident times are out of order.")
-def time_order(doc, context):
-    """Times must hold `started_at <= detected_at <= declared_at <= mitigated_at <= resolved_at`
-    (for the ones present).
-
-    Failing:
-    ```yaml
-    started_at: 2026-03-13T18:42:00+01:00
-    detected_at: 2026-03-13T18:30:00+01:00
-    ```
-
-    Passing:
-    ```yaml
-    started_at: 2026-03-13T18:42:00+01:00
-    detected_at: 2026-03-13T18:42:00+01:00
-    ```
-    """
-    previous = None
-    for name in TIME_FIELDS:
-        value = doc.value(name)
-        if value is None:
-            continue
-        if previous and value < previous[1]:
-            yield Finding((name,), f"{name} ({value.isoformat()}) is before {previous[0]} "
-                                   f"({previous[1].isoformat()}): the order is {' <= '.join(TIME_FIELDS)}")
-        else:
-            previous = (name, value)
-
-
-@rule("PM107", "unknown-severity", ERROR, "The severity is not one of the config's severities.")
-def unknown_severity(doc, context):
-    """Failing:
-    ```yaml
-    severity: P1
-    ```
-
-    Passing:
-    ```yaml
-    severity: SEV1
-    ```
-    """
-    severity = doc.value("severity")
-    if severity is not None and context.config.severity(severity) is None:
-        yield Finding(("severity",), unknown_value("severity", severity, context.config.severity_ids, "`severities`"))
-
-
-@rule("PM108", "unknown-service", ERROR, "A service is not in the config's service catalog.")
-def unknown_service(doc, context):
-    """Services are ids from `services` in postmortem.yml (not checked when there is no config file).
-
-    Failing:
-    ```yaml
-    services: [payment-api]
-    ```
-
-    Passing:
-    ```yaml
-    services: [payments-api]
-    ```
-    """
-    if not context.services_checked:
-        return
-    known = sorted(context.config.service_ids)
-    for index, service in enumerate(doc.value("services") or []):
-        if service not in context.config.service_ids:
-            yield Finding(("services", index), unknown_value("service", service, known, "`services`"))
-
-
-@rule("PM109", "unknown-root-cause", ERROR, "The root-cause category is not one of the config's.")
-def unknown_root_cause(doc, context):
-    """`root_cause` is a category (for trends), not the explanation, which goes in `## Root cause`.
-
-    Failing:
-    ```yaml
-    root_cause: the connection pool was too small
-    ```
-
-    Passing:
-    ```yaml
-    root_cause: capacity
-    ```
-    """
-    cause = doc.value("root_cause")
-    if cause is not None and cause not in context.config.root_causes:
-        yield Finding(("root_cause",), unknown_value("root cause", cause, context.config.root_causes, "`root_causes`"))
-
-
 declare("PM110", "invalid-tag", ERROR, "A tag is not lowercase a-z, 0-9 and -.", """
     Failing:
     ```yaml
@@ -193,120 +122,6 @@ declare("PM110", "invalid-tag", ERROR, "A tag is not lowercase a-z, 0-9 and -.",
     tags: [database, connection-pool]
     ```
 """)
-
-
-@rule("PM111", "missing-resolved-at", ERROR, "`resolved_at` is missing on a post-mortem that is not a draft.")
-def missing_resolved_at(doc, context):
-    """A post-mortem in review or published describes a resolved incident.
-
-    Failing:
-    ```yaml
-    status: review
-    started_at: 2026-03-13T18:42:00+01:00
-    ```
-
-    Passing:
-    ```yaml
-    status: review
-    started_at: 2026-03-13T18:42:00+01:00
-    resolved_at: 2026-03-13T19:29:00+01:00
-    ```
-    """
-    present = "resolved_at" in doc.invalid_fields or ("resolved_at",) in doc.placeholders
-    if doc.value("status") in (Status.review, Status.published) and doc.value("resolved_at") is None \
-            and not present:
-        yield Finding(("status",), "resolved_at is required once the status is review or published: "
-                                   "add when the incident was resolved")
-
-
-ROLES = ("incident_commander", "technical_owner", "communications_owner")
-
-
-@rule("PM112", "missing-roles", ERROR, "The severity requires named roles and one is missing.")
-def missing_roles(doc, context):
-    """Severities with `roles_required` (SEV1 and SEV2 by default) name an incident commander, a
-    technical owner and a communications owner. In a draft this is a warning.
-
-    Failing:
-    ```yaml
-    severity: SEV1
-    roles:
-      incident_commander: alice
-    ```
-
-    Passing:
-    ```yaml
-    severity: SEV1
-    roles:
-      incident_commander: alice
-      technical_owner: bob
-      communications_owner: carol
-    ```
-    """
-    severity = context.config.severity(doc.value("severity") or "")
-    if severity is None or not severity.roles_required or "roles" in doc.invalid_fields:
-        return
-    roles = doc.value("roles")
-    for role in ROLES:
-        if (roles is None or getattr(roles, role) is None) and ("roles", role) not in doc.placeholders:
-            yield Finding(("roles", role) if roles else ("severity",),
-                          f"{severity.id} requires roles.{role}: name who held it", lenient(doc))
-
-
-@rule("PM113", "unknown-person", ERROR, "A role holder is not in the config's `people`.")
-def unknown_person(doc, context):
-    """Checked only when `people` in postmortem.yml is not empty. `@alice` and `alice` are the same.
-
-    Failing:
-    ```yaml
-    roles:
-      incident_commander: alcie
-    ```
-
-    Passing:
-    ```yaml
-    roles:
-      incident_commander: "@alice"
-    ```
-    """
-    people = context.config.people
-    roles = doc.value("roles")
-    if not people or roles is None:
-        return
-    for role in ROLES:
-        holder = getattr(roles, role)
-        if holder is not None and holder not in people:
-            yield Finding(("roles", role), unknown_value("person", holder, people, "`people`"))
-
-
-@rule("PM114", "missing-impact", ERROR, "The severity requires impact figures and there are none.")
-def missing_impact(doc, context):
-    """Severities with `impact_required` (SEV1 by default) give at least one figure under `impact`:
-    users affected, failed requests, revenue lost, support tickets, SLA breached, or downtime.
-    In a draft this is a warning.
-
-    Failing:
-    ```yaml
-    severity: SEV1
-    ```
-
-    Passing:
-    ```yaml
-    severity: SEV1
-    impact:
-      users_affected: 12000
-      failed_requests_pct: 31
-    ```
-    """
-    severity = context.config.severity(doc.value("severity") or "")
-    impact = doc.value("impact")
-    if severity is None or not severity.impact_required or "impact" in doc.invalid_fields:
-        return
-    if impact is None or not impact.has_figures():
-        yield Finding(("impact",) if impact else ("severity",),
-                      f"{severity.id} requires impact figures: add at least one of users_affected, "
-                      "failed_requests_pct, revenue_lost, support_tickets, sla_breached, downtime_minutes",
-                      lenient(doc))
 
 
 declare("PM115", "placeholder", ERROR, "A front-matter value is still the template's `TODO` placeholder.", """
@@ -340,3 +155,56 @@ declare("PM116", "duplicate-key", ERROR, "A front-matter key is written twice.",
     status: published
     ```
 """)
+
+
+def duplicate_keys(path: str, document: YamlDocument) -> list[Diagnostic]:
+    """PM116, for each key the front matter writes twice."""
+    return [diagnostic("PM116", path, *position, f"`{dotted_path(key)}` is written twice: keep one (YAML keeps the last)")
+            for key, position in document.duplicate_keys]
+
+
+def placeholders(path: str, document: YamlDocument, keys: set[tuple], draft: bool) -> list[Diagnostic]:
+    """PM115, for each value still the template's `TODO` (a warning in a draft)."""
+    return [diagnostic("PM115", path, *document.position(key), f"`{dotted_path(key)}` is not filled in yet: replace TODO",
+                       Level.WARNING if draft else Level.ERROR)
+            for key in sorted(keys, key=document.position)]
+
+
+def model_error(error: dict, loc: tuple) -> tuple[str, str]:
+    """The rule code and the message for one error of the front-matter model (pydantic's, found at
+    `loc`). The hints are the model's descriptions of its fields."""
+    kind, name, field = error["type"], dotted_path(loc), loc[-1] if loc else ""
+    if kind == "missing":
+        return missing_in_action(loc) or ("PM101", f"missing required field `{name}`{_hint(loc, ': ')}")
+    if kind in UNKNOWN_KEY_ERRORS:
+        known = field_names_at(FrontMatter, loc[:-1])
+        guess = difflib.get_close_matches(str(field), known, n=1)
+        hint = f": did you mean `{guess[0]}`?" if guess else f": known fields are {', '.join(known)}"
+        return "PM103", f"unknown field `{name}`{hint}"
+    if kind == "timezone_aware":
+        return "PM104", f"`{name}` has no UTC offset: write it like 2026-03-13T18:42:00+01:00 (Z for UTC)"
+    if kind in DATE_ERRORS or (kind == "value_error" and field in DATE_FIELDS):
+        example = "2026-03-20" if field in ("due", "closed_on") else "2026-03-13T18:42:00+01:00"
+        return "PM105", f"`{name}` is {_shown(error['input'])}, not a real date: write it like {example}"
+    if kind == "string_pattern_mismatch" and loc[0] == "tags":
+        return "PM110", f"tag {_shown(error['input'])} must be lowercase a-z, 0-9 and -, e.g. connection-pool"
+    if kind == "string_pattern_mismatch":
+        return "PM102", f"`{name}` is {_shown(error['input'])}{_hint(loc[:1], ': ')}"
+    if kind == "enum":
+        return "PM102", f"`{name}` is {_shown(error['input'])}: use {error['ctx']['expected']}"
+    message = error["msg"]
+    if isinstance(error["input"], bool):
+        message += " (YAML reads yes/no/on/off as true/false: quote the value)"
+    return "PM102", f"`{name}` is {_shown(error['input'])}: {message[0].lower()}{message[1:]}"
+
+
+def _hint(loc: tuple, separator: str) -> str:
+    """The model's description of the field at `loc`, as a hint after `separator`."""
+    info = field_at(FrontMatter, loc)
+    text = (info.description or "").rstrip(".") if info else ""
+    return f"{separator}{text[0].lower()}{text[1:]}" if text else ""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,7 +1,16 @@
 """PM0xx: reading the file. A file that fails one of these is reported and its checks stop there;
-the other files of the run are still checked."""
+the other files of the run are still checked. `read_text` and `read_front_matter` are the loader's
+first two steps."""
 
-from . import ERROR, declare
+from __future__ import annotations
+
+from pathlib import Path
+
+import frontmatter
+
+from ..diagnostics import Diagnostic
+from ..yamlsource import YamlDocument, YamlSyntaxError, YamlTooComplex, load_yaml
+from .registry import ERROR, declare, diagnostic
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -136,3 +145,58 @@ declare("PM010", "unreadable-file", ERROR, "The file cannot be read.", """
 
     Passing: a readable regular file.
 """)
+
+
+_HANDLER = frontmatter.YAMLHandler()
+
+
+def read_text(path: str, file: Path) -> tuple[str | None, Diagnostic | None]:
+    """The text of the post-mortem `file` (shown as `path`), UTF-8 with its line ends made `\\n`;
+    or why it cannot be read as one (PM001, PM002, PM003, PM008, PM010)."""
+    try:
+        with open(file, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return None, diagnostic("PM010", path, None, None, f"cannot read the file: {error.strerror or error}")
+    if len(raw) > MAX_FILE_BYTES:
+        size = file.stat().st_size / 1024 / 1024
+        return None, diagnostic("PM008", path, None, None, f"the file is {size:.1f} MiB, over the 1 MiB limit: move "
+                                                           "logs and attachments out of it and link to them")
+    if b"\x00" in raw:
+        return None, diagnostic("PM002", path, None, None,
+                                "binary file (it holds NUL bytes): post-mortems are Markdown text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        return None, diagnostic("PM001", path, raw.count(b"\n", 0, error.start) + 1, error.start - line_start + 1,
+                                f"byte 0x{raw[error.start]:02x} is not UTF-8: re-save the file as UTF-8")
+    if not text.strip():
+        return None, diagnostic("PM003", path, 1, None, "empty file: create post-mortems with `postmortem new`")
+    return text.replace("\r\n", "\n"), None
+
+
+def read_front_matter(path: str, text: str) -> tuple[YamlDocument, str] | Diagnostic:
+    """The front matter of `text`, parsed (a mapping, with the position of every key), and the body
+    after it; or why there is none to read (PM004, PM005, PM006, PM007, PM009)."""
+    if not _HANDLER.detect(text):
+        return diagnostic("PM004", path, 1, 1, "no front matter: the file must start with a `---` line, the YAML "
+                                               "fields, then another `---` line")
+    try:
+        front, body = _HANDLER.split(text)
+    except ValueError:
+        return diagnostic("PM005", path, 1, 1, "the front matter opened here is never closed: add a `---` line "
+                                               "after it")
+    first_line = text.count("\n", 0, _HANDLER.FM_BOUNDARY.match(text).end()) + 1
+    try:
+        document = load_yaml(front, first_line)
+    except YamlSyntaxError as error:
+        return diagnostic("PM006", path, error.line, error.column, f"YAML syntax error: {error.message}")
+    except YamlTooComplex:
+        return diagnostic("PM009", path, 1, 1, "the front matter expands to too many values or nests too deep "
+                                               "(YAML anchors and aliases): write the values out")
+    if not isinstance(document.data, dict):
+        found = "empty" if document.data is None else f"a {type(document.data).__name__}"
+        return diagnostic("PM007", path, first_line, 1, f"the front matter is {found}, not a mapping of fields: "
+                                                        "write `key: value` lines")
+    return document, body

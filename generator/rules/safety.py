@@ -1,11 +1,12 @@
-"""PM6xx: what must not reach the site: raw HTML that would run in readers' browsers, credentials,
-customers' personal data; and the comments that allow a finding with a reason."""
+"""PM601-PM603: what must not reach the site: raw HTML that would run in readers' browsers,
+credentials, customers' personal data. (The comments that allow a finding, PM604-PM605, are in
+`allowing`.)"""
 
 from __future__ import annotations
 
 from ..sanitize import unsafe_html
 from ..sensitive import find_personal_data, find_secrets, masked
-from . import ERROR, WARNING, Finding, declare, lenient, rule
+from .registry import ERROR, Finding, lenient, rule
 
 
 @rule("PM601", "unsafe-html", ERROR, "The body holds raw HTML that the site drops: script, frames, event handlers, "
@@ -93,41 +94,3 @@ def personal_data(doc, context):
         yield Finding(found.line, f"{found.kind} {masked(found.text)!r}: a customer's personal data does not "
                                   "belong on the site; describe the customer instead", lenient(doc),
                       column=found.column)
-
-
-declare("PM604", "silence-without-reason", ERROR, "A `postmortem: allow` comment gives no rule code or no reason.", """
-    A finding is allowed on its line by a comment naming its code and saying why:
-    `<!-- postmortem: allow PM603 the support address of our payment provider -->` in the body,
-    `# postmortem: allow PM602 a revoked example key` in the front matter. Without a reason the
-    comment silences nothing, and is itself an error. `postmortem validate --format json` lists the
-    silenced findings apart, with their reasons, for the reviewer; the comments never reach the site.
-
-    Failing:
-    ```markdown
-    ## Impact
-    Mail from billing@stripe.com bounced. <!-- postmortem: allow PM603 -->
-    ```
-
-    Passing:
-    ```markdown
-    ## Impact
-    Mail from billing@stripe.com bounced. <!-- postmortem: allow PM603 the provider's public support address -->
-    ```
-""")
-
-declare("PM605", "unused-silence", WARNING, "A `postmortem: allow` comment silences nothing on its line.", """
-    The finding it was written for is gone, or the code is not the one reported on that line:
-    remove the comment, or fix its code.
-
-    Failing:
-    ```markdown
-    ## Impact
-    Two customers saw errors. <!-- postmortem: allow PM603 names the provider's support address -->
-    ```
-
-    Passing:
-    ```markdown
-    ## Impact
-    Two customers saw errors.
-    ```
-""")

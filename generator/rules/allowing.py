@@ -1,4 +1,5 @@
-"""`postmortem: allow` comments: a finding allowed on its line, with the reason a reviewer reads.
+"""PM604-PM605, `postmortem: allow` comments: a finding allowed on its line, with the reason a
+reviewer reads.
 
 Written `<!-- postmortem: allow PM603 the provider's public support address -->` in the body, or
 `# postmortem: allow PM602 a revoked example key` in the front matter.
@@ -9,9 +10,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, line_and_column
-from .model import Silenced
-from .rules import diagnostic
+from ..diagnostics import Diagnostic, Silenced, line_and_column
+from .registry import ERROR, WARNING, declare, diagnostic
+
+declare("PM604", "silence-without-reason", ERROR, "A `postmortem: allow` comment gives no rule code or no reason.", """
+    A finding is allowed on its line by a comment naming its code and saying why:
+    `<!-- postmortem: allow PM603 the support address of our payment provider -->` in the body,
+    `# postmortem: allow PM602 a revoked example key` in the front matter. Without a reason the
+    comment silences nothing, and is itself an error. `postmortem validate --format json` lists the
+    silenced findings apart, with their reasons, for the reviewer; the comments never reach the site.
+
+    Failing:
+    ```markdown
+    ## Impact
+    Mail from billing@stripe.com bounced. <!-- postmortem: allow PM603 -->
+    ```
+
+    Passing:
+    ```markdown
+    ## Impact
+    Mail from billing@stripe.com bounced. <!-- postmortem: allow PM603 the provider's public support address -->
+    ```
+""")
+
+declare("PM605", "unused-silence", WARNING, "A `postmortem: allow` comment silences nothing on its line.", """
+    The finding it was written for is gone, or the code is not the one reported on that line:
+    remove the comment, or fix its code.
+
+    Failing:
+    ```markdown
+    ## Impact
+    Two customers saw errors. <!-- postmortem: allow PM603 names the provider's support address -->
+    ```
+
+    Passing:
+    ```markdown
+    ## Impact
+    Two customers saw errors.
+    ```
+""")
 
 #: A whole allow comment, HTML or YAML; the site removes the HTML ones from the body.
 COMMENT = re.compile(r"<!--\s*postmortem:\s*allow\b(?P<html>.*?)-->|#\s*postmortem:\s*allow\b(?P<yaml>.*)$",

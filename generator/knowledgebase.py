@@ -1,0 +1,103 @@
+"""The knowledge base: where its files are, its configuration, and, once loaded, its post-mortems
+with what loading them found. Every command works on one."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES, Config
+from .diagnostics import CheckResult
+from .errors import UsageError
+from .model import PostMortem
+from .rules.configuration import load_config
+
+BUILD_DIR = "build"
+SITE_DIR = "site"
+
+
+@dataclass
+class KnowledgeBase:
+    """A knowledge base at `root`: `postmortem.yml` and `postmortems/`, and what the build writes
+    (`build/`, `site/`). `postmortems` and `loading` are filled by `checker.load_knowledge_base`."""
+
+    root: Path
+    config: Config
+    #: False when there is no `postmortem.yml`: the defaults apply and services are not checked.
+    config_from_file: bool
+    #: Every post-mortem that could be read (fields that failed validation left out), sorted by path.
+    postmortems: list[PostMortem] = field(default_factory=list, repr=False)
+    #: What reading and checking every post-mortem found; None until loaded.
+    loading: CheckResult | None = None
+
+    @property
+    def postmortems_dir(self) -> Path:
+        return self.root / POSTMORTEMS_DIR
+
+    @property
+    def build_dir(self) -> Path:
+        """The generator's work: the docs tree, the fragments, the search documents, the engine's config."""
+        return self.root / BUILD_DIR
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.build_dir / "docs"
+
+    @property
+    def fragments_dir(self) -> Path:
+        return self.build_dir / "fragments"
+
+    @property
+    def search_dir(self) -> Path:
+        return self.build_dir / "search"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / SITE_DIR
+
+    def files(self) -> list[Path]:
+        """Every post-mortem file under `postmortems/`, sorted; names starting with `_` or `.` are skipped."""
+        return markdown_files(self.postmortems_dir) if self.postmortems_dir.is_dir() else []
+
+    def relative(self, file: Path) -> str:
+        """`file` relative to the root, POSIX style; absolute when outside it. Links are not
+        followed: the path is the one the author sees."""
+        absolute = Path(os.path.abspath(file))
+        try:
+            return absolute.relative_to(os.path.abspath(self.root)).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    def require_postmortems_dir(self) -> None:
+        """Raises UsageError when there is no `postmortems/` folder."""
+        if not self.postmortems_dir.is_dir():
+            raise UsageError(f"no {POSTMORTEMS_DIR}/ folder in {self.root}: run `postmortem init` there, or point "
+                             "--root at the knowledge base")
+
+
+def open_knowledge_base(root: Path) -> KnowledgeBase:
+    """The knowledge base at `root`, with its configuration read and checked (nothing else read yet).
+    Raises ConfigError with every problem of `postmortem.yml`."""
+    return KnowledgeBase(root, load_config(root), config_from_file=(root / CONFIG_FILE).exists())
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """The `.md` files below `folder`, sorted, skipping names that start with `_` or `.`.
+    Linked folders are not followed, so a link loop cannot trap the walk."""
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as error:
+            raise UsageError(f"cannot read the folder {current}: {error.strerror or error}") from None
+        for entry in entries:
+            if entry.name.startswith(SKIPPED_PREFIXES):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.name.endswith(".md"):
+                found.append(Path(entry.path))
+    return sorted(found)

@@ -1,0 +1,163 @@
+"""What every page is made of: the post-mortems as the site may show them, the config, the day of
+the build, the git history, and the figures the pages share (worked out once, on first use)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .. import metrics
+from ..config import Config
+from ..labels import Labels
+from ..model import Action, PostMortem, slugify
+
+if TYPE_CHECKING:
+    from ..gitinfo import History
+
+#: Post-mortems per search bundle. The indexer's memory grows with what it indexes (about 75 KB a
+#: post-mortem), so a large knowledge base is indexed in parts, one after the other, and the search
+#: page merges them.
+SEARCH_BUNDLE_SIZE = 1250
+#: What the site shows of a restricted post-mortem, besides its id.
+RESTRICTED_SHOWN = ("status", "severity", "services", "started_at", "resolved_at", "visibility")
+
+
+def redacted(pm: PostMortem, title: str) -> PostMortem:
+    """A restricted post-mortem as the pages may see it: id, status, severity, services, start and
+    end, and `title`. Its front matter stays whole for the figures, which count it like any other."""
+    shown = {name: pm.values[name] for name in RESTRICTED_SHOWN if name in pm.values}
+    return replace(pm, values={**shown, "title": title}, body="", sections=[], actions=[], text="", positions={},
+                   placeholders=set(), cache={})
+
+
+def path_of(pm: PostMortem) -> str:
+    """The docs page of a post-mortem."""
+    return f"postmortems/{pm.id[:4]}/{pm.id}.md"
+
+
+@dataclass
+class Site:
+    """Everything the pages are made of: the post-mortems, the config, the day of the build and,
+    when git can tell it, the history of each file."""
+
+    postmortems: list[PostMortem]
+    config: Config
+    today: dt.date
+    history: History | None = None
+
+    def __post_init__(self) -> None:
+        self.labels = Labels(self.config.language)
+        self.zone = self.config.zone
+        self.now = metrics.end_of_day(self.today, self.zone)
+        restricted_title = self.labels("restricted_title")
+        self.postmortems = sorted((redacted(pm, restricted_title) if pm.is_restricted else pm for pm in self.postmortems),
+                                  key=PostMortem.chronological_key, reverse=True)
+        self.by_id = {pm.id: pm for pm in self.postmortems}
+        self.search_bundles = max(1, -(-len(self.postmortems) // SEARCH_BUNDLE_SIZE))
+        #: Table rows already rendered, by (post-mortem id, page depth): see `tables.postmortem_row`.
+        self.rows: dict[tuple[str, int], list[str]] = {}
+
+    # -- the figures the pages share (the search documents need none) --
+
+    @cached_property
+    def published(self) -> dict[str, dt.datetime] | None:
+        """When each post-mortem was published, by id; None without history."""
+        return self.history.published_by_id() if self.history else None
+
+    @cached_property
+    def incidents(self) -> list[metrics.Incident]:
+        return metrics.incidents(self.postmortems, self.published)
+
+    @cached_property
+    def incident_of(self) -> dict[str, metrics.Incident]:
+        return {item.id: item for item in self.incidents}
+
+    @cached_property
+    def recurring(self) -> set[str]:
+        return metrics.recurrences(self.incidents)
+
+    @cached_property
+    def similar(self) -> dict[str, list[metrics.Incident]]:
+        return metrics.similar_incidents(self.incidents)
+
+    @cached_property
+    def downtime(self) -> dict[str, dict[str, float]]:
+        """Minutes of downtime by service and month, over every incident."""
+        return {s.id: metrics.downtime_by_month(self.incidents, s.id, self.zone) for s in self.config.services}
+
+    def period(self, days_back: int) -> tuple[dt.date, dt.date]:
+        """The 90 days ending `days_back` days before today, both ends included."""
+        end = self.today - dt.timedelta(days=days_back)
+        return end - dt.timedelta(days=89), end
+
+    def in_period(self, start: dt.date, end: dt.date) -> list[metrics.Incident]:
+        return metrics.in_period(self.incidents, start, end, self.zone)
+
+    def figures(self, items: list[metrics.Incident]) -> metrics.PeriodFigures:
+        """The figures of a period's (or a month's) incidents."""
+        return metrics.period_figures(items, self.config, self.recurring, self.now)
+
+    def month_key(self, day: dt.date) -> str:
+        return f"{day.year:04d}-{day.month:02d}"
+
+    # -- what a post-mortem says, drafts included (a draft may lack any field) --
+
+    def local(self, when: dt.datetime | None) -> str:
+        return "—" if when is None else when.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+
+    @staticmethod
+    def ttr(pm: PostMortem) -> float | None:
+        return metrics.minutes_between(pm.value("resolved_at"), pm.value("started_at"))
+
+    @cached_property
+    def severity_index(self) -> dict[str, int]:
+        return {s.id: i for i, s in enumerate(self.config.severities)}
+
+    @cached_property
+    def service_names(self) -> dict[str, str]:
+        return {s.id: s.display_name for s in self.config.services}
+
+    def service_name(self, service_id: str) -> str:
+        return self.service_names.get(service_id, service_id)
+
+    # -- actions, owners and teams --
+
+    @cached_property
+    def owner_slugs(self) -> dict[str, str]:
+        """A file name for every action owner, unique even when two handles slugify alike."""
+        slugs: dict[str, str] = {}
+        taken: set[str] = set()
+        for owner in sorted({a.owner for pm in self.postmortems for _, a in pm.actions}):
+            slug = slugify(owner) or "owner-" + hashlib.sha1(owner.encode()).hexdigest()[:8]
+            while slug in taken:
+                slug += "-" + hashlib.sha1(owner.encode()).hexdigest()[:4]
+            taken.add(slug)
+            slugs[owner] = slug
+        return slugs
+
+    def teams_of(self, owner: str) -> list[str]:
+        if owner in self.config.teams:
+            return [owner]
+        return sorted(team for team, members in self.config.teams.items()
+                      if owner in {m.lstrip("@") for m in members})
+
+    def all_actions(self) -> list[tuple[PostMortem, Action]]:
+        return [(pm, action) for pm in self.postmortems for _, action in pm.actions]
+
+    def grouped_actions(self, items: list[tuple[PostMortem, Action]]) -> dict[str, list[tuple[PostMortem, Action]]]:
+        """Actions overdue, open and done (each group under its label key), in the order to read them."""
+        groups: dict[str, list] = {"group_overdue": [], "group_open": [], "group_done": []}
+        for pm, action in items:
+            if metrics.is_overdue(action, self.today):
+                groups["group_overdue"].append((pm, action))
+            elif action.status in metrics.OPEN_STATUSES:
+                groups["group_open"].append((pm, action))
+            else:
+                groups["group_done"].append((pm, action))
+        groups["group_overdue"].sort(key=lambda item: item[1].due)
+        groups["group_open"].sort(key=lambda item: item[1].due)
+        groups["group_done"].sort(key=lambda item: (item[1].closed_on or item[1].due), reverse=True)
+        return groups

@@ -1,0 +1,57 @@
+"""The services: their availability and error budget this month, and a page per service with twelve
+months of availability, its open actions and its incidents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from .. import metrics
+from .context import Site
+from .markup import WIDE, Fragments, duration, e, front_matter_block, paragraph, percent, table
+from .tables import action_table, availability_cell, budget_row, postmortem_table
+
+
+def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+    label = site.labels
+    key = site.month_key(site.today)
+    source, html = "services/index.md", Fragments()
+    rows = []
+    for service in site.config.services:
+        name, *figures = budget_row(site, source, service, key)
+        count = sum(service.id in (pm.value("services") or []) for pm in site.postmortems)
+        rows.append([name, e(service.team or "—"), *figures, str(count)])
+    title = label("services_title")
+    yield source, "\n".join([
+        front_matter_block(title, **WIDE), f"# {e(title)}\n",
+        paragraph(label("availability_month", month=label.month(key))),
+        html(table([label("service"), label("team"), label("slo"), label("availability"), label("budget_left"),
+                    label("incidents")], rows)),
+    ]), html.blocks
+    months = metrics.months_between(site.today.replace(day=1) - dt.timedelta(days=335), site.today)
+    for service in site.config.services:
+        source, html = f"services/{service.id}.md", Fragments()
+        mine = [pm for pm in site.postmortems if service.id in (pm.value("services") or [])]
+        used = site.downtime[service.id]
+        budget = metrics.error_budget(service.slo, key, site.zone)
+        left = budget - used.get(key, 0.0)
+        monthly = [[e(month), e(duration(used.get(month, 0.0))),
+                    availability_cell(metrics.availability(used.get(month, 0.0), month, site.zone), service.slo),
+                    e(percent(service.slo))]
+                   for month in reversed(months)]
+        open_actions = sorted(((pm, a) for pm in mine for _, a in pm.actions if a.status in metrics.OPEN_STATUSES),
+                              key=lambda item: (item[1].due, item[0].id))
+        budget_line = label("budget_this_month", month=label.month(key), left=f"{left:.1f} min",
+                            budget=f"{budget:.1f} min", percent=f"{100 * left / budget:.0f}%")
+        yield source, "\n".join([
+            front_matter_block(service.display_name, **WIDE),
+            f"# {e(service.display_name)}\n",
+            paragraph(f"{label('team')}: {service.team or '—'} · {label('slo')}: {percent(service.slo)}"),
+            paragraph(budget_line, "pm-budget"),
+            f"## {e(label('monthly_availability'))}\n",
+            html(table([label("month"), label("downtime"), label("availability"), label("slo")], monthly)),
+            f"## {e(label('open_actions_of'))}\n",
+            html(action_table(site, source, open_actions)) if open_actions else paragraph(label("none")),
+            f"## {e(label('incidents_of'))}\n",
+            html(postmortem_table(site, source, mine)),
+        ]), html.blocks

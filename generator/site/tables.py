@@ -1,0 +1,117 @@
+"""The pieces of HTML that several pages share: badges, links to post-mortems, services, causes and
+owners, and the tables of post-mortems, actions and error budgets."""
+
+from __future__ import annotations
+
+import re
+
+from .. import metrics
+from ..config import Service
+from ..model import Action, PostMortem
+from .context import Site, path_of
+from .markup import depth, duration, e, href, percent, table
+
+
+def badge(site: Site, severity: str | None) -> str:
+    if severity is None:
+        return "—"
+    return f'<span class="pm-badge pm-sev-{site.severity_index.get(severity, 9)}">{e(severity)}</span>'
+
+
+def status_badge(pm: PostMortem) -> str:
+    status = pm.value("status")
+    return f'<span class="pm-status pm-status-{status.value}">{e(status.value)}</span>' if status else "—"
+
+
+def service_links(site: Site, source: str, pm: PostMortem) -> str:
+    return ", ".join(f'<a href="{href(source, f"services/{s}.md")}">{e(site.service_name(s))}</a>'
+                     for s in pm.value("services") or [])
+
+
+def postmortem_link(source: str, pm: PostMortem) -> str:
+    return f'<a href="{href(source, path_of(pm))}">{e(pm.value("title") or pm.id)}</a>'
+
+
+def cause_link(source: str, cause: str | None) -> str:
+    return f'<a href="{href(source, f"causes/{cause}.md")}">{e(cause)}</a>' if cause else "—"
+
+
+def owner_link(site: Site, source: str, owner: str) -> str:
+    return f'<a href="{href(source, f"actions/{site.owner_slugs[owner]}.md")}">{e(owner)}</a>'
+
+
+def ticket(value: str | None) -> str:
+    """A tracker key as text, or a link when it is a web address."""
+    if not value:
+        return "—"
+    if re.match(r"^https?://", value):
+        return f'<a href="{e(value)}">{e(value)}</a>'
+    return e(value)
+
+
+def postmortem_row(site: Site, source: str, pm: PostMortem) -> list[str]:
+    """A post-mortem's cells in the listings; links depend only on the page's depth, so a row is
+    rendered once per depth."""
+    key = (pm.id, depth(source))
+    if key not in site.rows:
+        site.rows[key] = [
+            e(site.local(pm.value("started_at"))[:10] if pm.value("started_at") else pm.id[:10]),
+            postmortem_link(source, pm),
+            badge(site, pm.value("severity")),
+            service_links(site, source, pm),
+            e(duration(site.ttr(pm))),
+            cause_link(source, pm.value("root_cause")),
+            status_badge(pm),
+        ]
+    return site.rows[key]
+
+
+def postmortem_table(site: Site, source: str, postmortems: list[PostMortem]) -> str:
+    label = site.labels
+    if not postmortems:
+        return f"<p>{e(label('no_incidents'))}</p>"
+    headers = [label("date"), label("title"), label("severity"), label("services"), label("duration"),
+               label("root_cause"), label("status")]
+    return table(headers, [postmortem_row(site, source, pm) for pm in postmortems])
+
+
+def action_table(site: Site, source: str, items: list[tuple[PostMortem, Action]], filterable: bool = False,
+                 with_postmortem: bool = True) -> str:
+    """Actions with their owner, due date, status and ticket; `filterable` rows carry the owner and
+    teams the actions page filters on."""
+    label = site.labels
+    rows, attributes = [], []
+    for pm, action in items:
+        overdue = metrics.is_overdue(action, site.today)
+        flag = f' <span class="pm-overdue">{e(label("overdue_flag"))}</span>' if overdue else ""
+        rows.append([
+            e(action.title),
+            owner_link(site, source, action.owner),
+            e(action.due.isoformat()) + flag,
+            e(action.status.value),
+            ticket(action.ticket),
+            *([postmortem_link(source, pm)] if with_postmortem else []),
+        ])
+        teams = " ".join(site.teams_of(action.owner))
+        attributes.append(f'data-owner="{e(action.owner)}" data-teams="{e(teams)}"')
+    headers = [label("action"), label("owner"), label("due"), label("status"), label("ticket"),
+               *([label("postmortem")] if with_postmortem else [])]
+    return table(headers, rows, attributes if filterable else None)
+
+
+def availability_cell(availability: float, slo: float) -> str:
+    state = "pm-ok" if availability >= slo else "pm-breach"
+    return f'<span class="{state}">{e(percent(availability, 3))}</span>'
+
+
+def budget_row(site: Site, source: str, service: Service, key: str) -> list[str]:
+    """A service's SLO, availability and error budget left in the month `key`."""
+    used = site.downtime[service.id].get(key, 0.0)
+    budget = metrics.error_budget(service.slo, key, site.zone)
+    left = budget - used
+    return [
+        f'<a href="{href(source, f"services/{service.id}.md")}">{e(service.display_name)}</a>',
+        e(percent(service.slo, 2)),
+        availability_cell(metrics.availability(used, key, site.zone), service.slo),
+        e(f"{left:.1f} min ({100 * left / budget:.0f}%)" if budget else "—"),
+    ]

@@ -1,0 +1,66 @@
+"""The Trends page: up to 24 months of incidents by severity, MTTD and MTTR, recurrence, root causes,
+error budget used and (with git history) post-mortems published on time; each chart with its
+figures in a table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from .. import metrics
+from ..charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
+from .context import Site
+from .markup import Fragments, e, front_matter_block, paragraph, table
+
+TREND_MONTHS = 24
+
+
+def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
+    """The Trends page and its SVG charts."""
+    label, html = site.labels, Fragments()
+    first_incident = site.incidents[0].started.astimezone(site.zone).date() if site.incidents else site.today
+    index = site.today.year * 12 + site.today.month - 1 - (TREND_MONTHS - 1)
+    start = max(dt.date(index // 12, index % 12 + 1, 1), first_incident.replace(day=1))
+    months = metrics.months_between(start, site.today)
+    by_month: dict[str, list[metrics.Incident]] = {m: [] for m in months}
+    for item in site.incidents:
+        key = site.month_key(item.started.astimezone(site.zone).date())
+        if key in by_month:
+            by_month[key].append(item)
+    figures = [site.figures(by_month[m]) for m in months]
+
+    def percents(rates: list[float | None]) -> list[float | None]:
+        return [None if value is None else 100 * value for value in rates]
+
+    causes_seen = [c for c in site.config.root_causes if any(f.by_cause.get(c) for f in figures)]
+    charts = [
+        ("incidents", label("chart_incidents"), {s: [f.by_severity[s] for f in figures] for s in site.config.severity_ids},
+         "stacked", SEVERITY_COLOURS, "", None),
+        ("times", label("chart_times"), {label("mttd"): [f.mttd for f in figures], label("mttr"): [f.mttr for f in figures]},
+         "lines", SERIES_COLOURS, "min", None),
+        ("recurrence", label("chart_recurrence"), {label("recurrence"): percents([f.recurrence_rate for f in figures])},
+         "lines", SERIES_COLOURS, "%", None),
+        ("causes", label("chart_causes"), {c: [f.by_cause.get(c, 0) for f in figures] for c in causes_seen},
+         "stacked", SERIES_COLOURS, "", None),
+        ("budget", label("chart_budget"), {
+            s.display_name: [100 * site.downtime[s.id].get(m, 0.0) / metrics.error_budget(s.slo, m, site.zone)
+                             for m in months]
+            for s in site.config.services}, "lines", SERIES_COLOURS, "%", 100),
+    ]
+    if site.published is not None:  # git history tells when each post-mortem was published
+        charts.append(("on-time", label("chart_on_time"), {label("chart_on_time"): percents([f.on_time_rate for f in figures])},
+                       "lines", SERIES_COLOURS, "%", 100))
+    title = label("trends")
+    parts = [front_matter_block(title), f"# {e(title)}\n",
+             paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1])))]
+    for name, heading, series, kind, colours, unit, limit in charts:
+        yield f"trends/{name}.svg", chart(months, series, kind, colours, unit, limit), []
+        rows = [[e(m), *(e(_number(values[index])) for values in series.values())]
+                for index, m in enumerate(months)]
+        parts += [f"## {e(heading)}\n", f'<p class="pm-chart"><img src="{name}.svg" alt="{e(heading)}"></p>\n',
+                  html(table([label("month"), *series.keys()], rows))]
+    yield "trends/index.md", "\n".join(parts), html.blocks
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
