@@ -1,5 +1,6 @@
-"""`postmortem build` and `serve`: validate, generate the docs tree, build it with MkDocs, index it
-with Pagefind, and swap the result into `site/` only when every step succeeded."""
+"""`postmortem build`: validate, generate the docs tree, build it with the site engine, finish the
+built pages, index them with Pagefind, and swap the result into `site/` only when every step
+succeeded."""
 
 from __future__ import annotations
 
@@ -15,22 +16,20 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checker import available_cores, check
-from .config import POSTMORTEMS_DIR, KnowledgeBaseConfig, load_config
+from .checker import available_cores, load
+from .diagnostics import CheckResult
 from .errors import BuildError, PostmortemError
-from .model import CheckResult
-from .site import Site, generate_pages, search_documents, write_tree
-from .siteconfig import MKDOCS_FILE, site_config_file
+from .knowledgebase import KnowledgeBase
+from .site import Site, generate_pages
+from .site.search import search_documents
+from .site.tree import finish_pages, write_tree
+from .siteconfig import site_config_file
 
-BUILD_DOCS = Path("build") / "docs"
-BUILD_FRAGMENTS = Path("build") / "fragments"
-BUILD_SEARCH = Path("build") / "search"
-SITE_DIR = "site"
-BUILD_LOCK = Path("build") / ".lock"
+LOCK_FILE = ".lock"
 
 
 class ValidationFailed(PostmortemError):
@@ -52,21 +51,20 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def generate(root: Path, today: dt.date, jobs: int | None = None, kb: KnowledgeBaseConfig | None = None,
+def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
              search_ready: Callable[[], None] = lambda: None) -> tuple[CheckResult, int, list[str]]:
-    """Validate, then write the search documents into `build/search` (and call `search_ready`),
-    then the docs tree into `build/docs` with its HTML fragments in `build/fragments`. Returns the
-    check's result, the number of pages and the notices (why there is no history). Raises
-    ValidationFailed."""
+    """Load and validate the post-mortems, then write the search documents into `build/search` (and
+    call `search_ready`), then the docs tree into `build/docs` with its HTML fragments in
+    `build/fragments`. Returns the check's result, the number of pages and the notices (why there
+    is no history). Raises ValidationFailed."""
     from .gitinfo import read_history
 
-    kb = kb or load_config(root)
-    result = check(root, kb=kb, jobs=jobs)
+    result = load(kb, jobs).loading
     if result.errors:
         raise ValidationFailed(result)
-    history = read_history(root)
-    site = Site(result.postmortems, kb.config, today, history=history)
-    write_tree(search_documents(site), root / BUILD_SEARCH)
+    history = read_history(kb)
+    site = Site(kb.postmortems, kb.config, today, history=history)
+    write_tree(search_documents(site), kb.search_dir)
     search_ready()
     pages = 0
 
@@ -76,68 +74,66 @@ def generate(root: Path, today: dt.date, jobs: int | None = None, kb: KnowledgeB
             pages += item[0].endswith(".md")
             yield item
 
-    write_tree(counted(itertools.chain(generate_pages(site), _attachments(root))), root / BUILD_DOCS,
-               root / BUILD_FRAGMENTS)
+    write_tree(counted(itertools.chain(generate_pages(site), attachments(kb))), kb.docs_dir, kb.fragments_dir)
     # The site engine holds every page in memory next: let the post-mortems go first.
-    result.postmortems = []
+    kb.postmortems = []
     return result, pages, [history.notice] if history.notice else []
 
 
-def _attachments(root: Path) -> list[tuple[str, bytes, list]]:
+def attachments(kb: KnowledgeBase) -> Iterator[tuple[str, bytes, list]]:
     """Files beside the post-mortems (images, diagrams), so that their relative links work."""
-    base = root / POSTMORTEMS_DIR
-    return [
-        (path.relative_to(root).as_posix(), path.read_bytes(), [])
-        for path in sorted(base.rglob("*"))
-        if path.is_file() and path.suffix != ".md" and "_templates" not in path.relative_to(base).parts
-        and not any(part.startswith(".") for part in path.relative_to(base).parts)
-    ]
+    base = kb.postmortems_dir
+    for path in sorted(base.rglob("*")):
+        parts = path.relative_to(base).parts
+        if path.is_file() and path.suffix != ".md" and "_templates" not in parts \
+                and not any(part.startswith(".") for part in parts):
+            yield kb.relative(path), path.read_bytes(), []
 
 
-def build_site(root: Path, today: dt.date | None = None, jobs: int | None = None) -> BuildResult:
+def build_site(kb: KnowledgeBase, today: dt.date | None = None, jobs: int | None = None) -> BuildResult:
     """Build the whole site into `site/`. The new site replaces the old one only on success, in
     one step; builds of the same knowledge base run one after the other."""
-    with _build_lock(root):
-        return _build_site(root, today, jobs)
+    with build_lock(kb):
+        return _build_site(kb, today, jobs)
 
 
 @contextlib.contextmanager
-def _build_lock(root: Path):
+def build_lock(kb: KnowledgeBase):
     """Hold the knowledge base's build lock (waiting for a build already running), and remove what
     a build killed part-way left behind: it is nobody's once the lock is ours."""
-    lock_file = root / BUILD_LOCK
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "w") as lock:
+    kb.build_dir.mkdir(parents=True, exist_ok=True)
+    with open(kb.build_dir / LOCK_FILE, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in (*root.glob(".site-*"), *root.glob(".search-*"), root / f".{SITE_DIR}-previous"):
+        leftovers = (*kb.build_dir.glob(".site-*"), *kb.build_dir.glob(".search-*"),
+                     kb.site_dir.with_name(f".{kb.site_dir.name}-previous"))
+        for leftover in leftovers:
             shutil.rmtree(leftover, ignore_errors=True)
         yield
 
 
-def _build_site(root: Path, today: dt.date | None, jobs: int | None) -> BuildResult:
-    kb = load_config(root)
+def _build_site(kb: KnowledgeBase, today: dt.date | None, jobs: int | None) -> BuildResult:
     today = today or kb.config.today()
-    config_file = site_config_file(root, kb.config)
+    config_file = site_config_file(kb)
     jobs = jobs or available_cores()
-    target = root / SITE_DIR
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
-    indexer = _SearchIndexer(root / BUILD_SEARCH, Path(tempfile.mkdtemp(prefix=".search-", dir=root)),
+    # Both under build/: Zensical writes only below the folder of its config.
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=kb.build_dir))
+    indexer = _SearchIndexer(kb.search_dir, Path(tempfile.mkdtemp(prefix=".search-", dir=kb.build_dir)),
                              kb.config.language)
     try:
-        result, pages, notices = _generate_apart(root, today, jobs, kb, indexer.start)
-        from .engine import run_mkdocs  # MkDocs is imported only once the pages are there
+        result, pages, notices = _generate_apart(kb, today, jobs, indexer.start)
+        from .engine import build_with  # MkDocs is imported only once the pages are there
 
-        warnings = run_mkdocs(config_file, root / BUILD_DOCS, staging, root / BUILD_FRAGMENTS, today, jobs,
-                              kb.config.language)
+        warnings = build_with(kb.config.engine, config_file, kb.docs_dir, staging, today, jobs, kb.config.language)
+        finish_pages(staging, kb.fragments_dir, jobs=jobs)
         for bundle in indexer.finish():
             bundle.rename(staging / bundle.name)
-        _swap(staging, target)
+        _swap(staging, kb.site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         indexer.stop()
-    return BuildResult(result, pages, target, notices + warnings)
+    return BuildResult(result, pages, kb.site_dir, notices + warnings)
 
 
 class _SearchIndexer:
@@ -188,15 +184,15 @@ class _SearchIndexer:
         shutil.rmtree(self.output, ignore_errors=True)
 
 
-def _generate_apart(root: Path, today: dt.date, jobs: int | None, kb: KnowledgeBaseConfig,
+def _generate_apart(kb: KnowledgeBase, today: dt.date, jobs: int | None,
                     search_ready: Callable[[], None]) -> tuple[CheckResult, int, list[str]]:
     """`generate` in a child process, where it can: every post-mortem and page object goes with the
     process, so the site engine starts on a small heap rather than on one the allocator keeps."""
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
-        return generate(root, today, jobs, kb, search_ready)
+        return generate(kb, today, jobs, search_ready)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_generate_and_send, args=(sender, root, today, jobs, kb))
+    child = context.Process(target=_generate_and_send, args=(sender, kb, today, jobs))
     child.start()
     sender.close()
     try:
@@ -213,9 +209,9 @@ def _generate_apart(root: Path, today: dt.date, jobs: int | None, kb: KnowledgeB
     return outcome[1:]
 
 
-def _generate_and_send(sender, root: Path, today: dt.date, jobs: int | None, kb: KnowledgeBaseConfig) -> None:
+def _generate_and_send(sender, kb: KnowledgeBase, today: dt.date, jobs: int | None) -> None:
     try:
-        sender.send(("done", *generate(root, today, jobs, kb, lambda: sender.send(("search-ready",)))))
+        sender.send(("done", *generate(kb, today, jobs, lambda: sender.send(("search-ready",)))))
     except ValidationFailed as failure:
         sender.send(("invalid", failure.result))
     except PostmortemError as error:
@@ -245,36 +241,3 @@ def _exchange(first: Path, second: Path) -> bool:
         return False
     at_cwd, rename_exchange = -100, 2
     return renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0
-
-
-def serve_site(root: Path, host: str, port: int, today: dt.date | None = None,
-               report=lambda message: None) -> None:
-    """Build, serve `site/` at http://host:port/, and rebuild when the post-mortems, the config,
-    `docs/` or `mkdocs.yml` change; open pages reload. A build that fails keeps the last good site
-    and reports why through `report`."""
-    from mkdocs.livereload import LiveReloadServer
-
-    lock = threading.Lock()
-
-    def rebuild() -> None:
-        with lock:
-            try:
-                built = build_site(root, today)
-            except ValidationFailed as failure:
-                report(failure)
-            except PostmortemError as error:
-                report(error)
-            else:
-                report(f"built {built.pages} pages")
-
-    rebuild()
-    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(root / SITE_DIR))
-    for watched in (root / POSTMORTEMS_DIR, root / "postmortem.yml", root / MKDOCS_FILE):
-        if watched.exists():
-            server.watch(str(watched))
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()

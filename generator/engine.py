@@ -1,59 +1,53 @@
-"""MkDocs on the generated tree: the plugin that sanitises the post-mortem pages and puts the generated HTML
-fragments in place, and a build whose pages are read and rendered by several processes.
+"""The site engines that build the generated tree `build/docs` into a folder: MkDocs with Material
+(in this process, its page loop shared by several processes), or Zensical (its own command). The
+tree is the same for both, and `site.tree.finish_pages` finishes the built pages whichever engine
+wrote them, so the two give the same site.
 
-The parallel build is MkDocs 1.6's own `build()` (mkdocs/commands/build.py) with its page loop
-shared out: once the files and the navigation are known, a page's output depends on nothing but
-itself, so each process reads, renders and writes a share of the pages, and lets each go once it is
-written. A test checks that the two builds write the same bytes. It is used only when no plugin is
-configured, anchors are not validated and warnings are not errors (`strict`): the things that look
-across pages.
+The parallel MkDocs build is MkDocs 1.6's own `build()` (mkdocs/commands/build.py) with its page
+loop shared out: once the files and the navigation are known, a page's output depends on nothing
+but itself, so each process reads, renders and writes a share of the pages, and lets each go once
+it is written. A test checks that the two builds write the same bytes. It is used only when no
+plugin is configured, anchors are not validated and warnings are not errors (`strict`): the things
+that look across pages. It calls four private functions of MkDocs, checked against 1.6.1 (the
+version range pinned in pyproject.toml).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
+import importlib.util
 import logging
 import multiprocessing
 import os
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import yaml
 from jinja2 import TemplateError
 from mkdocs import utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+from mkdocs.structure.files import File, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-from .config import POSTMORTEMS_DIR
-from .errors import BuildError
-from .sanitize import clean_page_html
-from .site import FRAGMENT, fill_fragments
+from .errors import BuildError, SiteConfigError
+
+ENGINES = ("mkdocs", "zensical")
 
 
-class PagesPlugin(BasePlugin):
-    """Runs each post-mortem page's HTML, rendered from Markdown, through the sanitiser's allow-list, then puts
-    the page's generated HTML fragments (`<page>.md.json` in `folder`, escaped where they were made)
-    in place of their markers as MkDocs writes the page."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def on_page_content(self, html: str, page, config, files) -> str:
-        # Post-mortem pages carry the authors' Markdown; the generated pages only text escaped where
-        # it was written, and the attributes their scripts read (data-bundles, data-filter).
-        return clean_page_html(html, keep=FRAGMENT) if page.file.src_uri.startswith(f"{POSTMORTEMS_DIR}/") else html
-
-    def on_post_page(self, output: str, page, config) -> str:
-        source = self.folder / f"{page.file.src_uri}.json"
-        if not source.is_file():
-            return output
-        return fill_fragments(output, json.loads(source.read_text(encoding="utf-8")))
+def build_with(engine: str, config_file: Path, docs_dir: Path, site_dir: Path, today: dt.date, jobs: int = 1,
+               language: str | None = None) -> list[str]:
+    """Build `docs_dir` into `site_dir` with `engine` and the MkDocs-style config `config_file`.
+    Returns the engine's warnings; raises SiteConfigError for a configuration it cannot use and
+    BuildError when it fails."""
+    if engine == "zensical":
+        return run_zensical(config_file, docs_dir, site_dir, today)
+    return run_mkdocs(config_file, docs_dir, site_dir, today, jobs, language)
 
 
 class _Collect(logging.Handler):
@@ -90,18 +84,14 @@ def _source_date(today: dt.date):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, fragments: Path, today: dt.date,
-               jobs: int = 1, language: str | None = None) -> list[str]:
-    """Build `docs_dir` into `site_dir` with the MkDocs config `config_file`, filling in the
-    fragments; `jobs` processes render the pages when the config allows it. Returns MkDocs'
-    warnings, and one when the theme's language is not `language` (the generated pages'); raises
-    BuildError."""
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, today: dt.date, jobs: int = 1,
+               language: str | None = None) -> list[str]:
+    """Build `docs_dir` into `site_dir` with MkDocs and the config `config_file`; `jobs` processes
+    render the pages when the config allows it. Returns MkDocs' warnings, and one when the theme's
+    language is not `language` (the generated pages'); raises SiteConfigError or BuildError."""
     with _collected_warnings() as warnings, _source_date(today):
         try:
-            config = load_config(str(config_file), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()))
-            if not config.use_directory_urls:
-                raise BuildError(f"{config_file.name} sets use_directory_urls to false: the generated pages link "
-                                 "to directory URLs, remove the setting")
+            config = mkdocs_config(config_file, docs_dir, site_dir)
             if language and config.theme.get("language") != language:
                 warnings.append(f"{config_file.name} sets the theme's language to {config.theme.get('language')!r} "
                                 f"but postmortem.yml says {language!r}: the theme's own words (table of contents, "
@@ -109,7 +99,6 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, fragments: Pat
                                 f"{language!r}")
             parallel = (jobs > 1 and not config.plugins and not config.strict
                         and config.validation.links.anchors < logging.WARNING)
-            config.plugins["postmortem-pages"] = PagesPlugin(fragments)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 if parallel and "fork" in multiprocessing.get_all_start_methods():
@@ -121,6 +110,105 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, fragments: Pat
         except (MkDocsException, TemplateError, OSError) as error:  # a theme or a page MkDocs cannot render
             raise BuildError(f"the site engine failed: {_failure(error, warnings)}") from None
     return warnings
+
+
+def mkdocs_config(config_file: Path, docs_dir: Path, site_dir: Path):
+    """MkDocs' config from `config_file`, reading `docs_dir` and writing `site_dir`. Raises
+    SiteConfigError when MkDocs rejects it or it cannot build the generated pages."""
+    with _collected_warnings() as logged:
+        try:
+            config = load_config(str(config_file), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()))
+        except (ConfigurationError, Abort) as error:  # MkDocs logs each problem, then aborts
+            problems = "; ".join(logged) or str(error)
+            raise SiteConfigError(f"{_shown(config_file)} cannot be used: {problems}; fix it, or delete it to build "
+                                  "with the built-in configuration") from None
+    if not config.use_directory_urls:
+        raise SiteConfigError(f"{_shown(config_file)} sets use_directory_urls to false: the generated pages link "
+                              "to directory URLs, remove the setting")
+    return config
+
+
+def _shown(config_file: Path) -> str:
+    return config_file.name if config_file.parent.name != "build" else f"build/{config_file.name}"
+
+
+def run_zensical(config_file: Path, docs_dir: Path, site_dir: Path, today: dt.date) -> list[str]:
+    """Build `docs_dir` into `site_dir` with Zensical's command, through a config beside `docs_dir`
+    that inherits `config_file` (Zensical reads MkDocs' format, and wants both folders under the
+    folder of its config). Raises SiteConfigError when Zensical is not installed, BuildError when
+    it fails."""
+    if importlib.util.find_spec("zensical") is None:
+        raise SiteConfigError("postmortem.yml sets `engine: zensical` but Zensical is not installed: "
+                              "pip install 'postmortem-kb[zensical]', or remove the setting to build with MkDocs")
+    project = docs_dir.parent.resolve()
+    derived = project / "zensical.yml"
+    settings = {"INHERIT": os.path.relpath(config_file.resolve(), project),
+                "docs_dir": os.path.relpath(docs_dir.resolve(), project),
+                "site_dir": os.path.relpath(site_dir.resolve(), project)}
+    derived.write_text("# Written by `postmortem build` for Zensical. Do not edit.\n"
+                       + yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    with _source_date(today):
+        ran = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(derived)],
+                             cwd=project, capture_output=True, text=True, env=os.environ.copy())
+    output = (ran.stdout + ran.stderr).strip()
+    if ran.returncode != 0:
+        raise BuildError(f"the site engine (Zensical) failed: {output.splitlines()[-1] if output else ran.returncode}")
+    return [line.strip() for line in output.splitlines() if "warning" in line.lower()]
+
+
+class LiveMkDocs:
+    """MkDocs kept loaded next to a site it built, to render again only the pages of the docs tree
+    that changed (the live preview). Only for a config without plugins, which may look across
+    pages; `load` says None otherwise."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.files = get_files(config)
+        self.env = config.theme.get_env()
+        self.files.add_files_from_theme(self.env, config)
+        set_exclusions(self.files, config)
+        self.nav = get_navigation(self.files, config)
+        for file in self.files.documentation_pages():
+            if file.page is None:
+                Page(None, file, config)
+            elif file.page in self.nav.pages:
+                mkdocs_build._populate_page(file.page, config, self.files)
+
+    @classmethod
+    def load(cls, config_file: Path, docs_dir: Path, site_dir: Path) -> LiveMkDocs | None:
+        """MkDocs loaded on `docs_dir` (as last built into `site_dir`), or None when its config has plugins."""
+        config = mkdocs_config(config_file, docs_dir, site_dir)
+        return None if config.plugins else cls(config)
+
+    def render(self, sources: set[str]) -> None:
+        """Render and write again the docs files `sources` (paths in the docs tree): pages and
+        static files, new ones included; remove what was built from those deleted. Raises BuildError."""
+        with _collected_warnings() as logged:
+            try:
+                for source in sorted(sources):
+                    self._render(source)
+            except (MkDocsException, TemplateError, OSError) as error:
+                raise BuildError(f"the site engine failed: {_failure(error, logged)}") from None
+
+    def _render(self, source: str) -> None:
+        config, files = self.config, self.files
+        known = files.get_file_from_path(source)
+        if not (Path(config.docs_dir) / source).is_file():
+            if known is not None:
+                files.remove(known)
+                Path(known.abs_dest_path).unlink(missing_ok=True)
+            return
+        file = known or File(source, config.docs_dir, config.site_dir, config.use_directory_urls)
+        if known is None:
+            files.append(file)
+        if not file.is_documentation_page():
+            file.copy_file()
+            return
+        page = file.page or Page(None, file, config)
+        mkdocs_build._populate_page(page, config, files)
+        mkdocs_build._build_page(page, config, files.documentation_pages(), self.nav, self.env)
+        if page not in self.nav.pages:
+            page.markdown = page.content = None
 
 
 def _build_in_processes(config, jobs: int) -> list[str]:

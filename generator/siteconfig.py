@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 
 from .config import Config
+from .knowledgebase import KnowledgeBase
 from .labels import Labels
 
 MKDOCS_FILE = "mkdocs.yml"
-BUILTIN_FILE = Path("build") / MKDOCS_FILE
 
 
 def builtin_config(config: Config) -> dict:
@@ -42,7 +42,8 @@ def builtin_config(config: Config) -> dict:
         },
         # Material's search is off: Pagefind indexes the site (it stays fast on 10,000 pages).
         "plugins": [],
-        "markdown_extensions": ["tables", {"toc": {"permalink": True}}],
+        # Superfences: fenced code inside lists too, as Zensical renders it.
+        "markdown_extensions": ["tables", {"toc": {"permalink": True}}, "pymdownx.superfences"],
         "extra_css": ["pagefind/pagefind-ui.css", "assets/postmortem.css"],
         "extra_javascript": ["pagefind/pagefind-ui.js", "assets/postmortem.js"],
         "nav": [
@@ -58,14 +59,14 @@ def builtin_config(config: Config) -> dict:
     }
 
 
-def site_config_file(root: Path, config: Config) -> Path:
+def site_config_file(kb: KnowledgeBase) -> Path:
     """Write the built-in configuration to `build/mkdocs.yml`; return the file the build uses: the
     knowledge base's own `mkdocs.yml` when there is one, else the built-in one."""
-    builtin = root / BUILTIN_FILE
+    builtin = kb.build_dir / MKDOCS_FILE
     builtin.parent.mkdir(parents=True, exist_ok=True)
     text = "# Written by `postmortem build` from postmortem.yml. Do not edit: see the README to extend it.\n"
-    text += yaml.safe_dump(builtin_config(config), allow_unicode=True, sort_keys=False)
+    text += yaml.safe_dump(builtin_config(kb.config), allow_unicode=True, sort_keys=False)
     if not builtin.is_file() or builtin.read_text(encoding="utf-8") != text:
         builtin.write_text(text, encoding="utf-8")
-    own = root / MKDOCS_FILE
+    own = kb.root / MKDOCS_FILE
     return own if own.is_file() else builtin

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
+from generator.knowledgebase import open_knowledge_base
 
 from .browser import chromium_path
 from .conftest import BASE_POSTMORTEM, REPOSITORY, write
@@ -47,7 +48,7 @@ def served(tmp_path_factory):
     hostile = (root / "postmortems/2026/2026-11-18-search-autocomplete-degraded.md").read_text()
     hostile = hostile.replace("title: Search autocomplete returned empty suggestions for 40 minutes", f'title: "{HOSTILE}"')
     (root / "postmortems/2026/2026-11-18-hostile-title.md").write_text(hostile)
-    build_site(root, dt.date(2026, 11, 26))
+    build_site(open_knowledge_base(root), dt.date(2026, 11, 26))
     server, url = serve(root / "site")
     yield url
     server.shutdown()
@@ -116,9 +117,9 @@ def test_search_a_root_cause_word_and_open_the_postmortem(page, served) -> None:
 
 def test_search_merges_the_bundles_of_a_large_knowledge_base(browser, tmp_path: Path, monkeypatch) -> None:
     # Four post-mortems a bundle: the thirteen samples are indexed in four bundles.
-    monkeypatch.setattr("generator.site.SEARCH_BUNDLE_SIZE", 4)
+    monkeypatch.setattr("generator.site.context.SEARCH_BUNDLE_SIZE", 4)
     root = copy_knowledge_base(tmp_path)
-    build_site(root, dt.date(2026, 11, 26))
+    build_site(open_knowledge_base(root), dt.date(2026, 11, 26))
     bundles = sorted(path.name for path in (root / "site").glob("pagefind*") if path.is_dir())
     assert bundles == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3"]
     expected = {}
@@ -245,15 +246,24 @@ XSS_CORPUS = [
 ]
 
 
-def test_no_xss_vector_runs_in_the_browser(browser, tmp_path: Path) -> None:
+def with_engine(root: Path, engine: str) -> Path:
+    """`root`, its site to be built by `engine`."""
+    config = root / "postmortem.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"engine: {engine}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_no_xss_vector_runs_in_the_browser(browser, tmp_path: Path, engine: str) -> None:
     """Every vector in a post-mortem's body (each allowed by a reasoned comment, so that the build
-    goes through), built and opened in Chromium: nothing runs, no link or source is a script URL."""
-    root = copy_knowledge_base(tmp_path / "kb", postmortems=False)
+    goes through), built by each engine and opened in Chromium: nothing runs, no link or source is a
+    script URL."""
+    root = with_engine(copy_knowledge_base(tmp_path / "kb", postmortems=False), engine)
     allow = " <!-- postmortem: allow PM601 an XSS vector of the sanitiser's test -->"
     body = "\n\n".join(vector.replace("\n", allow + "\n", 1) + allow for vector in XSS_CORPUS)
     write(root, "2026-03-02-xss.md", BASE_POSTMORTEM.read_text(encoding="utf-8").replace("800 shoppers saw errors.", body)
           .replace("## Root cause", f"## <img src=x onerror=\"window.pwned='heading'\">{allow}\n\n## Root cause"))
-    build_site(root, TODAY)
+    build_site(open_knowledge_base(root), TODAY)
     built = (root / "site/postmortems/2026/2026-03-02-xss/index.html").read_text(encoding="utf-8")
     assert "postmortem: allow" not in built
     server, url = serve(root / "site")
@@ -284,3 +294,40 @@ def test_no_xss_vector_runs_in_the_browser(browser, tmp_path: Path) -> None:
     finally:
         context.close()
         server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def sites_by_engine(tmp_path_factory) -> dict[str, Path]:
+    """The sample knowledge base built by each engine."""
+    built = {}
+    for engine in ("mkdocs", "zensical"):
+        root = with_engine(copy_knowledge_base(tmp_path_factory.mktemp(engine)), engine)
+        build_site(open_knowledge_base(root), TODAY)
+        built[engine] = root / "site"
+    return built
+
+
+def test_mkdocs_and_zensical_build_the_same_pages(browser, sites_by_engine: dict[str, Path]) -> None:
+    """The same generated tree, built by MkDocs and by Zensical: the same pages, and the same visible
+    text in each page's content (cards, tables and the authors' Markdown alike), read by Chromium."""
+    pages = {engine: sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+             for engine, site in sites_by_engine.items()}
+    assert pages["mkdocs"] == pages["zensical"]
+    assert len(pages["mkdocs"]) > 90
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    differing = []
+    try:
+        for relative in pages["mkdocs"]:
+            texts = []
+            for site in sites_by_engine.values():
+                page.goto((site / relative).as_uri(), wait_until="domcontentloaded")
+                texts.append(" ".join(page.inner_text("article").split()))  # blank lines are not text
+            if texts[0] != texts[1]:
+                differing.append(relative)
+    finally:
+        context.close()
+    assert differing == []
+    postmortem = "postmortems/2026/2026-03-13-payment-api-outage/index.html"
+    built = (sites_by_engine["zensical"] / postmortem).read_text(encoding="utf-8")
+    assert '<dl class="pm-header">' in built and "pm-fragment" not in built and "pm-body" in built
