@@ -58,8 +58,9 @@ class Output:
 def server(tmp_path: Path):
     root = copy_knowledge_base(tmp_path)
     port = free_port()
+    # In the knowledge base's folder, without --root, as `make serve` runs it.
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port), "--today", "2026-11-26"],
+        [sys.executable, "-m", "generator", "serve", "--port", str(port), "--today", "2026-11-26"], cwd=root,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     process.errors = Output(process.stderr)
     base = f"http://127.0.0.1:{port}/"
@@ -77,9 +78,26 @@ def test_an_edit_shows_up_without_a_restart(server) -> None:
     assert "Payment API unavailable for 47 minutes" in page
     assert "livereload" in page
     source = root / "postmortems/2026/2026-03-13-payment-api-outage.md"
+    # An editor's swap and backup files change nothing on the site.
+    (source.parent / f".{source.name}.swp").write_text("swap")
+    (source.parent / f"{source.name}~").write_text(source.read_text())
     source.write_text(source.read_text().replace("title: Payment API unavailable for 47 minutes",
-                                                 "title: Payment API down for 47 minutes"))
-    wait_for(lambda: "Payment API down for 47 minutes" in (fetch(base + PAGE) or ""))
+                                                 "title: Payment API down for 47 minutes")
+                      .replace("## Summary\n", "## Summary\n\n<script>alert(1)</script> <!-- postmortem: allow PM601 "
+                               "the sanitiser's test -->\n"))
+    edited = wait_for(lambda: (page := fetch(base + PAGE) or "") and "Payment API down for 47 minutes" in page and page)
+    # Its page first, finished like a whole build's: the header card in place, the script dropped.
+    assert '<dl class="pm-header">' in edited and "pm-fragment" not in edited
+    assert "alert(1)" not in edited
+    # Then the pages that list it.
+    wait_for(lambda: "Payment API down for 47 minutes" in (fetch(base + "postmortems/") or ""))
+    assert "Payment API down for 47 minutes" in fetch(base + "severities/sev1/")
+    assert "updated postmortems/2026/2026-03-13-payment-api-outage.md" in process.errors.text()
+    assert process.errors.text().count("built ") == 1  # the first build only
+    # A new post-mortem rebuilds the whole site.
+    new = root / "postmortems/2026/2026-03-13-payment-api-again.md"
+    new.write_text(source.read_text().replace("title: Payment API down for 47 minutes", "title: Again"))
+    wait_for(lambda: "Again" in (fetch(base + "postmortems/2026/2026-03-13-payment-api-again/") or ""))
     config = root / "postmortem.yml"
     config.write_text(config.read_text().replace("    name: Payments API", "    name: Payment platform"))
     wait_for(lambda: "Payment platform" in (fetch(base + "services/") or ""))
