@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from corpus import write_corpus  # noqa: E402
+from corpus import ensure_corpus  # noqa: E402
 from measure import FreshCopy, compare, pair_ratios  # noqa: E402
 
 TODAY = dt.date(2026, 11, 26).isoformat()
@@ -39,10 +39,7 @@ BARE_CONFIG = "site_name: bare\ntheme:\n  name: material\n  font: false\nnav:\n 
 
 
 def prepare(count: int) -> tuple[Path, Path]:
-    root = HERE / "corpus" / str(count)
-    if not (root / "postmortem.yml").exists():
-        shutil.rmtree(root, ignore_errors=True)
-        write_corpus(root, count)
+    root = ensure_corpus(count)
     for output in ("build", "site"):  # the runs copy this folder: nothing of an earlier build goes along
         shutil.rmtree(root / output, ignore_errors=True)
     # As `init` leaves a knowledge base: the build makes its site configuration and reference pages.
@@ -128,6 +125,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--search-only", action="store_true", help="measure search on the sites already built")
+    parser.add_argument("--zensical", action="store_true", help="also time `postmortem build` with engine: zensical")
     arguments = parser.parse_args()
     root, bare = prepare(arguments.count)
     if not arguments.search_only:
@@ -146,6 +144,15 @@ def compare_builds(root: Path, bare: Path, arguments) -> None:
         "postmortem build": ours.command([str(bin_dir / "postmortem"), "--root", str(ours.target), "build",
                                           "--today", TODAY]),
     }
+    if arguments.zensical:
+        zensical = scratch / "zensical-source"
+        if not (zensical / "postmortem.yml").exists():
+            shutil.copytree(root, zensical, dirs_exist_ok=True)
+            with (zensical / "postmortem.yml").open("a", encoding="utf-8") as config:
+                config.write("engine: zensical\n")  # the corpus's config sets no engine
+        zensical_copy = FreshCopy(zensical, scratch / "ours-zensical")
+        commands["postmortem build (engine: zensical)"] = zensical_copy.command(
+            [str(bin_dir / "postmortem"), "--root", str(zensical_copy.target), "build", "--today", TODAY])
     results = compare(commands, arguments.repeat)
     base = results["mkdocs build (bare, minimal nav)"]
     print(f"{arguments.count} post-mortems, {arguments.repeat} interleaved pairs of cold runs, each on "

@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from browser import chromium_path  # noqa: E402
-from corpus import write_corpus  # noqa: E402
+from corpus import ensure_corpus  # noqa: E402
 from measure import FreshCopy, tree_pss  # noqa: E402
 
 TODAY = "2026-11-26"
@@ -88,10 +88,7 @@ def main() -> None:
     arguments = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    corpus = HERE / "corpus" / str(arguments.count)
-    if not (corpus / "postmortem.yml").exists():
-        shutil.rmtree(corpus, ignore_errors=True)
-        write_corpus(corpus, arguments.count)
+    corpus = ensure_corpus(arguments.count)
     with tempfile.TemporaryDirectory() as temporary:
         copy = FreshCopy(corpus, Path(temporary) / "kb")
         copy.prepare()

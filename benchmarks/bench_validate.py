@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import write_corpus  # noqa: E402
+from corpus import ensure_corpus  # noqa: E402
 from measure import Command, compare  # noqa: E402
 
 
@@ -28,10 +27,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
-    root = HERE / "corpus" / str(arguments.count)
-    if not (root / "postmortem.yml").exists():
-        shutil.rmtree(root, ignore_errors=True)
-        write_corpus(root, arguments.count)
+    root = ensure_corpus(arguments.count)
     postmortem = str(Path(sys.executable).with_name("postmortem"))
     commands = {
         "floor (read + CSafeLoader)": Command([sys.executable, str(HERE / "floor_read_yaml.py"), str(root)]),

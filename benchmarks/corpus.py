@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import shutil
 from pathlib import Path
 
 SERVICES = ["payments-api", "checkout-web", "auth-service", "search-api", "notifications-worker",
@@ -103,6 +104,15 @@ actions:
 - {sentence(rng)}
 - {sentence(rng)}
 """
+
+
+def ensure_corpus(count: int) -> Path:
+    """The corpus of `count` post-mortems under benchmarks/corpus/, written on first use."""
+    root = Path(__file__).resolve().parent / "corpus" / str(count)
+    if not (root / "postmortem.yml").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        write_corpus(root, count)
+    return root
 
 
 def write_corpus(root: Path, count: int, seed: int = 1) -> None:

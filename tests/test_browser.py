@@ -249,7 +249,9 @@ XSS_CORPUS = [
 def with_engine(root: Path, engine: str) -> Path:
     """`root`, its site to be built by `engine`."""
     config = root / "postmortem.yml"
-    config.write_text(config.read_text(encoding="utf-8") + f"engine: {engine}\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    assert "\nengine: mkdocs\n" in text
+    config.write_text(text.replace("\nengine: mkdocs\n", f"\nengine: {engine}\n"), encoding="utf-8")
     return root
 
 
