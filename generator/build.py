@@ -26,7 +26,7 @@ from .errors import BuildError, PostmortemError
 from .knowledgebase import KnowledgeBase
 from .site import Site, generate_pages
 from .site.search import search_documents
-from .site.tree import finish_pages, write_tree
+from .site.tree import write_tree
 from .siteconfig import site_config_file
 
 LOCK_FILE = ".lock"
@@ -123,8 +123,8 @@ def _build_site(kb: KnowledgeBase, today: dt.date | None, jobs: int | None) -> B
         result, pages, notices = _generate_apart(kb, today, jobs, indexer.start)
         from .engine import build_with  # MkDocs is imported only once the pages are there
 
-        warnings = build_with(kb.config.engine, config_file, kb.docs_dir, staging, today, jobs, kb.config.language)
-        finish_pages(staging, kb.fragments_dir, jobs=jobs)
+        warnings = build_with(kb.config.engine, config_file, kb.docs_dir, kb.fragments_dir, staging, today, jobs,
+                              kb.config.language)
         for bundle in indexer.finish():
             bundle.rename(staging / bundle.name)
         _swap(staging, kb.site_dir)

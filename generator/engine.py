@@ -1,7 +1,9 @@
 """The site engines that build the generated tree `build/docs` into a folder: MkDocs with Material
 (in this process, its page loop shared by several processes), or Zensical (its own command). The
-tree is the same for both, and `site.tree.finish_pages` finishes the built pages whichever engine
-wrote them, so the two give the same site.
+tree is the same for both, and every built page is finished by `site.tree.finish_page` (its
+fragments put in place, its authors' part sanitised), so the two give the same site: after
+Zensical has built them, or, as a speed-up, by MkDocs as it writes each page (a test checks that
+this writes the same bytes as finishing MkDocs' pages afterwards).
 
 The parallel MkDocs build is MkDocs 1.6's own `build()` (mkdocs/commands/build.py) with its page
 loop shared out: once the files and the navigation are known, a page's output depends on nothing
@@ -31,23 +33,39 @@ from mkdocs import utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .errors import BuildError, SiteConfigError
+from .site.tree import finish_page, finish_pages, page_fragments
 
 ENGINES = ("mkdocs", "zensical")
 
 
-def build_with(engine: str, config_file: Path, docs_dir: Path, site_dir: Path, today: dt.date, jobs: int = 1,
-               language: str | None = None) -> list[str]:
-    """Build `docs_dir` into `site_dir` with `engine` and the MkDocs-style config `config_file`.
-    Returns the engine's warnings; raises SiteConfigError for a configuration it cannot use and
-    BuildError when it fails."""
+def build_with(engine: str, config_file: Path, docs_dir: Path, fragments_dir: Path, site_dir: Path,
+               today: dt.date, jobs: int = 1, language: str | None = None) -> list[str]:
+    """Build `docs_dir` into `site_dir` with `engine` and the MkDocs-style config `config_file`, the
+    pages finished with their fragments from `fragments_dir` (`site.tree.finish_page`): after
+    Zensical has built them all, or by MkDocs as it writes each one (the same bytes, without reading
+    and writing every page twice). Returns the engine's warnings; raises SiteConfigError for a
+    configuration it cannot use and BuildError when it fails."""
     if engine == "zensical":
-        return run_zensical(config_file, docs_dir, site_dir, today)
-    return run_mkdocs(config_file, docs_dir, site_dir, today, jobs, language)
+        warnings = run_zensical(config_file, docs_dir, site_dir, today)
+        finish_pages(site_dir, fragments_dir, jobs=jobs)
+        return warnings
+    return run_mkdocs(config_file, docs_dir, site_dir, today, jobs, language, fragments_dir)
+
+
+class FinishPages(BasePlugin):
+    """Finishes each page as MkDocs writes it, with its fragments from `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return finish_page(output, page_fragments(self.folder, page.file.src_uri))
 
 
 class _Collect(logging.Handler):
@@ -85,10 +103,11 @@ def _source_date(today: dt.date):
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, today: dt.date, jobs: int = 1,
-               language: str | None = None) -> list[str]:
+               language: str | None = None, fragments_dir: Path | None = None) -> list[str]:
     """Build `docs_dir` into `site_dir` with MkDocs and the config `config_file`; `jobs` processes
-    render the pages when the config allows it. Returns MkDocs' warnings, and one when the theme's
-    language is not `language` (the generated pages'); raises SiteConfigError or BuildError."""
+    render the pages when the config allows it; with `fragments_dir`, each page is finished as it
+    is written. Returns MkDocs' warnings, and one when the theme's language is not `language` (the
+    generated pages'); raises SiteConfigError or BuildError."""
     with _collected_warnings() as warnings, _source_date(today):
         try:
             config = mkdocs_config(config_file, docs_dir, site_dir)
@@ -99,6 +118,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, today: dt.date
                                 f"{language!r}")
             parallel = (jobs > 1 and not config.plugins and not config.strict
                         and config.validation.links.anchors < logging.WARNING)
+            if fragments_dir is not None:
+                config.plugins["postmortem-finish"] = FinishPages(fragments_dir)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 if parallel and "fork" in multiprocessing.get_all_start_methods():

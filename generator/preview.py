@@ -5,8 +5,9 @@ against the knowledge base, its page generated and rendered by the MkDocs kept l
 last build, and open pages reload (well under a second on 1,000 post-mortems). Then every other
 page whose content moved (listings, figures, related incidents) is generated, the changed ones
 rendered, and open pages reload again. A post-mortem added or removed, a change to `postmortem.yml`,
-`mkdocs.yml`, the templates or an attachment, a config with MkDocs plugins, and the Zensical engine
-rebuild the whole site. The search index is the one of the last whole build.
+`mkdocs.yml`, the theme's overrides (`custom_dir`), the templates or an attachment, a config with
+MkDocs plugins, and the Zensical engine rebuild the whole site. The search index is the one of the
+last whole build.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from .build import ValidationFailed, attachments, build_site
 from .checker import load, read_checked
-from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES
+from .config import CONFIG_FILE, POSTMORTEMS_DIR
 from .engine import LiveMkDocs
 from .errors import PostmortemError
 from .gitinfo import History, read_history
@@ -85,14 +86,13 @@ class Preview:
                                                kb.docs_dir, kb.fragments_dir))
 
     def _shown_on_site(self, path: Path) -> bool:
-        """Whether a change to `path` can change the site: not an editor's swap or backup file, nor a
-        temporary file already gone, nor a template (only `new` reads them)."""
+        """Whether a change to `path` can change the site: not an editor's swap file (hidden) or
+        backup (`~`), nor a temporary file already gone."""
         folder = self.root / POSTMORTEMS_DIR
         if not path.is_relative_to(folder):
-            return True  # postmortem.yml, mkdocs.yml
-        parts = path.relative_to(folder).parts
-        return (not any(part.startswith(SKIPPED_PREFIXES) for part in parts) and not path.name.endswith("~")
-                and (path.suffix == ".md" or path.exists()))
+            return True  # postmortem.yml, mkdocs.yml, the theme's overrides
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        return not hidden and not path.name.endswith("~") and (path.suffix == ".md" or path.exists())
 
     def _postmortems_only(self, changed: set[Path]) -> bool:
         """Whether every path changed is a post-mortem the site already has (none added or removed)."""
@@ -115,8 +115,7 @@ class PreviewServer(LiveReloadServer):
     def __init__(self, preview: Preview, host: str, port: int, root: Path) -> None:
         self.preview = preview
         self.changed: set[Path] = set()
-        self.rest: Callable[[], None] | None = None
-        super().__init__(builder=self._update, host=host, port=port, root=str(root))
+        super().__init__(builder=preview.build, host=host, port=port, root=str(root))
         self.observer = watchdog.observers.Observer()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
@@ -135,10 +134,10 @@ class PreviewServer(LiveReloadServer):
         self._watched_paths[path] = 1
         self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
-    def _update(self) -> None:
+    def _take_changed(self) -> set[Path]:
         with self._rebuild_cond:
             changed, self.changed = self.changed, set()
-        self.rest = self.preview.update(changed)
+        return changed
 
     def _build_loop(self) -> None:
         # MkDocs' loop (mkdocs/livereload), which reloads the pages once the builder returns; then the
@@ -154,10 +153,14 @@ class PreviewServer(LiveReloadServer):
                     pass
                 self._wanted_epoch = _timestamp()
                 self._want_rebuild = False
-            self._update()
-            self._reload(self._wanted_epoch)
-            if self.rest is not None and not self._want_rebuild:
-                self.rest()
+            try:
+                rest = self.preview.update(self._take_changed())
+                self._reload(self._wanted_epoch)
+                if rest is not None and not self._want_rebuild:
+                    rest()
+                    self._reload(_timestamp())
+            except Exception as error:  # a bug must not stop the server, nor leave requests waiting
+                self.preview.report(f"the rebuild failed: {type(error).__name__}: {error}")
                 self._reload(_timestamp())
 
     def _reload(self, epoch: int) -> None:
@@ -174,8 +177,9 @@ def serve_site(root: Path, host: str, port: int, today: dt.date | None = None,
     preview = Preview(root, today, report)
     preview.build()
     server = PreviewServer(preview, host, port, root / SITE_DIR)
-    for watched in (root / POSTMORTEMS_DIR, root / CONFIG_FILE, root / MKDOCS_FILE):
-        if watched.exists():
+    overrides = preview.engine.config.theme.custom_dir if preview.engine else None
+    for watched in (root / POSTMORTEMS_DIR, root / CONFIG_FILE, root / MKDOCS_FILE, overrides):
+        if watched and Path(watched).exists():
             server.watch(str(watched))
     try:
         server.serve()

@@ -22,7 +22,7 @@ from generator.cli import cli
 from generator.engine import run_mkdocs
 from generator.knowledgebase import open_knowledge_base
 from generator.site.markup import duration, href, page_url
-from generator.site.tree import finish_page, write_tree
+from generator.site.tree import finish_page, finish_pages, write_tree
 from generator.siteconfig import site_config_file
 
 from .conftest import REPOSITORY, git, write
@@ -285,6 +285,20 @@ def test_pages_rendered_by_several_processes_are_mkdocs_own(tmp_path: Path) -> N
         trees.append(tree_digest(site))
     assert len(trees[0]) > 90
     assert trees[0] == trees[1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pages_finished_as_mkdocs_writes_them_are_those_finished_after(tmp_path: Path, jobs: int) -> None:
+    """The MkDocs speed-up (each page finished as it is written) against the engine-neutral step
+    (every page finished once the engine is done, as after Zensical): the same bytes."""
+    kb = open_knowledge_base(copy_knowledge_base(tmp_path / "kb"))
+    generate(kb, TODAY)
+    after, during = tmp_path / "after", tmp_path / "during"
+    run_mkdocs(site_config_file(kb), kb.docs_dir, after, TODAY, jobs)
+    finish_pages(after, kb.fragments_dir, jobs=jobs)
+    run_mkdocs(site_config_file(kb), kb.docs_dir, during, TODAY, jobs, fragments_dir=kb.fragments_dir)
+    assert tree_digest(after) == tree_digest(during)
+    assert '<dl class="pm-header">' in (during / "postmortems/2026/2026-03-13-payment-api-outage/index.html").read_text()
 
 
 @pytest.mark.parametrize("source, target, link", [

@@ -89,7 +89,12 @@ def finish_pages(site_dir: Path, fragments_folder: Path, sources: Iterable[str] 
 def _finish_share(share: tuple[Path, Path, list[str]]) -> None:
     site_dir, fragments_folder, sources = share
     for source in sources:
-        fragments_file = fragments_folder / f"{source}{FRAGMENTS_SUFFIX}"
-        fragments = json.loads(fragments_file.read_text(encoding="utf-8")) if fragments_file.is_file() else []
         page = built_page(site_dir, source)
-        page.write_text(finish_page(page.read_text(encoding="utf-8"), fragments), encoding="utf-8")
+        page.write_text(finish_page(page.read_text(encoding="utf-8"), page_fragments(fragments_folder, source)),
+                        encoding="utf-8")
+
+
+def page_fragments(fragments_folder: Path, source: str) -> list[str]:
+    """The fragments of the docs page `source` (none for most files)."""
+    fragments_file = fragments_folder / f"{source}{FRAGMENTS_SUFFIX}"
+    return json.loads(fragments_file.read_text(encoding="utf-8")) if fragments_file.is_file() else []
