@@ -42,8 +42,7 @@ def builtin_config(config: Config) -> dict:
         },
         # Material's search is off: Pagefind indexes the site (it stays fast on 10,000 pages).
         "plugins": [],
-        # Superfences: fenced code inside lists too, as Zensical renders it.
-        "markdown_extensions": ["tables", {"toc": {"permalink": True}}, "pymdownx.superfences"],
+        "markdown_extensions": ["tables", {"toc": {"permalink": True}}],
         "extra_css": ["pagefind/pagefind-ui.css", "assets/postmortem.css"],
         "extra_javascript": ["pagefind/pagefind-ui.js", "assets/postmortem.js"],
         "nav": [

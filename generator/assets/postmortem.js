@@ -10,7 +10,15 @@
     var root = new URL("../", ui.src).pathname;
     var merged = [];
     for (var i = 1; i < parseInt(element.dataset.bundles || "1", 10); i++) merged.push({ bundlePath: root + "pagefind-" + i + "/" });
-    new PagefindUI({ element: "#pm-search", showSubResults: true, showImages: false, resetStyles: false, mergeIndex: merged });
+    // The indexed documents are <id>.html files; their pages are <id>/ (generator/site/search.py).
+    function pageUrl(url) { return url.replace(/\.html(?=#|$)/, "/"); }
+    function toPages(result) {
+      result.url = pageUrl(result.url);
+      (result.sub_results || []).forEach(function (sub) { sub.url = pageUrl(sub.url); });
+      return result;
+    }
+    new PagefindUI({ element: "#pm-search", showSubResults: true, showImages: false, resetStyles: false,
+                     mergeIndex: merged, processResult: toPages });
     var input = element.querySelector("input");
     var query = new URLSearchParams(window.location.search).get("q");
     if (input && query) { input.value = query; input.dispatchEvent(new Event("input", { bubbles: true })); }

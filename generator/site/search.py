@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Site, path_of
-from .markup import e, front_matter_block, page_url, paragraph
+from .markup import e, front_matter_block, paragraph
 
 INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
 
@@ -34,7 +34,9 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     """One small HTML document per post-mortem, for the search indexer: the title, the front
     matter's words, and the body's sections with the anchors the site gives their headings, under
     the folder of its search bundle. Indexing these instead of the themed pages keeps the
-    indexer's memory flat."""
+    indexer's memory flat. Each is a file `<id>.html` beside the others of its year, not a folder
+    of its own (10,000 folders cost a large build over a second): the search page links its
+    results to the page, `<id>/`."""
     from markdown.extensions.toc import slugify
 
     language = site.config.language
@@ -50,6 +52,6 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
             text = "\n".join(lines[section.line - pm.body_line + 1: section.end_line - pm.body_line + 1])
             sections.append(f'<h2 id="{e(slugify(section.title, "-"))}">{e(_plain(section.title))}</h2>'
                             f"<p>{e(_plain(text))}</p>")
-        yield (f"{search_bundle(number % site.search_bundles)}/{page_url(path_of(pm))}index.html",
+        yield (f"{search_bundle(number % site.search_bundles)}/{path_of(pm).removesuffix('.md')}.html",
                f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
                f'<body><h1>{e(title)}</h1><p>{e(facts)}</p>{"".join(sections)}</body></html>', [])
