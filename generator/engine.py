@@ -10,7 +10,8 @@ loop shared out: once the files and the navigation are known, a page's output de
 but itself, so each process reads, renders and writes a share of the pages, and lets each go once
 it is written. A test checks that the two builds write the same bytes. It is used only when no
 plugin is configured, anchors are not validated and warnings are not errors (`strict`): the things
-that look across pages. It calls four private functions of MkDocs, checked against 1.6.1 (the
+that look across pages. Its processes also convert every page with one Markdown instance
+(`_render_reusing`). It calls private functions and classes of MkDocs, checked against 1.6.1 (the
 version range pinned in pyproject.toml).
 """
 
@@ -27,6 +28,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import markdown
 import yaml
 from jinja2 import TemplateError
 from mkdocs import utils
@@ -34,9 +36,11 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .errors import BuildError, SiteConfigError
 from .site.tree import finish_page, finish_pages, page_fragments
@@ -279,6 +283,8 @@ _shared: tuple = ()
 
 def _build_pages(indexes: list[int]) -> tuple[list[str], str | None]:
     config, files, doc_files, nav, env = _shared
+    Page.render = _render_reusing(markdown.Markdown(extensions=config["markdown_extensions"],
+                                                    extension_configs=config["mdx_configs"] or {}))
     with _collected_warnings() as warnings:
         try:
             for index in indexes:
@@ -290,6 +296,32 @@ def _build_pages(indexes: list[int]) -> tuple[list[str], str | None]:
         except Exception as error:  # reported to the parent, which raises BuildError
             return warnings, _failure(error, warnings)
     return warnings, None
+
+
+def _render_reusing(md: markdown.Markdown):
+    """MkDocs 1.6's `Page.render` (mkdocs/structure/pages.py) with one Markdown instance, reset between
+    pages, instead of one made for every page: making one takes about as long as converting a
+    post-mortem. Installed in the page-building processes only (they end with the build); the
+    pages are MkDocs' own byte for byte (a test compares the builds)."""
+
+    def render(page: Page, config, files) -> None:
+        md.reset()
+        raw_html = mkdocs_pages._RawHTMLPreprocessor()
+        raw_html._register(md)
+        anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+        anchors._register(md)
+        relative_paths = mkdocs_pages._RelativePathTreeprocessor(page.file, files, config)
+        relative_paths._register(md)
+        title = mkdocs_pages._ExtractTitleTreeprocessor()
+        title._register(md)
+        page.content = md.convert(page.markdown)
+        page.toc = get_toc(getattr(md, "toc_tokens", []))
+        page._title_from_render = title.title
+        page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+        if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = relative_paths.links_to_anchors
+
+    return render
 
 
 def _failure(error: Exception, logged: list[str]) -> str:
