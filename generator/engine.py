@@ -45,8 +45,6 @@ from mkdocs.structure.toc import get_toc
 from .errors import BuildError, SiteConfigError
 from .site.tree import finish_page, finish_pages, page_fragments
 
-ENGINES = ("mkdocs", "zensical")
-
 
 def build_with(engine: str, config_file: Path, docs_dir: Path, fragments_dir: Path, site_dir: Path,
                today: dt.date, jobs: int = 1, language: str | None = None) -> list[str]:
