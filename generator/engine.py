@@ -186,16 +186,7 @@ class LiveMkDocs:
 
     def __init__(self, config) -> None:
         self.config = config
-        self.files = get_files(config)
-        self.env = config.theme.get_env()
-        self.files.add_files_from_theme(self.env, config)
-        set_exclusions(self.files, config)
-        self.nav = get_navigation(self.files, config)
-        for file in self.files.documentation_pages():
-            if file.page is None:
-                Page(None, file, config)
-            elif file.page in self.nav.pages:
-                mkdocs_build._populate_page(file.page, config, self.files)
+        self.files, self.env, self.nav = _site_structure(config)
 
     @classmethod
     def load(cls, config_file: Path, docs_dir: Path, site_dir: Path) -> LiveMkDocs | None:
@@ -240,20 +231,9 @@ def _build_in_processes(config, jobs: int) -> list[str]:
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     utils.clean_directory(config.site_dir)
-    files = get_files(config)
-    env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
-    files = config.plugins.on_files(files, config=config)
-    set_exclusions(files, config)
-    nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+    files, env, nav = _site_structure(config)
     inclusion = InclusionLevel.is_included
     doc_files = files.documentation_pages(inclusion=inclusion)
-    for file in doc_files:
-        if file.page is None:
-            Page(None, file, config)
-        elif file.page in nav.pages:
-            # The navigation shows these pages' titles on every page: read them first.
-            mkdocs_build._populate_page(file.page, config, files)
     env = config.plugins.on_env(env, config=config, files=files)
     files.copy_static_files(inclusion=inclusion)
     for template in config.theme.static_templates:
@@ -273,6 +253,24 @@ def _build_in_processes(config, jobs: int) -> list[str]:
         raise MkDocsException(errors[0])
     config.plugins.on_post_build(config=config)
     return [message for messages, _ in outcomes for message in messages]
+
+
+def _site_structure(config):
+    """MkDocs' build up to its page loop: the files, the theme's environment and the navigation,
+    with a page object for every documentation file and the navigation's pages read (their titles
+    are on every page)."""
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+    for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+        if file.page is None:
+            Page(None, file, config)
+        elif file.page in nav.pages:
+            mkdocs_build._populate_page(file.page, config, files)
+    return files, env, nav
 
 
 #: What the page-building processes inherit from the parent when they fork.
