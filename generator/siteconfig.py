@@ -43,8 +43,8 @@ def builtin_config(config: Config) -> dict:
         # Material's search is off: Pagefind indexes the site (it stays fast on 10,000 pages).
         "plugins": [],
         "markdown_extensions": ["tables", {"toc": {"permalink": True}}],
-        "extra_css": ["pagefind/pagefind-ui.css", "assets/postmortem.css"],
-        "extra_javascript": ["pagefind/pagefind-ui.js", "assets/postmortem.js"],
+        "extra_css": ["assets/postmortem.css"],
+        "extra_javascript": ["assets/postmortem.js"],
         "nav": [
             {label("nav_home"): "index.md"},
             {label("search"): "search.md"},

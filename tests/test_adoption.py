@@ -38,7 +38,7 @@ PAGES = ["index.html", "postmortems/index.html", "postmortems/2026/index.html", 
          "services/checkout/index.html", "severities/sev2/index.html", "causes/change/index.html",
          "trends/index.html", "actions/index.html", "report/index.html", "search/index.html",
          "reference/index.html", "reference/format/index.html", "reference/rules/index.html",
-         "reference/cli/index.html", "reference/metrics/index.html", "pagefind/pagefind-ui.js"]
+         "reference/cli/index.html", "reference/metrics/index.html", "pagefind/pagefind.js"]
 
 
 def fill_draft(text: str) -> str:

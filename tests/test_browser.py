@@ -98,21 +98,61 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def test_search_a_root_cause_word_and_open_the_postmortem(page, served) -> None:
-    page.goto(served + "search/")
-    field = page.locator("#pm-search input")
-    field.wait_for()
-    started = time.monotonic()
-    field.fill("idempotency")
-    first = page.locator(".pagefind-ui__result-link").first
-    first.wait_for(timeout=10_000)
-    print(f"first search results after {time.monotonic() - started:.2f} s")
+def results(page, container: str, query: str) -> list[str]:
+    """The titles of the results shown in `container` once they are those of `query`."""
+    page.locator(f'{container}[data-query="{query}"] .pm-result-link').first.wait_for(timeout=10_000)
+    return page.locator(f"{container} .pm-result-link").all_inner_texts()
+
+
+def narrow(page, container: str, query: str, **wanted: str) -> list[str]:
+    """Choose each filter's value in `container`, each time waiting for the results it gives."""
+    state = {"q": query}
+    for key, value in wanted.items():
+        page.locator(f'{container} select[data-search-filter="{key}"]').select_option(value)
+        state[key] = value
+        shown = "?" + "&".join(f"{name}={chosen}" for name, chosen in state.items())
+        page.locator(f'{container}[data-state="{shown}"]').wait_for(timeout=10_000)
+    return results(page, container, query)
+
+
+@pytest.mark.parametrize("start", ["", "postmortems/2026/2026-01-14-duplicate-charges-retry-storm/"])
+def test_header_search_narrows_by_service_and_severity_and_links_the_same_results(page, served, start) -> None:
+    page.goto(served + start)
+    page.locator(".pm-header-search__input").wait_for()
+    page.keyboard.press("/" if start else "s")  # Material's keys put the cursor in the box
+    page.keyboard.type("pool")
+    panel = ".pm-header-search__panel"
+    assert results(page, panel, "pool") == ["Payment API unavailable for 47 minutes",
+                                            "Payment latency doubled for 35 minutes at the evening peak"]
+    facts = page.locator(f"{panel} .pm-result-facts").first.inner_text()
+    assert facts == "SEV1 2026-03-13 · Payments API, Checkout (web) · 47 min"
+    service = page.locator(f'{panel} select[data-search-filter="service"]')
+    assert service.locator("option").all_inner_texts() == ["Service: all", "Payments API (2)", "Checkout (web) (1)"]
+    narrowed = narrow(page, panel, "pool", service="payments-api", severity="SEV2")
+    assert narrowed == ["Payment latency doubled for 35 minutes at the evening peak"]
+    screenshot(page, "header-search")
+
+    link = page.locator(".pm-search-all")
+    assert link.get_attribute("href") == "/search/?q=pool&service=payments-api&severity=SEV2"
+    link.click()
+    page.wait_for_url("**/search/?q=pool&service=payments-api&severity=SEV2")
+    assert results(page, "#pm-search", "pool") == narrowed
+    assert page.locator('#pm-search select[data-search-filter="severity"]').input_value() == "SEV2"
     screenshot(page, "search")
-    first.click()
+    page.locator("#pm-search .pm-result-link").first.click()
+    page.wait_for_url("**/2026-02-20-payments-db-latency/")
+    assert heading(page) == "Payment latency doubled for 35 minutes at the evening peak"
+
+
+def test_search_page_keeps_its_query_and_filters_in_the_url(page, served) -> None:
+    page.goto(served + "search/")
+    page.locator("#pm-search input").fill("idempotency")
+    assert results(page, "#pm-search", "idempotency") == ["1,240 customers charged twice after gateway timeouts"]
+    narrow(page, "#pm-search", "idempotency", cause="code")
+    assert page.url.endswith("/search/?q=idempotency&cause=code")
+    page.locator("#pm-search .pm-result-link").first.click()
     page.wait_for_url("**/2026-01-14-duplicate-charges-retry-storm/")
     assert heading(page) == "1,240 customers charged twice after gateway timeouts"
-    assert page.locator(".pm-header").is_visible()
-    screenshot(page, "postmortem")
 
 
 def test_search_merges_the_bundles_of_a_large_knowledge_base(browser, tmp_path: Path, monkeypatch) -> None:
@@ -135,7 +175,7 @@ def test_search_merges_the_bundles_of_a_large_knowledge_base(browser, tmp_path: 
         for title, path in expected.items():
             page.goto(url + "search/")
             page.locator("#pm-search input").fill(title)
-            link = page.locator(f'.pagefind-ui__result-link[href$="{path}"]')
+            link = page.locator(f'#pm-search .pm-result-link[href$="{path}"]')
             link.first.wait_for(timeout=10_000)
     finally:
         context.close()

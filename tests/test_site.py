@@ -42,9 +42,23 @@ def copy_knowledge_base(target: Path, postmortems: bool = True) -> Path:
     return target
 
 
+#: Pagefind writes its filter index, and the two files that name its parts, in an order of its own
+#: from one run to the next (Pagefind/pagefind#638): only their number is compared.
+PAGEFIND_UNSTABLE = re.compile(r"(pagefind[^/]*)/(filter/.*|pagefind-entry\.json|pagefind\.\w+\.pf_meta)")
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Each file of `folder` with the digest of its content; for each search bundle, the number of
+    its files in PAGEFIND_UNSTABLE."""
+    digests: dict[str, str] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if unstable := PAGEFIND_UNSTABLE.fullmatch(name):
+            key = f"{unstable[1]}/(files in a varying order)"
+            digests[key] = str(int(digests.get(key, "0")) + 1)
+        else:
+            digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
 
 
 LATE = "2026-03-13-payment-api-outage"
@@ -86,7 +100,7 @@ def sample_site(tmp_path_factory) -> Path:
     "trends/times.svg", "trends/recurrence.svg", "trends/causes.svg", "trends/budget.svg", "actions/index.html",
     "actions/alice/index.html", "actions/payments/index.html", "report/index.html", "reference/metrics/index.html",
     "reference/index.html", "reference/format/index.html", "reference/rules/index.html", "reference/cli/index.html",
-    "reference/schema/postmortem.schema.json", "pagefind/pagefind-ui.js", "sitemap.xml",
+    "reference/schema/postmortem.schema.json", "pagefind/pagefind.js", "sitemap.xml",
 ])
 def test_every_page_is_built(sample_site: Path, page: str) -> None:
     assert (sample_site / "site" / page).is_file()
@@ -197,7 +211,7 @@ def test_builds_are_reproducible(tmp_path: Path) -> None:
     shutil.rmtree(root / "build/docs")
     build_site(open_knowledge_base(root), TODAY)
     assert tree_digest(root / "site") == first
-    assert "sitemap.xml.gz" in first and any(name.startswith("pagefind/") for name in first)
+    assert "sitemap.xml.gz" in first and any(name.startswith("pagefind/index/") for name in first)
 
 
 def test_failed_build_keeps_the_previous_site(runner, tmp_path: Path) -> None:

@@ -56,6 +56,9 @@ class Site:
         self.postmortems = sorted((redacted(pm, restricted_title) if pm.is_restricted else pm for pm in self.postmortems),
                                   key=PostMortem.chronological_key, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
+        #: The newest post-mortems are in search bundle 0, the next in bundle 1, and so on: the
+        #: search box shows the best results of the newest bundle first.
+        self.search_bundle_size = SEARCH_BUNDLE_SIZE
         self.search_bundles = max(1, -(-len(self.postmortems) // SEARCH_BUNDLE_SIZE))
         #: Table rows already rendered, by (post-mortem id, page depth): see `tables.postmortem_row`.
         self.rows: dict[tuple[str, int], list[str]] = {}

@@ -3,21 +3,42 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
 from .context import Site, path_of
-from .markup import e, front_matter_block, paragraph
+from .markup import duration, e, front_matter_block, paragraph
 
 INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
 
 
 def search_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+    """The search page, and `assets/search.json`: what the search box of every page and the search
+    page need besides the index (the bundles to merge, the filters with their values' names in the
+    order to list them, and the words of the interface)."""
     label = site.labels
     yield "search.md", "\n".join([
         front_matter_block(label("search")), f"# {e(label('search'))}\n", paragraph(label("search_intro")),
-        f'<div id="pm-search" data-bundles="{site.search_bundles}" data-pagefind-ignore></div>\n',
+        '<div id="pm-search" data-pagefind-ignore></div>\n',
     ]), []
+    config = site.config
+    filters = [
+        ("severity", label("severity"), {s.id: s.id for s in config.severities}),
+        ("service", label("service"), {s.id: s.display_name for s in config.services}),
+        ("cause", label("root_cause"), {cause: cause for cause in config.root_causes}),
+        ("year", label("filter_year"), {}),
+        ("status", label("status"), {}),
+        ("tag", label("filter_tag"), {}),
+    ]
+    settings = {
+        "bundles": site.search_bundles,
+        "severities": [s.id for s in config.severities],
+        "filters": [{"key": key, "name": name, "values": values} for key, name, values in filters],
+        "labels": {key: label(f"search_{key}", name="{name}", count="{count}")
+                   for key in ("placeholder", "all_results", "more", "none", "count", "any")},
+    }
+    yield "assets/search.json", json.dumps(settings, ensure_ascii=False), []
 
 
 def _plain(markdown: str) -> str:
@@ -43,15 +64,32 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     for number, pm in enumerate(pm for pm in site.postmortems if not pm.is_restricted):
         values = pm.values
         title = values.get("title") or pm.id
-        facts = " · ".join(str(part) for part in (
-            values.get("severity"), ", ".join(site.service_name(s) for s in values.get("services") or []),
-            values.get("root_cause"), " ".join(values.get("tags") or [])) if part)
+        services = ", ".join(site.service_name(s) for s in values.get("services") or [])
+        facts = " · ".join(part for part in (
+            values.get("severity") and f'<span data-pagefind-meta="severity">{e(values["severity"])}</span>',
+            services and f'<span data-pagefind-meta="services">{e(services)}</span>',
+            e(values.get("root_cause") or ""), e(" ".join(values.get("tags") or []))) if part)
         lines = pm.body.split("\n")
         sections = []
         for section in pm.sections:
             text = "\n".join(lines[section.line - pm.body_line + 1: section.end_line - pm.body_line + 1])
             sections.append(f'<h2 id="{e(slugify(section.title, "-"))}">{e(_plain(section.title))}</h2>'
                             f"<p>{e(_plain(text))}</p>")
-        yield (f"{search_bundle(number % site.search_bundles)}/{path_of(pm).removesuffix('.md')}.html",
+        yield (f"{search_bundle(number // site.search_bundle_size)}/{path_of(pm).removesuffix('.md')}.html",
                f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
-               f'<body><h1>{e(title)}</h1><p>{e(facts)}</p>{"".join(sections)}</body></html>', [])
+               f'<body><h1>{e(title)}</h1>{_attributes(site, pm)}<p>{facts}</p>{"".join(sections)}</body></html>', [])
+
+
+def _attributes(site: Site, pm) -> str:
+    """Empty elements that give Pagefind the post-mortem's filters (severity, service, cause, year,
+    status, tag) and the facts a result shows besides its severity and services (date, duration)."""
+    values = pm.values
+    started = values.get("started_at")
+    filters = [("severity", values.get("severity")), ("cause", values.get("root_cause")),
+               ("status", values.get("status")), ("year", started and site.local(started)[:4])]
+    filters += [("service", service) for service in values.get("services") or []]
+    filters += [("tag", tag) for tag in values.get("tags") or []]
+    meta = [("date", started and site.local(started)[:10]),
+            ("duration", site.ttr(pm) is not None and duration(site.ttr(pm)))]
+    return "".join([f'<i data-pagefind-filter="{key}:{e(value)}"></i>' for key, value in filters if value]
+                   + [f'<i data-pagefind-meta="{key}:{e(value)}"></i>' for key, value in meta if value])
