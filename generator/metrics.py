@@ -8,6 +8,7 @@ daylight-saving change has an hour more or less).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,14 +99,38 @@ def publish_target(config: Config, severity: str) -> int | None:
     return found.publish_within_hours if found else None
 
 
-def mean(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return statistics.fmean(present) if present else None
-
-
 def median(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else None
+
+
+def nearest_rank(ordered: list[float], percentile: float) -> float:
+    """The `percentile` of values sorted in increasing order, by the nearest-rank method: the value
+    of rank ceil(percentile / 100 x n), counted from 1."""
+    return ordered[max(1, math.ceil(percentile / 100 * len(ordered))) - 1]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A duration over a set of incidents: how many have it (`n`: both its timestamps are known),
+    and its mean, median and 90th percentile (None when `n` is 0). A mean alone misleads: one long
+    outage moves it more than the other incidents together."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+
+    def rounded(self) -> dict:
+        return {"n": self.n, "mean": _round(self.mean), "median": _round(self.median), "p90": _round(self.p90)}
+
+
+def spread(values: Iterable[float | None]) -> Spread:
+    """The spread of the known values (None values are left out)."""
+    ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return Spread(0, None, None, None)
+    return Spread(len(ordered), statistics.fmean(ordered), statistics.median(ordered), nearest_rank(ordered, 90))
 
 
 def in_period(items: list[Incident], since: dt.date | None, until: dt.date | None, zone: ZoneInfo) -> list[Incident]:
@@ -259,10 +284,9 @@ class PeriodFigures:
     incidents: int
     by_severity: dict[str, int]
     by_cause: dict[str, int]
-    mttd: float | None
-    median_ttd: float | None
-    mttr: float | None
-    median_ttr: float | None
+    ttd: Spread
+    ttm: Spread
+    ttr: Spread
     recurrence_rate: float | None
     #: None without git history (no publication times), or when no verdict is known yet.
     on_time_rate: float | None
@@ -271,8 +295,6 @@ class PeriodFigures:
 def period_figures(items: list[Incident], config: Config, recurring: set[str], now: dt.datetime) -> PeriodFigures:
     """The figures of `items`; `recurring` is `recurrences()` of every incident (a recurrence may
     follow an incident outside the period)."""
-    detect = [time_to_detect(i.front) for i in items]
-    resolve = [time_to_resolve(i.front) for i in items]
     causes: dict[str, int] = {}
     for item in items:
         causes[item.front.root_cause] = causes.get(item.front.root_cause, 0) + 1
@@ -280,8 +302,9 @@ def period_figures(items: list[Incident], config: Config, recurring: set[str], n
         incidents=len(items),
         by_severity={s: sum(i.front.severity == s for i in items) for s in config.severity_ids},
         by_cause=causes,
-        mttd=mean(detect), median_ttd=median(detect),
-        mttr=mean(resolve), median_ttr=median(resolve),
+        ttd=spread(time_to_detect(i.front) for i in items),
+        ttm=spread(time_to_mitigate(i.front) for i in items),
+        ttr=spread(time_to_resolve(i.front) for i in items),
         recurrence_rate=recurrence_rate(items, recurring),
         on_time_rate=on_time_rate(items, config, now),
     )
@@ -308,9 +331,12 @@ def summary(postmortems: Iterable, config: Config, since: dt.date | None, until:
     return {
         "incidents": figures.incidents,
         "by_severity": figures.by_severity,
-        "mttd_minutes": _round(figures.mttd),
-        "mttr_minutes": _round(figures.mttr),
-        "median_ttr_minutes": _round(figures.median_ttr),
+        "mttd_minutes": _round(figures.ttd.mean),
+        "mttr_minutes": _round(figures.ttr.mean),
+        "median_ttr_minutes": _round(figures.ttr.median),
+        "ttd_minutes": figures.ttd.rounded(),
+        "ttm_minutes": figures.ttm.rounded(),
+        "ttr_minutes": figures.ttr.rounded(),
         "recurrence_rate": _round(figures.recurrence_rate, 4),
         "actions": action_counts(period, today),
         "time_to_postmortem": None if published is None else publication_figures(period, config, end_of_day(today, zone)),

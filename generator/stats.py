@@ -24,6 +24,11 @@ def _minutes(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} min"
 
 
+def _spread(spread: dict) -> str:
+    return (f"median {_minutes(spread['median'])}, p90 {_minutes(spread['p90'])}, mean {_minutes(spread['mean'])}"
+            f" (n = {spread['n']})")
+
+
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{100 * rate:.0f}%"
 
@@ -44,8 +49,8 @@ def stats_text(figures: dict) -> str:
     actions = figures["actions"]
     lines = [
         f"Incidents:           {figures['incidents']} ({severities})",
-        f"MTTD:                {_minutes(figures['mttd_minutes'])}",
-        f"MTTR:                {_minutes(figures['mttr_minutes'])} (median {_minutes(figures['median_ttr_minutes'])})",
+        *(f"{name + ':':<21}{_spread(figures[key])}" for name, key in (
+            ("Time to detect", "ttd_minutes"), ("Time to mitigate", "ttm_minutes"), ("Time to resolve", "ttr_minutes"))),
         f"Recurrence rate:     {_percent(rate)}",
         f"Actions:             {actions['total']} total, {actions['open']} open, {actions['overdue']} overdue, "
         f"{actions['done']} done",

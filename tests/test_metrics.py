@@ -46,12 +46,37 @@ def test_durations() -> None:
     assert metrics.time_to_resolve(fm) == 90
 
 
-def test_mean_and_median_skip_missing_values() -> None:
-    assert metrics.mean([10, 20, 60]) == 30          # 90 / 3
+def test_median_skips_missing_values() -> None:
     assert metrics.median([10, 20, 60]) == 20
     assert metrics.median([10, 20, 60, 70]) == 40    # (20 + 60) / 2
-    assert metrics.mean([None, 10]) == 10
-    assert metrics.mean([]) is None and metrics.median([None]) is None
+    assert metrics.median([None]) is None
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([], (0, None, None, None)),
+    ([None, None], (0, None, None, None)),
+    ([10], (1, 10, 10, 10)),
+    ([5, 1, 3], (3, 3, 3, 5)),                      # odd: the middle value; p90 rank ceil(2.7) = 3
+    ([4, 1, 3, 2], (4, 2.5, 2.5, 4)),               # even: (2 + 3) / 2; p90 rank ceil(3.6) = 4
+    ([None, 7, None, 3], (2, 5, 5, 7)),             # missing timestamps left out: n = 2; rank ceil(1.8) = 2
+    (list(range(1, 11)), (10, 5.5, 5.5, 9)),        # p90 rank ceil(9.0) = 9: the value 9, not 10
+    (list(range(1, 12)), (11, 6, 6, 10)),           # rank ceil(9.9) = 10
+    ([30, 40, 50, 4380], (4, 1125, 45, 4380)),      # one 73-hour outage: the mean is 25 times the median
+])
+def test_spread_by_hand(values, expected) -> None:
+    found = metrics.spread(values)
+    assert (found.n, found.mean, found.median, found.p90) == expected
+
+
+def test_period_figures_count_each_duration_over_the_incidents_that_have_it() -> None:
+    config = Config.model_validate({"timezone": "UTC", "services": [{"id": "api"}]})
+    items = [incident("a", front("2026-04-01T10:00:00Z", "+30", detected="+10", mitigated="+20")),
+             incident("b", front("2026-04-02T10:00:00Z", "+90", detected="+2")),              # never mitigated
+             incident("c", front("2026-04-03T10:00:00Z", None, detected="+4", mitigated="+40"))]  # not resolved
+    figures = metrics.period_figures(items, config, set(), dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    assert figures.ttd == metrics.Spread(n=3, mean=16 / 3, median=4, p90=10)     # 10, 2, 4
+    assert figures.ttm == metrics.Spread(n=2, mean=30, median=30, p90=40)        # 20, 40
+    assert figures.ttr == metrics.Spread(n=2, mean=60, median=60, p90=90)        # 30, 90
 
 
 def test_drafts_are_left_out() -> None:
@@ -174,6 +199,9 @@ def test_summary() -> None:
         "mttd_minutes": 6.0,                      # (10 + 2) / 2
         "mttr_minutes": 60.0,                     # (30 + 90) / 2
         "median_ttr_minutes": 60.0,
+        "ttd_minutes": {"n": 2, "mean": 6.0, "median": 6.0, "p90": 10.0},    # 10 and 2; p90 rank ceil(1.8) = 2
+        "ttm_minutes": {"n": 0, "mean": None, "median": None, "p90": None},  # neither was mitigated
+        "ttr_minutes": {"n": 2, "mean": 60.0, "median": 60.0, "p90": 90.0},  # 30 and 90
         "recurrence_rate": 0.5,                   # b is 19 days after a, same service and cause
         "actions": {"total": 0, "open": 0, "overdue": 0, "done": 0},
         "time_to_postmortem": None,               # no history given

@@ -22,6 +22,9 @@ def test_stats_json(runner, tmp_path: Path) -> None:
         "mttd_minutes": 5.0,                 # every one detected after 5 minutes
         "mttr_minutes": 34.0,                # (4 x 30 + 50) / 5
         "median_ttr_minutes": 30.0,
+        "ttd_minutes": {"n": 5, "mean": 5.0, "median": 5.0, "p90": 5.0},
+        "ttm_minutes": {"n": 4, "mean": 20.0, "median": 20.0, "p90": 20.0},   # one was never mitigated
+        "ttr_minutes": {"n": 5, "mean": 34.0, "median": 30.0, "p90": 50.0},   # 30 30 30 30 50: rank ceil(4.5) = 5
         "recurrence_rate": 0.6,              # 03-04, 03-06, 03-07 follow a checkout-web change within days
         "actions": {"total": 5, "open": 1, "overdue": 0, "done": 3},  # one wont-do; the open one is due 2026-12-15
         "time_to_postmortem": None,          # not a git repository
@@ -46,8 +49,9 @@ def test_stats_text(runner, tmp_path: Path) -> None:
     # service's lowest month, ties going to the earliest.
     assert result.stdout.splitlines() == [
         "Incidents:           5 (SEV1 0, SEV2 4, SEV3 1)",
-        "MTTD:                5.0 min",
-        "MTTR:                34.0 min (median 30.0 min)",
+        "Time to detect:      median 5.0 min, p90 5.0 min, mean 5.0 min (n = 5)",
+        "Time to mitigate:    median 20.0 min, p90 20.0 min, mean 20.0 min (n = 4)",
+        "Time to resolve:     median 30.0 min, p90 50.0 min, mean 34.0 min (n = 5)",
         "Recurrence rate:     60%",
         "Actions:             5 total, 1 open, 0 overdue, 3 done",
         "Time to post-mortem: — (no git history here)",

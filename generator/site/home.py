@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from .. import metrics
 from .context import Site
 from .markup import WIDE, Fragments, duration, e, front_matter_block, rate, table
-from .tables import budget_row, postmortem_table
+from .tables import budget_row, postmortem_table, spread_note
 
 LATEST = 10
 
@@ -30,10 +30,10 @@ def home_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     actions = metrics.action_counts(site.incidents, site.today)
     cards = [
         card(label("incidents"), str(now.incidents), f"{by_severity} · " + before(str(previous.incidents))),
-        card(label("mttd"), duration(now.mttd),
-             label("median", value=duration(now.median_ttd)) + " · " + before(duration(previous.mttd))),
-        card(label("mttr"), duration(now.mttr),
-             label("median", value=duration(now.median_ttr)) + " · " + before(duration(previous.mttr))),
+        *(card(label("median_of", name=label(name)), duration(spread.median),
+               spread_note(site, spread) + " · " + before(duration(earlier.median)))
+          for name, spread, earlier in (("ttd", now.ttd, previous.ttd), ("ttm", now.ttm, previous.ttm),
+                                        ("ttr", now.ttr, previous.ttr))),
         card(label("recurrence"), rate(now.recurrence_rate), before(rate(previous.recurrence_rate))),
         card(label("open_actions"), str(actions["open"]), f"{actions['overdue']} {label('overdue')}"),
     ]

@@ -9,7 +9,7 @@ from .. import metrics
 from .context import Site
 from .home import card
 from .markup import WIDE, Fragments, duration, e, front_matter_block, href, paragraph, table
-from .tables import cause_link, postmortem_table
+from .tables import cause_link, postmortem_table, spread_table
 
 TOP_AREAS = 3
 
@@ -39,8 +39,9 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
         paragraph(label("report_intro", start=start, end=end)),
         html('<div class="pm-cards">'
              + card(label("incidents"), str(figures.incidents), label("per_month", value=f"{figures.incidents / 3:.1f}"))
-             + card(label("mttr"), duration(figures.mttr), label("median", value=duration(figures.median_ttr)))
              + "</div>"),
+        f"## {e(label('spread_title'))}\n",
+        html(spread_table(site, figures)),
         f"## {e(label('top_areas'))}\n",
         html(table([label("area"), "", label("downtime")], top_rows)) if top_rows else paragraph(label("none")),
         f"## {e(label('causes_period'))}\n",

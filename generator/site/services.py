@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from .. import metrics
 from .context import Site
 from .markup import WIDE, Fragments, duration, e, front_matter_block, paragraph, percent, table
-from .tables import action_table, availability_cell, budget_row, postmortem_table
+from .tables import action_table, availability_cell, budget_row, postmortem_table, spread_table
 
 
 def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
@@ -50,6 +50,8 @@ def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
             paragraph(budget_line, "pm-budget"),
             f"## {e(label('monthly_availability'))}\n",
             html(table([label("month"), label("downtime"), label("availability"), label("slo")], monthly)),
+            f"## {e(label('spread_title'))}\n",
+            html(spread_table(site, site.figures([i for i in site.incidents if service.id in i.services]))),
             f"## {e(label('open_actions_of'))}\n",
             html(action_table(site, source, open_actions)) if open_actions else paragraph(label("none")),
             f"## {e(label('incidents_of'))}\n",

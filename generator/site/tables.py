@@ -115,3 +115,16 @@ def budget_row(site: Site, source: str, service: Service, key: str) -> list[str]
         availability_cell(metrics.availability(used, key, site.zone), service.slo),
         e(f"{left:.1f} min ({100 * left / budget:.0f}%)" if budget else "—"),
     ]
+
+
+def spread_table(site: Site, figures: metrics.PeriodFigures) -> str:
+    """Time to detect, mitigate and resolve: median, p90, mean and how many incidents have each."""
+    label = site.labels
+    rows = [[e(label(name)), *(e(duration(value)) for value in (spread.median, spread.p90, spread.mean)), str(spread.n)]
+            for name, spread in (("ttd", figures.ttd), ("ttm", figures.ttm), ("ttr", figures.ttr))]
+    return table(["", label("spread_median"), label("spread_p90"), label("spread_mean"), label("spread_n")], rows)
+
+
+def spread_note(site: Site, spread: metrics.Spread) -> str:
+    """`p90 2 h 05 · mean 1 h 10 · n = 12`, under a median."""
+    return site.labels("spread_note", p90=duration(spread.p90), mean=duration(spread.mean), n=spread.n)

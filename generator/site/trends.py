@@ -11,6 +11,7 @@ from .. import metrics
 from ..charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
 from .context import Site
 from .markup import Fragments, e, front_matter_block, paragraph, table
+from .tables import spread_table
 
 TREND_MONTHS = 24
 
@@ -36,8 +37,9 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
     charts = [
         ("incidents", label("chart_incidents"), {s: [f.by_severity[s] for f in figures] for s in site.config.severity_ids},
          "stacked", SEVERITY_COLOURS, "", None),
-        ("times", label("chart_times"), {label("mttd"): [f.mttd for f in figures], label("mttr"): [f.mttr for f in figures]},
-         "lines", SERIES_COLOURS, "min", None),
+        ("times", label("chart_times"), {
+            **{label("median_of", name=label(name)): [getattr(f, name).median for f in figures] for name in ("ttd", "ttm", "ttr")},
+            label("p90_of", name=label("ttr")): [f.ttr.p90 for f in figures]}, "lines", SERIES_COLOURS, "min", None),
         ("recurrence", label("chart_recurrence"), {label("recurrence"): percents([f.recurrence_rate for f in figures])},
          "lines", SERIES_COLOURS, "%", None),
         ("causes", label("chart_causes"), {c: [f.by_cause.get(c, 0) for f in figures] for c in causes_seen},
@@ -52,7 +54,8 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
                        "lines", SERIES_COLOURS, "%", 100))
     title = label("trends")
     parts = [front_matter_block(title), f"# {e(title)}\n",
-             paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1])))]
+             paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1]))),
+             f"## {e(label('spread_title'))}\n", html(spread_table(site, site.figures(sum(by_month.values(), []))))]
     for name, heading, series, kind, colours, unit, limit in charts:
         yield f"trends/{name}.svg", chart(months, series, kind, colours, unit, limit), []
         rows = [[e(m), *(e(_number(values[index])) for values in series.values())]
