@@ -284,6 +284,8 @@ class PeriodFigures:
     incidents: int
     by_severity: dict[str, int]
     by_cause: dict[str, int]
+    #: How many incidents list each category among their `contributing_factors`.
+    by_factor: dict[str, int]
     ttd: Spread
     ttm: Spread
     ttr: Spread
@@ -296,12 +298,16 @@ def period_figures(items: list[Incident], config: Config, recurring: set[str], n
     """The figures of `items`; `recurring` is `recurrences()` of every incident (a recurrence may
     follow an incident outside the period)."""
     causes: dict[str, int] = {}
+    factors: dict[str, int] = {}
     for item in items:
         causes[item.front.root_cause] = causes.get(item.front.root_cause, 0) + 1
+        for factor in set(item.front.contributing_factors):
+            factors[factor] = factors.get(factor, 0) + 1
     return PeriodFigures(
         incidents=len(items),
         by_severity={s: sum(i.front.severity == s for i in items) for s in config.severity_ids},
         by_cause=causes,
+        by_factor=factors,
         ttd=spread(time_to_detect(i.front) for i in items),
         ttm=spread(time_to_mitigate(i.front) for i in items),
         ttr=spread(time_to_resolve(i.front) for i in items),

@@ -145,6 +145,9 @@ class FrontMatter(_Strict):
     detection: Detection = Field(description="How the incident was first noticed: alert, customer, employee, "
                                           "automated-test or other.")
     root_cause: str = Field(description="A category from the config's root_causes, e.g. capacity.")
+    contributing_factors: list[str] = Field(
+        default_factory=list, description="Other categories from the config's root_causes that made the incident "
+        "possible or worse, e.g. [process, change]; counted beside the root cause.")
     roles: Roles | None = Field(None, description="Required where the severity's roles_required is true.")
     impact: Impact | None = Field(None, description="Figures; required where the severity's impact_required is true.")
     related: list[PostmortemId] = Field(default_factory=list, description="Ids of earlier post-mortems: "

@@ -18,7 +18,7 @@ UTC = ZoneInfo("UTC")
 
 def front(started: str, resolved: str | None = "+60", *, services=("api",), cause="capacity", status="published",
           detected: str = "+0", mitigated: str | None = None, downtime: float | None = None, related=(),
-          actions=(), severity="SEV2") -> FrontMatter:
+          actions=(), severity="SEV2", factors=()) -> FrontMatter:
     """A front matter; times after `started` are written `+MINUTES`."""
     start = dt.datetime.fromisoformat(started)
 
@@ -29,6 +29,7 @@ def front(started: str, resolved: str | None = "+60", *, services=("api",), caus
         "title": "t", "status": status, "severity": severity, "services": list(services),
         "started_at": started, "detected_at": at(detected), "mitigated_at": at(mitigated),
         "resolved_at": at(resolved), "detection": "alert", "root_cause": cause, "related": list(related),
+        "contributing_factors": list(factors),
         "impact": {"downtime_minutes": downtime} if downtime is not None else None,
         "actions": list(actions),
     })
@@ -77,6 +78,16 @@ def test_period_figures_count_each_duration_over_the_incidents_that_have_it() ->
     assert figures.ttd == metrics.Spread(n=3, mean=16 / 3, median=4, p90=10)     # 10, 2, 4
     assert figures.ttm == metrics.Spread(n=2, mean=30, median=30, p90=40)        # 20, 40
     assert figures.ttr == metrics.Spread(n=2, mean=60, median=60, p90=90)        # 30, 90
+
+
+def test_contributing_factors_are_counted_beside_the_root_cause() -> None:
+    config = Config.model_validate({"timezone": "UTC", "services": [{"id": "api"}]})
+    items = [incident("a", front("2026-04-01T10:00:00Z", cause="capacity", factors=("change", "process"))),
+             incident("b", front("2026-04-02T10:00:00Z", cause="change", factors=("process", "process"))),
+             incident("c", front("2026-04-03T10:00:00Z", cause="capacity"))]
+    figures = metrics.period_figures(items, config, set(), dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    assert figures.by_cause == {"capacity": 2, "change": 1}
+    assert figures.by_factor == {"change": 1, "process": 2}   # an incident counts once per factor
 
 
 def test_drafts_are_left_out() -> None:

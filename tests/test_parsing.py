@@ -65,8 +65,8 @@ def test_non_string_keys_are_unknown_fields(kb: Path, base_text: str) -> None:
     _, diagnostics = read_postmortem(kb, path)
     assert [(d.line, d.code, d.message) for d in diagnostics] == [
         (4, "PM103", "unknown field `1`: known fields are title, status, severity, services, tags, started_at, "
-                     "detected_at, declared_at, mitigated_at, resolved_at, detection, root_cause, roles, impact, "
-                     "related, actions, visibility"),
+                     "detected_at, declared_at, mitigated_at, resolved_at, detection, root_cause, contributing_factors, "
+                     "roles, impact, related, actions, visibility"),
     ]
 
 

@@ -441,3 +441,18 @@ def test_two_builds_started_together_do_not_corrupt_each_other(tmp_path: Path) -
     outputs = [build.communicate()[0] for build in builds]
     assert [build.returncode for build in builds] == [0, 0], outputs
     assert tree_digest(root / "site") == tree_digest(reference / "site")
+
+
+def test_root_cause_pages_count_contributing_factors(sample_site: Path) -> None:
+    # The payment outage of 2026-03-13: root cause capacity, contributing factors change and process.
+    index = read(sample_site, "causes/index.html")
+    assert re.search(r'<a href="../causes/change/">change</a></td><td>2</td><td>1</td>', index)
+    assert re.search(r'<a href="../causes/capacity/">capacity</a></td><td>4</td><td>0</td>', index)
+    change = read(sample_site, "causes/change/index.html")
+    contributed = change[change.index("Contributing factor in"):]
+    assert "2026-03-13-payment-api-outage" in contributed
+    assert "2026-03-13-payment-api-outage" not in change[:change.index("Contributing factor in")]
+    assert "Contributing factor in" not in read(sample_site, "causes/capacity/index.html")
+    trends = read(sample_site, "trends/index.html")
+    assert "Contributing factors by month" in trends and (sample_site / "site/trends/factors.svg").is_file()
+

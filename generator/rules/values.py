@@ -76,23 +76,31 @@ def unknown_service(doc, context):
             yield Finding(("services", index), unknown_value("service", service, known, "`services`"))
 
 
-@rule("PM109", "unknown-root-cause", ERROR, "The root-cause category is not one of the config's.")
+@rule("PM109", "unknown-root-cause", ERROR, "The root cause or a contributing factor is not one of the config's categories.")
 def unknown_root_cause(doc, context):
-    """`root_cause` is a category (for trends), not the explanation, which goes in `## Root cause`.
+    """`root_cause` is a category (for trends), not the explanation, which goes in `## Root cause`;
+    `contributing_factors` take their values from the same categories.
 
     Failing:
     ```yaml
     root_cause: the connection pool was too small
+    contributing_factors: [no alert on the pool]
     ```
 
     Passing:
     ```yaml
     root_cause: capacity
+    contributing_factors: [process]
     ```
     """
+    known = context.config.root_causes
     cause = doc.value("root_cause")
-    if cause is not None and cause not in context.config.root_causes:
-        yield Finding(("root_cause",), unknown_value("root cause", cause, context.config.root_causes, "`root_causes`"))
+    if cause is not None and cause not in known:
+        yield Finding(("root_cause",), unknown_value("root cause", cause, known, "`root_causes`"))
+    for index, factor in enumerate(doc.value("contributing_factors") or []):
+        if factor not in known:
+            yield Finding(("contributing_factors", index),
+                          unknown_value("contributing factor", factor, known, "`root_causes`"))
 
 
 @rule("PM111", "missing-resolved-at", ERROR, "`resolved_at` is missing on a post-mortem that is not a draft.")

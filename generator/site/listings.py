@@ -62,11 +62,26 @@ def _severities(site: Site) -> Iterator[tuple[str, str, list[str]]]:
 
 
 def _causes(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+    """A page per root-cause category: the post-mortems it is the root cause of, then those it
+    contributed to; the index counts both."""
     label = site.labels
-    groups = {cause: (label("cause_title", cause=cause), "",
-                      [pm for pm in site.postmortems if pm.value("root_cause") == cause])
+    index, html = "causes/index.md", Fragments()
+    primary = {cause: [pm for pm in site.postmortems if pm.value("root_cause") == cause] for cause in site.config.root_causes}
+    factor = {cause: [pm for pm in site.postmortems if cause in (pm.value("contributing_factors") or [])]
               for cause in site.config.root_causes}
-    yield from _grouped_pages(site, "causes", "root_cause", label("causes_title"), groups)
+    rows = [[f'<a href="{href(index, f"causes/{cause}.md")}">{e(cause)}</a>', str(len(primary[cause])),
+             str(len(factor[cause]))] for cause in site.config.root_causes]
+    title = label("causes_title")
+    yield index, "\n".join([front_matter_block(title), f"# {e(title)}\n",
+                            html(table([label("root_cause"), label("as_root_cause"), label("as_factor")], rows))]), html.blocks
+    for cause in site.config.root_causes:
+        source, html = f"causes/{cause}.md", Fragments()
+        name = label("cause_title", cause=cause)
+        yield source, "\n".join([
+            front_matter_block(name, **WIDE), f"# {e(name)}\n",
+            html(postmortem_table(site, source, primary[cause])),
+            *([f"## {e(label('factor_in'))}\n", html(postmortem_table(site, source, factor[cause]))] if factor[cause] else []),
+        ]), html.blocks
 
 
 def _tags(site: Site) -> Iterator[tuple[str, str, list[str]]]:

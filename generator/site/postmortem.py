@@ -67,6 +67,9 @@ def _header_card(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
         (label("detection"), e(values["detection"].value) if values.get("detection") else "—"),
         (label("root_cause"), cause_link(source, values.get("root_cause"))),
     ]
+    if values.get("contributing_factors"):
+        rows.append((label("contributing_factors"),
+                     ", ".join(cause_link(source, factor) for factor in values["contributing_factors"])))
     if pm.is_restricted:
         rows = rows[:4]  # severity, services, start, duration: nothing more is published
     else:

@@ -24,8 +24,11 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     for item in period:
         causes.setdefault(item.front.root_cause, []).append(item)
     downtime_of = {i.id: _downtime_minutes(i) for i in period}
-    cause_rows = [[cause_link(source, cause), str(len(items)), e(duration(sum(downtime_of[i.id] for i in items)))]
+    cause_rows = [[cause_link(source, cause), str(len(items)), str(figures.by_factor.get(cause, 0)),
+                   e(duration(sum(downtime_of[i.id] for i in items)))]
                   for cause, items in sorted(causes.items(), key=lambda kv: -len(kv[1]))]
+    cause_rows += [[cause_link(source, factor), "0", str(count), e(duration(0))]
+                   for factor, count in sorted(figures.by_factor.items()) if factor not in causes]
     areas = [(label("kind_service"), s.display_name, href(source, f"services/{s.id}.md"),
               sum(metrics.downtime_by_month(period, s.id, site.zone).values()))
              for s in site.config.services]
@@ -45,7 +48,8 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
         f"## {e(label('top_areas'))}\n",
         html(table([label("area"), "", label("downtime")], top_rows)) if top_rows else paragraph(label("none")),
         f"## {e(label('causes_period'))}\n",
-        html(table([label("root_cause"), label("count"), label("downtime")], cause_rows)) if cause_rows
+        html(table([label("root_cause"), label("as_root_cause"), label("as_factor"), label("downtime")], cause_rows))
+        if cause_rows
         else paragraph(label("none")),
         f"## {e(label('incidents'))}\n",
         html(postmortem_table(site, source, chosen)),

@@ -34,6 +34,7 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
         return [None if value is None else 100 * value for value in rates]
 
     causes_seen = [c for c in site.config.root_causes if any(f.by_cause.get(c) for f in figures)]
+    factors_seen = [c for c in site.config.root_causes if any(f.by_factor.get(c) for f in figures)]
     charts = [
         ("incidents", label("chart_incidents"), {s: [f.by_severity[s] for f in figures] for s in site.config.severity_ids},
          "stacked", SEVERITY_COLOURS, "", None),
@@ -49,6 +50,9 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
                              for m in months]
             for s in site.config.services}, "lines", SERIES_COLOURS, "%", 100),
     ]
+    if factors_seen:
+        charts.insert(4, ("factors", label("chart_factors"), {c: [f.by_factor.get(c, 0) for f in figures] for c in factors_seen},
+                          "stacked", SERIES_COLOURS, "", None))
     if site.published is not None:  # git history tells when each post-mortem was published
         charts.append(("on-time", label("chart_on_time"), {label("chart_on_time"): percents([f.on_time_rate for f in figures])},
                        "lines", SERIES_COLOURS, "%", 100))
