@@ -238,6 +238,11 @@ class PostMortem:
         """The first section whose title matches `spec` (a config SectionSpec)."""
         return next((s for s in self.sections if s.normalized_title in spec.normalized_names), None)
 
+    def section_texts(self) -> list[tuple[Section, str]]:
+        """Each section with its Markdown, the heading left out."""
+        lines = self.body.split("\n")
+        return [(s, "\n".join(lines[s.line - self.body_line + 1: s.end_line - self.body_line + 1])) for s in self.sections]
+
 
 def field_at(model: type[BaseModel], path: tuple) -> FieldInfo | None:
     """The field of `model` at `path` (list indexes skipped), or None when there is none."""

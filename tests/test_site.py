@@ -456,3 +456,13 @@ def test_root_cause_pages_count_contributing_factors(sample_site: Path) -> None:
     trends = read(sample_site, "trends/index.html")
     assert "Contributing factors by month" in trends and (sample_site / "site/trends/factors.svg").is_file()
 
+
+def test_similar_postmortems_by_their_words_with_the_reason(sample_site: Path) -> None:
+    page = read(sample_site, "postmortems/2026/2026-08-21-auth-token-validation-failures/index.html")
+    similar = page[page.index("Similar by their words"):page.index("</ul>", page.index("Similar by their words"))]
+    assert "2026-05-05-password-reset-emails-not-sent" in similar
+    assert "— shared words: key, rotation, api · same service: Authentication</span>" in similar
+    # Listed once: a post-mortem the authors relate, or found within 30 days, is not listed again.
+    payment = read(sample_site, "postmortems/2026/2026-03-13-payment-api-outage/index.html")
+    assert payment.count("2026-02-20-payments-db-latency/") == 1
+

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .. import metrics
+from .. import metrics, similarity
 from ..config import Config
 from ..labels import Labels
 from ..model import Action, PostMortem, slugify
@@ -85,6 +85,23 @@ class Site:
     @cached_property
     def similar(self) -> dict[str, list[metrics.Incident]]:
         return metrics.similar_incidents(self.incidents)
+
+    @cached_property
+    def similar_by_text(self) -> dict[str, list[similarity.Match]]:
+        """For each post-mortem the site shows whole, the others most similar to it by their words
+        (title, summary, root cause, tags) and categories (services, root cause)."""
+        specs = [spec for spec in (self.config.section_spec("summary"), self.config.section_spec("root-cause")) if spec]
+        titles = frozenset().union(*(spec.normalized_names for spec in specs))
+        documents = {}
+        for pm in self.postmortems:
+            if pm.is_restricted:
+                continue
+            texts = [text for section, text in pm.section_texts() if section.normalized_title in titles]
+            terms = similarity.words(" ".join([pm.value("title") or "", *texts, *(pm.value("tags") or [])]))
+            terms += [similarity.category("service", s) for s in pm.value("services") or []]
+            terms += [similarity.category("cause", pm.value("root_cause"))] if pm.value("root_cause") else []
+            documents[pm.id] = terms
+        return similarity.similar_documents(documents)
 
     @cached_property
     def downtime(self) -> dict[str, dict[str, float]]:

@@ -142,15 +142,34 @@ def _impact_value(name: str, value: Any, currency: str, label: Labels) -> str:
 
 
 def _related(site: Site, pm: PostMortem, source: str, label: Labels, html: Fragments) -> list[str]:
+    """The post-mortems the authors relate this one to, those of the 30 days either side that
+    share a service and the root cause, and the most similar by their words, with why."""
     if pm.is_restricted:
         return []
     explicit = [site.by_id[r] for r in pm.value("related") or [] if r in site.by_id]
     detected = [site.by_id[i.id] for i in site.similar.get(pm.id, []) if site.by_id[i.id] not in explicit]
-    if not explicit and not detected:
+    listed = {other.id for other in explicit + detected}
+    similar = [(site.by_id[match.id], match) for match in site.similar_by_text.get(pm.id, []) if match.id not in listed]
+    if not explicit and not detected and not similar:
         return []
     parts = [f"## {e(label('related'))}\n"]
-    for key, items in (("related_explicit", explicit), ("related_detected", detected)):
+    for key, items in (("related_explicit", [(other, None) for other in explicit]),
+                       ("related_detected", [(other, None) for other in detected]), ("related_similar", similar)):
         if items:
-            entries = "".join(f"<li>{postmortem_link(source, other)} ({e(other.id[:10])})</li>" for other in items)
+            entries = "".join(f"<li>{postmortem_link(source, other)} ({e(other.id[:10])})"
+                              + (f' <span class="pm-why">— {e(_why(site, pm, other, match))}</span>' if match else "")
+                              + "</li>" for other, match in items)
             parts.append(html(f'<p class="pm-related-kind">{e(label(key))}</p>\n<ul>{entries}</ul>'))
     return parts
+
+
+def _why(site: Site, pm: PostMortem, other: PostMortem, match) -> str:
+    """Why two post-mortems are shown as similar: the words they share, their common services and cause."""
+    label = site.labels
+    reasons = [label("shared_words", words=", ".join(match.shared))] if match.shared else []
+    services = [s for s in pm.value("services") or [] if s in (other.value("services") or [])]
+    if services:
+        reasons.append(label("same_service", names=", ".join(site.service_name(s) for s in services)))
+    if pm.value("root_cause") and pm.value("root_cause") == other.value("root_cause"):
+        reasons.append(label("same_cause", cause=pm.value("root_cause")))
+    return " · ".join(reasons)

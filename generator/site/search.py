@@ -69,12 +69,8 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
             values.get("severity") and f'<span data-pagefind-meta="severity">{e(values["severity"])}</span>',
             services and f'<span data-pagefind-meta="services">{e(services)}</span>',
             e(values.get("root_cause") or ""), e(" ".join(values.get("tags") or []))) if part)
-        lines = pm.body.split("\n")
-        sections = []
-        for section in pm.sections:
-            text = "\n".join(lines[section.line - pm.body_line + 1: section.end_line - pm.body_line + 1])
-            sections.append(f'<h2 id="{e(slugify(section.title, "-"))}">{e(_plain(section.title))}</h2>'
-                            f"<p>{e(_plain(text))}</p>")
+        sections = [f'<h2 id="{e(slugify(section.title, "-"))}">{e(_plain(section.title))}</h2>'
+                    f"<p>{e(_plain(text))}</p>" for section, text in pm.section_texts()]
         yield (f"{search_bundle(number // site.search_bundle_size)}/{path_of(pm).removesuffix('.md')}.html",
                f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
                f'<body><h1>{e(title)}</h1>{_attributes(site, pm)}<p>{facts}</p>{"".join(sections)}</body></html>', [])
