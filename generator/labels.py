@@ -28,6 +28,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "shared_words": ("shared words: {words}", "mots en commun : {words}"),
     "same_service": ("same service: {names}", "même service : {names}"),
     "same_cause": ("same root cause: {cause}", "même cause racine : {cause}"),
+    "recurred_after_actions": ("Came back {days} days after its actions were closed:",
+                               "Revenu {days} jours après la clôture de ses actions :"),
+    "after_closed_actions": ("Came back {days} days after every action of this earlier post-mortem was closed:",
+                             "Revenu {days} jours après la clôture de toutes les actions de ce post-mortem antérieur :"),
+    "actions_worked_title": ("Did the actions work?", "Les actions ont-elles marché ?"),
+    "actions_worked": ("Of the {closed} post-mortems whose actions are all closed, {recurred} came back afterwards "
+                       "({rate}): an incident with a service and the root cause in common started after the day "
+                       "the last action was closed, a median {days} days later.",
+                       "Sur les {closed} post-mortems dont toutes les actions sont closes, {recurred} sont revenus "
+                       "ensuite ({rate}) : un incident avec un service et la cause racine en commun a commencé après "
+                       "le jour de clôture de la dernière action, une médiane de {days} jours plus tard."),
+    "actions_closed": ("Actions closed", "Actions closes"),
+    "came_back_as": ("Came back as", "Revenu sous la forme de"),
+    "days_after": ("Days after", "Jours après"),
     "recurrence": ("Recurrence rate", "Taux de récurrence"),
     "open_actions": ("Open actions", "Actions ouvertes"),
     "overdue": ("overdue", "en retard"),
@@ -124,7 +138,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "trends_intro": ("By month, {start} to {end}. Each chart's figures are in the table beneath it.",
                      "Par mois, de {start} à {end}. Les chiffres de chaque graphique sont dans le tableau en dessous."),
     "chart_incidents": ("Incidents by severity", "Incidents par sévérité"),
-    "chart_times": ("Time to detect and to resolve (means, minutes)", "Délais de détection et de résolution (moyennes, minutes)"),
+    "chart_times": ("Time to detect, mitigate and resolve (medians, and the p90 of resolution; minutes)",
+                    "Délais de détection, d'atténuation et de résolution (médianes, et p90 de la résolution ; minutes)"),
     "chart_recurrence": ("Recurrence rate", "Taux de récurrence"),
     "chart_causes": ("Root causes", "Causes racines"),
     "chart_budget": ("Error budget burned per service (% of the month's budget)",

@@ -7,6 +7,7 @@ daylight-saving change has an hour more or less).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import statistics
@@ -184,6 +185,53 @@ def similar_incidents(every: list[Incident]) -> dict[str, list[Incident]]:
         found.setdefault(later.id, set()).add(earlier)
         found.setdefault(earlier.id, set()).add(later)
     return {key: sorted(value, key=lambda i: (i.started, i.id)) for key, value in found.items()}
+
+
+def actions_closed_on(front: FrontMatter) -> dt.date | None:
+    """The day the last action of a post-mortem was closed, once every one is `done` or `wont-do`
+    and one at least is `done`; None before, or without actions."""
+    actions = front.actions
+    if not any(a.status is ActionStatus.done for a in actions) or any(a.status in OPEN_STATUSES for a in actions):
+        return None
+    days = [a.closed_on for a in actions]
+    return None if None in days else max(days)
+
+
+@dataclass(frozen=True)
+class RecurrenceAfterActions:
+    """An incident that came back after its post-mortem's actions were all closed: `later` shares
+    a service and the root cause of `earlier`, and started `days` after `closed_on`."""
+
+    earlier: Incident
+    closed_on: dt.date
+    later: Incident
+    days: int
+
+
+def recurrences_after_actions(every: list[Incident], zone: ZoneInfo) -> dict[str, RecurrenceAfterActions]:
+    """For each incident whose actions were all closed (see `actions_closed_on`), by its id, the
+    first incident that shares a service and the root cause and started on a later day; whether
+    its actions worked, as far as git-native post-mortems can tell."""
+    groups: dict[tuple[str, str], tuple[list[dt.date], list[Incident]]] = {}
+    for item in every:  # oldest first
+        for service in item.services:
+            days, members = groups.setdefault((item.front.root_cause, service), ([], []))
+            days.append(item.started.astimezone(zone).date())
+            members.append(item)
+    found = {}
+    for item in every:
+        closed = actions_closed_on(item.front)
+        if closed is None:
+            continue
+        later = []
+        for service in item.services:
+            days, members = groups[(item.front.root_cause, service)]
+            index = bisect.bisect_right(days, closed)  # the first that started on a later day
+            later += [other for other in members[index:index + 2] if other is not item][:1]
+        if later:
+            first = min(later, key=lambda other: (other.started, other.id))
+            found[item.id] = RecurrenceAfterActions(item, closed, first, (first.started.astimezone(zone).date() - closed).days)
+    return found
 
 
 def downtime_interval(front: FrontMatter) -> tuple[dt.datetime, dt.datetime] | None:

@@ -255,3 +255,37 @@ def test_time_to_postmortem() -> None:
 
 def test_end_of_day_is_the_last_moment_in_the_zone() -> None:
     assert metrics.end_of_day(dt.date(2026, 3, 29), PARIS) == dt.datetime(2026, 3, 29, 23, 59, 59, 999999, tzinfo=PARIS)
+
+
+def done(closed_on: str, status: str = "done") -> dict:
+    return {"title": "t", "owner": "x", "due": "2026-01-01", "status": status, "closed_on": closed_on}
+
+
+def test_recurrences_after_the_actions_were_closed() -> None:
+    items = [
+        # actions closed 2026-02-10 (the last one); b started before, d the day it closed, c 40 days after
+        incident("a", front("2026-01-05T10:00:00Z", actions=[done("2026-01-20"), done("2026-02-10", "wont-do")])),
+        incident("b", front("2026-02-01T10:00:00Z")),
+        incident("d", front("2026-02-10T23:00:00Z")),
+        incident("c", front("2026-03-22T08:00:00Z")),
+        incident("e", front("2026-03-25T08:00:00Z")),
+        # an action still open: its actions are not closed
+        incident("open", front("2026-01-06T10:00:00Z", services=("web",), actions=[
+            done("2026-01-07"), {"title": "t", "owner": "x", "due": "2026-12-01", "status": "open"}])),
+        # only wont-do: nothing was done
+        incident("wont", front("2026-01-07T10:00:00Z", services=("web",), actions=[done("2026-01-08", "wont-do")])),
+        incident("web-later", front("2026-05-01T10:00:00Z", services=("web",))),
+        # closed, then incidents with another cause, or another service: not the same problem
+        incident("db", front("2026-01-08T10:00:00Z", services=("db",), cause="change", actions=[done("2026-01-09")])),
+        incident("db-capacity", front("2026-04-01T10:00:00Z", services=("db",))),
+        incident("api-change", front("2026-04-02T10:00:00Z", cause="change")),
+    ]
+    items.sort(key=lambda i: (i.started, i.id))
+    found = metrics.recurrences_after_actions(items, UTC)
+    assert {key: (r.later.id, r.closed_on, r.days) for key, r in found.items()} == {
+        "a": ("c", dt.date(2026, 2, 10), 40),
+        # b, d, c and e have no actions; the later ones recur after nothing closed
+    }
+    assert metrics.actions_closed_on(items[0].front) == dt.date(2026, 2, 10)
+    assert metrics.actions_closed_on(front("2026-01-01T00:00:00Z")) is None   # no actions
+

@@ -466,3 +466,16 @@ def test_similar_postmortems_by_their_words_with_the_reason(sample_site: Path) -
     payment = read(sample_site, "postmortems/2026/2026-03-13-payment-api-outage/index.html")
     assert payment.count("2026-02-20-payments-db-latency/") == 1
 
+
+def test_incidents_that_came_back_after_their_actions_were_closed(sample_site: Path) -> None:
+    # The Black Friday slowdown (checkout-web, capacity) closed its last action on 2026-01-20; the
+    # payment outage of 2026-03-13 (checkout-web among its services, capacity) came 52 days later.
+    earlier = read(sample_site, "postmortems/2025/2025-11-28-checkout-black-friday-slowdown/index.html")
+    assert re.search(r'<p class="pm-came-back">Came back 52 days after its actions were closed: <a href="[./]*'
+                     r'postmortems/2026/2026-03-13-payment-api-outage/">', earlier)
+    later = read(sample_site, "postmortems/2026/2026-03-13-payment-api-outage/index.html")
+    assert "Came back 52 days after every action of this earlier post-mortem was closed: " in later
+    trends = read(sample_site, "trends/index.html")
+    assert "Of the 5 post-mortems whose actions are all closed, 1 came back afterwards (20%)" in trends
+    assert "a median 52 days later." in trends
+

@@ -87,6 +87,19 @@ class Site:
         return metrics.similar_incidents(self.incidents)
 
     @cached_property
+    def after_actions(self) -> dict[str, metrics.RecurrenceAfterActions]:
+        """By the id of each incident whose actions were all closed and that came back, how."""
+        return metrics.recurrences_after_actions(self.incidents, self.zone)
+
+    @cached_property
+    def came_back(self) -> dict[str, list[metrics.RecurrenceAfterActions]]:
+        """By the id of each incident, the earlier ones it came back after their actions were closed."""
+        found: dict[str, list[metrics.RecurrenceAfterActions]] = {}
+        for record in self.after_actions.values():
+            found.setdefault(record.later.id, []).append(record)
+        return found
+
+    @cached_property
     def similar_by_text(self) -> dict[str, list[similarity.Match]]:
         """For each post-mortem the site shows whole, the others most similar to it by their words
         (title, summary, root cause, tags) and categories (services, root cause)."""

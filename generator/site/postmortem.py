@@ -150,9 +150,15 @@ def _related(site: Site, pm: PostMortem, source: str, label: Labels, html: Fragm
     detected = [site.by_id[i.id] for i in site.similar.get(pm.id, []) if site.by_id[i.id] not in explicit]
     listed = {other.id for other in explicit + detected}
     similar = [(site.by_id[match.id], match) for match in site.similar_by_text.get(pm.id, []) if match.id not in listed]
-    if not explicit and not detected and not similar:
+    after = [(record.later, "recurred_after_actions", record.days) for record in [site.after_actions.get(pm.id)] if record]
+    after += [(record.earlier, "after_closed_actions", record.days) for record in site.came_back.get(pm.id, [])]
+    if not explicit and not detected and not similar and not after:
         return []
     parts = [f"## {e(label('related'))}\n"]
+    for other, key, days in after:
+        shown = site.by_id[other.id]
+        parts.append(html(f'<p class="pm-came-back">{e(label(key, days=days))} {postmortem_link(source, shown)} '
+                          f"({e(shown.id[:10])})</p>"))
     for key, items in (("related_explicit", [(other, None) for other in explicit]),
                        ("related_detected", [(other, None) for other in detected]), ("related_similar", similar)):
         if items:

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from .. import metrics
 from ..charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
 from .context import Site
-from .markup import Fragments, e, front_matter_block, paragraph, table
-from .tables import spread_table
+from .markup import Fragments, e, front_matter_block, paragraph, rate, table
+from .tables import postmortem_link, spread_table
 
 TREND_MONTHS = 24
 
@@ -66,7 +66,24 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
                 for index, m in enumerate(months)]
         parts += [f"## {e(heading)}\n", f'<p class="pm-chart"><img src="{name}.svg" alt="{e(heading)}"></p>\n',
                   html(table([label("month"), *series.keys()], rows))]
+    parts += _actions_worked(site, html)
     yield "trends/index.md", "\n".join(parts), html.blocks
+
+
+def _actions_worked(site: Site, html: Fragments) -> list[str]:
+    """How many post-mortems came back once their actions were all closed, and which."""
+    label, source = site.labels, "trends/index.md"
+    closed = [i for i in site.incidents if metrics.actions_closed_on(i.front) is not None]
+    records = sorted(site.after_actions.values(), key=lambda r: (r.later.started, r.earlier.id), reverse=True)
+    days = metrics.median(r.days for r in records)
+    parts = [f"## {e(label('actions_worked_title'))}\n", paragraph(label(
+        "actions_worked", closed=len(closed), recurred=len(records), rate=rate(len(records) / len(closed) if closed else None),
+        days="—" if days is None else f"{days:g}"))]
+    if records:
+        rows = [[postmortem_link(source, site.by_id[r.earlier.id]), e(r.closed_on), postmortem_link(source, site.by_id[r.later.id]),
+                 str(r.days)] for r in records]
+        parts.append(html(table([label("postmortem"), label("actions_closed"), label("came_back_as"), label("days_after")], rows)))
+    return parts
 
 
 def _number(value: float | None) -> str:
