@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator import metrics
+from generator import availability, metrics
 from generator.config import Config
 from generator.model import FrontMatter
 
@@ -137,45 +137,45 @@ def test_simultaneous_incidents_do_not_recur_on_each_other() -> None:
 def test_downtime_is_split_at_month_boundaries_in_the_config_zone() -> None:
     # 23:30 on 31 January to 00:45 on 1 February, Paris time: 30 minutes in January, 45 in February
     item = [incident("a", front("2026-01-31T23:30:00+01:00", "+75"))]
-    assert metrics.downtime_by_month(item, "api", PARIS) == {"2026-01": 30, "2026-02": 45}
+    assert availability.downtime_by_month(item, "api", PARIS) == {"2026-01": 30, "2026-02": 45}
     # in UTC the same incident is 22:30 to 23:45 on 31 January
-    assert metrics.downtime_by_month(item, "api", UTC) == {"2026-01": 75}
-    assert metrics.downtime_by_month(item, "other", PARIS) == {}
+    assert availability.downtime_by_month(item, "api", UTC) == {"2026-01": 75}
+    assert availability.downtime_by_month(item, "other", PARIS) == {}
 
 
 def test_explicit_downtime_wins_over_resolution() -> None:
     # resolved after 6 hours, but only 47 minutes counted against the SLO
     item = [incident("a", front("2026-03-13T18:42:00+01:00", "+360", downtime=47))]
-    assert metrics.downtime_by_month(item, "api", PARIS) == {"2026-03": 47}
+    assert availability.downtime_by_month(item, "api", PARIS) == {"2026-03": 47}
     zero = [incident("b", front("2026-03-13T18:42:00+01:00", "+360", downtime=0))]
-    assert metrics.downtime_by_month(zero, "api", PARIS) == {}
+    assert availability.downtime_by_month(zero, "api", PARIS) == {}
 
 
 def test_overlapping_incidents_of_a_service_count_once() -> None:
     # 10:00-11:00 and 10:30-11:30: 90 minutes, not 120
     items = [incident("a", front("2026-04-02T10:00:00Z", "+60")), incident("b", front("2026-04-02T10:30:00Z", "+60"))]
-    assert metrics.downtime_by_month(items, "api", UTC) == {"2026-04": 90}
+    assert availability.downtime_by_month(items, "api", UTC) == {"2026-04": 90}
 
 
 def test_unresolved_incident_without_downtime_counts_none() -> None:
-    assert metrics.downtime_by_month([incident("a", front("2026-04-02T10:00:00Z", None))], "api", UTC) == {}
+    assert availability.downtime_by_month([incident("a", front("2026-04-02T10:00:00Z", None))], "api", UTC) == {}
 
 
 def test_minutes_in_month_follow_the_calendar_and_daylight_saving() -> None:
-    assert metrics.minutes_in_month("2026-02", UTC) == 28 * 1440            # 40,320
-    assert metrics.minutes_in_month("2024-02", UTC) == 29 * 1440            # leap year
-    assert metrics.minutes_in_month("2026-03", PARIS) == 31 * 1440 - 60     # clocks go forward on 29 March
-    assert metrics.minutes_in_month("2026-10", PARIS) == 31 * 1440 + 60     # and back on 25 October
-    assert metrics.minutes_in_month("2026-12", UTC) == 31 * 1440
+    assert availability.minutes_in_month("2026-02", UTC) == 28 * 1440            # 40,320
+    assert availability.minutes_in_month("2024-02", UTC) == 29 * 1440            # leap year
+    assert availability.minutes_in_month("2026-03", PARIS) == 31 * 1440 - 60     # clocks go forward on 29 March
+    assert availability.minutes_in_month("2026-10", PARIS) == 31 * 1440 + 60     # and back on 25 October
+    assert availability.minutes_in_month("2026-12", UTC) == 31 * 1440
 
 
 def test_error_budget_and_availability() -> None:
     # 99.9% of a 30-day month: 0.001 x 43,200 = 43.2 minutes
-    assert metrics.error_budget(99.9, "2026-04", UTC) == pytest.approx(43.2)
-    assert metrics.availability(43.2, "2026-04", UTC) == pytest.approx(99.9)
+    assert availability.error_budget(99.9, "2026-04", UTC) == pytest.approx(43.2)
+    assert availability.availability(43.2, "2026-04", UTC) == pytest.approx(99.9)
     # 47 minutes in March 2026 in Paris: 1 - 47 / 44,580 = 99.8946%
-    assert metrics.availability(47, "2026-03", PARIS) == pytest.approx(99.89457, abs=1e-5)
-    assert metrics.availability(0, "2026-03", PARIS) == 100
+    assert availability.availability(47, "2026-03", PARIS) == pytest.approx(99.89457, abs=1e-5)
+    assert availability.availability(0, "2026-03", PARIS) == 100
 
 
 def test_actions_overdue_only_when_open_and_past_due() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .. import metrics, similarity
+from .. import availability, metrics, similarity
 from ..config import Config
 from ..labels import Labels
 from ..model import Action, PostMortem, slugify
@@ -119,7 +119,7 @@ class Site:
     @cached_property
     def downtime(self) -> dict[str, dict[str, float]]:
         """Minutes of downtime by service and month, over every incident."""
-        return {s.id: metrics.downtime_by_month(self.incidents, s.id, self.zone) for s in self.config.services}
+        return {s.id: availability.downtime_by_month(self.incidents, s.id, self.zone) for s in self.config.services}
 
     def period(self, days_back: int) -> tuple[dt.date, dt.date]:
         """The 90 days ending `days_back` days before today, both ends included."""

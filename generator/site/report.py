@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import metrics
+from .. import availability, metrics
 from .context import Site
 from .home import card
 from .markup import WIDE, Fragments, duration, e, front_matter_block, href, paragraph, table
@@ -30,7 +30,7 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     cause_rows += [[cause_link(source, factor), "0", str(count), e(duration(0))]
                    for factor, count in sorted(figures.by_factor.items()) if factor not in causes]
     areas = [(label("kind_service"), s.display_name, href(source, f"services/{s.id}.md"),
-              sum(metrics.downtime_by_month(period, s.id, site.zone).values()))
+              sum(availability.downtime_by_month(period, s.id, site.zone).values()))
              for s in site.config.services]
     areas += [(label("kind_cause"), cause, href(source, f"causes/{cause}.md"),
                sum(downtime_of[i.id] for i in items)) for cause, items in causes.items()]
@@ -57,5 +57,5 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
 
 
 def _downtime_minutes(item: metrics.Incident) -> float:
-    interval = metrics.downtime_interval(item.front)
+    interval = availability.downtime_interval(item.front)
     return (interval[1] - interval[0]).total_seconds() / 60 if interval else 0.0

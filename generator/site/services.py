@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .. import metrics
+from .. import availability, metrics
 from .context import Site
 from .markup import WIDE, Fragments, duration, e, front_matter_block, paragraph, percent, table
 from .tables import action_table, availability_cell, budget_row, postmortem_table, spread_table
@@ -33,10 +33,10 @@ def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
         source, html = f"services/{service.id}.md", Fragments()
         mine = [pm for pm in site.postmortems if service.id in (pm.value("services") or [])]
         used = site.downtime[service.id]
-        budget = metrics.error_budget(service.slo, key, site.zone)
+        budget = availability.error_budget(service.slo, key, site.zone)
         left = budget - used.get(key, 0.0)
         monthly = [[e(month), e(duration(used.get(month, 0.0))),
-                    availability_cell(metrics.availability(used.get(month, 0.0), month, site.zone), service.slo),
+                    availability_cell(availability.availability(used.get(month, 0.0), month, site.zone), service.slo),
                     e(percent(service.slo))]
                    for month in reversed(months)]
         open_actions = sorted(((pm, a) for pm in mine for _, a in pm.actions if a.status in metrics.OPEN_STATUSES),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .. import metrics
+from .. import availability, metrics
 from ..config import Service
 from ..model import Action, PostMortem
 from .context import Site, path_of
@@ -99,20 +99,20 @@ def action_table(site: Site, source: str, items: list[tuple[PostMortem, Action]]
     return table(headers, rows, attributes if filterable else None)
 
 
-def availability_cell(availability: float, slo: float) -> str:
-    state = "pm-ok" if availability >= slo else "pm-breach"
-    return f'<span class="{state}">{e(percent(availability, 3))}</span>'
+def availability_cell(value: float, slo: float) -> str:
+    state = "pm-ok" if value >= slo else "pm-breach"
+    return f'<span class="{state}">{e(percent(value, 3))}</span>'
 
 
 def budget_row(site: Site, source: str, service: Service, key: str) -> list[str]:
     """A service's SLO, availability and error budget left in the month `key`."""
     used = site.downtime[service.id].get(key, 0.0)
-    budget = metrics.error_budget(service.slo, key, site.zone)
+    budget = availability.error_budget(service.slo, key, site.zone)
     left = budget - used
     return [
         f'<a href="{href(source, f"services/{service.id}.md")}">{e(service.display_name)}</a>',
         e(percent(service.slo, 2)),
-        availability_cell(metrics.availability(used, key, site.zone), service.slo),
+        availability_cell(availability.availability(used, key, site.zone), service.slo),
         e(f"{left:.1f} min ({100 * left / budget:.0f}%)" if budget else "—"),
     ]
 

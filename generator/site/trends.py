@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .. import metrics
+from .. import availability, metrics
 from ..charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
 from .context import Site
 from .markup import Fragments, e, front_matter_block, paragraph, rate, table
@@ -46,7 +46,7 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
         ("causes", label("chart_causes"), {c: [f.by_cause.get(c, 0) for f in figures] for c in causes_seen},
          "stacked", SERIES_COLOURS, "", None),
         ("budget", label("chart_budget"), {
-            s.display_name: [100 * site.downtime[s.id].get(m, 0.0) / metrics.error_budget(s.slo, m, site.zone)
+            s.display_name: [100 * site.downtime[s.id].get(m, 0.0) / availability.error_budget(s.slo, m, site.zone)
                              for m in months]
             for s in site.config.services}, "lines", SERIES_COLOURS, "%", 100),
     ]
