@@ -126,6 +126,9 @@ class Config(_Strict):
     root_causes: list[Id] = Field(
         default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1,
         description="Categories for `root_cause`. Default: " + ", ".join(DEFAULT_ROOT_CAUSES) + ".")
+    site_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")] | None = Field(
+        None, description="Where the site is published, ending with /, e.g. https://incidents.acme.internal/: "
+        "the feed's links are absolute, and MkDocs writes canonical links and a full sitemap.")
     edit_url: str | None = Field(
         None, description="Where a file of the repository is edited: the prefix of edit links on the site, "
         "e.g. https://github.com/acme/incidents/edit/main/")

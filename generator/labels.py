@@ -42,6 +42,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "actions_closed": ("Actions closed", "Actions closes"),
     "came_back_as": ("Came back as", "Revenu sous la forme de"),
     "days_after": ("Days after", "Jours après"),
+    "feed": ("Follow the published post-mortems in a feed reader or a chat channel (Atom)",
+             "Suivre les post-mortems publiés dans un lecteur de flux ou un canal de discussion (Atom)"),
     "recurrence": ("Recurrence rate", "Taux de récurrence"),
     "open_actions": ("Open actions", "Actions ouvertes"),
     "overdue": ("overdue", "en retard"),

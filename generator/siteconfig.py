@@ -26,6 +26,7 @@ def builtin_config(config: Config) -> dict:
     label = Labels(config.language)
     return {
         "site_name": config.title,
+        **({"site_url": config.site_url} if config.site_url else {}),
         "site_description": label("site_description"),
         "docs_dir": "docs",
         "theme": {

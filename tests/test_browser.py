@@ -186,8 +186,9 @@ def test_trends_show_the_charts(page, served) -> None:
     page.get_by_role("link", name="Trends").first.click()
     page.wait_for_url("**/trends/")
     charts = page.locator(".pm-chart img")
-    assert charts.count() == 5
-    for index in range(5):
+    # incidents, times, recurrence, causes, contributing factors, error budget (no git history here)
+    assert charts.count() == 6
+    for index in range(6):
         charts.nth(index).scroll_into_view_if_needed()
         assert charts.nth(index).evaluate("image => image.complete && image.naturalWidth > 0")
     screenshot(page, "trends")

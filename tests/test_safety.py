@@ -8,6 +8,7 @@ import gzip
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -197,6 +198,13 @@ def test_a_restricted_postmortem_counts_but_shows_nothing_but_its_header(tmp_pat
     assert "Restricted: this incident counts in every figure" in page
     search_index = [name for name in site if name.startswith("pagefind/")]
     assert search_index and not any(RESTRICTED.encode() in site[name] for name in search_index)
+    # In the feed: its entry and the header's facts, no summary.
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = next(entry for entry in ElementTree.fromstring(site["feed.xml"]).iter(f"{atom}entry")
+                 if entry.find(f"{atom}link").get("href").endswith(f"{RESTRICTED}/"))
+    assert entry.find(f"{atom}title").text == "Restricted incident"
+    assert entry.find(f"{atom}summary").text == "SEV1 · Checkout (web) · Started 2026-04-01 11:00 · Duration 1 h 30"
+    assert entry.find(f"{atom}content") is None
 
 
 def warning_only_fixtures() -> list[str]:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -478,4 +479,31 @@ def test_incidents_that_came_back_after_their_actions_were_closed(sample_site: P
     trends = read(sample_site, "trends/index.html")
     assert "Of the 5 post-mortems whose actions are all closed, 1 came back afterwards (20%)" in trends
     assert "a median 52 days later." in trends
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_lists_the_published_postmortems_newest_first(tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path)
+    commit_one_by_one(root)
+    config = root / "postmortem.yml"
+    config.write_text(config.read_text() + "site_url: https://incidents.example.com/\n")
+    build_site(open_knowledge_base(root), TODAY)
+    feed = ElementTree.parse(root / "site/feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed" and feed.find(f"{ATOM}title").text == "Tarteline post-mortems"
+    entries = feed.findall(f"{ATOM}entry")
+    published = [entry.find(f"{ATOM}published").text for entry in entries]
+    # Twelve published of thirteen (one is in review), each published 30 hours after its resolution
+    # (LATE: 100 hours) in commit_one_by_one: newest first.
+    assert len(entries) == 12 and published == sorted(published, reverse=True)
+    links = [entry.find(f"{ATOM}link").get("href") for entry in entries]
+    assert not any("2026-11-18-search-autocomplete-degraded" in link for link in links)   # in review
+    assert all(link.startswith("https://incidents.example.com/postmortems/") for link in links)
+    latest = entries[0]
+    assert links[0].endswith("/2026-10-02-checkout-3ds-provider-outage/") and latest.find(f"{ATOM}id").text == links[0]
+    assert [c.get("term") for c in latest.findall(f"{ATOM}category")] == ["SEV2", "checkout-web", "payments-api", "dependency"]
+    assert latest.find(f"{ATOM}content").text.startswith("- On 2 October, 22% of card payments failed")
+    home = read(root, "index.html")
+    assert '<a href="feed.xml" type="application/atom+xml">' in home
 

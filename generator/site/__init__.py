@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 from .actions import action_pages
 from .context import Site
+from .feed import feed
 from .home import home_page
 from .listings import listing_pages
 from .postmortem import postmortem_pages
@@ -30,7 +31,7 @@ GeneratedFile = tuple[str, str | bytes, list[str]]
 
 PAGES: list[Callable[[Site], Iterator[GeneratedFile]]] = [
     home_page, search_page, postmortem_pages, listing_pages, service_pages, trend_pages, action_pages,
-    report_page, static_pages,
+    report_page, static_pages, feed,
 ]
 
 

@@ -56,6 +56,7 @@ class Site:
         self.postmortems = sorted((redacted(pm, restricted_title) if pm.is_restricted else pm for pm in self.postmortems),
                                   key=PostMortem.chronological_key, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
+        self.summary_spec = self.config.section_spec("summary")
         #: The newest post-mortems are in search bundle 0, the next in bundle 1, and so on: the
         #: search box shows the best results of the newest bundle first.
         self.search_bundle_size = SEARCH_BUNDLE_SIZE

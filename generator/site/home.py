@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from .. import metrics
 from .context import Site
+from .feed import FEED
 from .markup import WIDE, Fragments, duration, e, front_matter_block, rate, table
 from .tables import budget_row, postmortem_table, spread_note
 
@@ -52,5 +53,6 @@ def home_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
         if services else "",
         f"## {e(label('latest'))}\n",
         html(postmortem_table(site, source, site.postmortems[:LATEST])),
+        html(f'<p class="pm-feed"><a href="{FEED}" type="application/atom+xml">{e(label("feed"))}</a></p>'),
     ]
     yield source, "\n".join(text), html.blocks

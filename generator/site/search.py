@@ -41,7 +41,7 @@ def search_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     yield "assets/search.json", json.dumps(settings, ensure_ascii=False), []
 
 
-def _plain(markdown: str) -> str:
+def plain_text(markdown: str) -> str:
     """Markdown as readable text for search excerpts: links and emphasis reduced to their words."""
     return INLINE_MARKUP.sub(lambda match: match[1] or "", markdown)
 
@@ -69,8 +69,8 @@ def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
             values.get("severity") and f'<span data-pagefind-meta="severity">{e(values["severity"])}</span>',
             services and f'<span data-pagefind-meta="services">{e(services)}</span>',
             e(values.get("root_cause") or ""), e(" ".join(values.get("tags") or []))) if part)
-        sections = [f'<h2 id="{e(slugify(section.title, "-"))}">{e(_plain(section.title))}</h2>'
-                    f"<p>{e(_plain(text))}</p>" for section, text in pm.section_texts()]
+        sections = [f'<h2 id="{e(slugify(section.title, "-"))}">{e(plain_text(section.title))}</h2>'
+                    f"<p>{e(plain_text(text))}</p>" for section, text in pm.section_texts()]
         yield (f"{search_bundle(number // site.search_bundle_size)}/{path_of(pm).removesuffix('.md')}.html",
                f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{e(title)}</title></head>'
                f'<body><h1>{e(title)}</h1>{_attributes(site, pm)}<p>{facts}</p>{"".join(sections)}</body></html>', [])
