@@ -34,7 +34,7 @@ topics = [rng.sample(vocabulary, 20) for _ in range(max(1, count // 10))]
 documents = {f"pm-{n}": rng.choices(vocabulary, cum_weights=cumulative, k=120) + rng.choices(rng.choice(topics), k=30)
              for n in range(count)}
 if find:
-    found = similar_documents(documents)
+    found = similar_documents(documents.items())
     assert len(found) > count / 2, len(found)
 """
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,8 @@ from scipy import sparse
 
 TOP_TERMS = 12
 CHAMPIONS = 40
+#: Documents whose scores are worked out together (a few MB of scores at a time).
+CHUNK = 500
 #: Below this score, two post-mortems share too little to be shown as similar.
 MIN_SCORE = 0.07
 SHOWN = 5
@@ -56,14 +59,16 @@ class Match:
     shared: tuple[str, ...]
 
 
-def similar_documents(documents: dict[str, list[str]], shown: int = SHOWN, shared: int = 3) -> dict[str, list[Match]]:
-    """For each document (id: its terms), up to `shown` others by decreasing score, those scoring
+def similar_documents(documents: Iterable[tuple[str, list[str]]], shown: int = SHOWN, shared: int = 3) -> dict[str, list[Match]]:
+    """For each document of `documents` ((id, terms) pairs, read once: a generator keeps one
+    document's terms in memory at a time), up to `shown` others by decreasing score, those scoring
     at least MIN_SCORE, each with up to `shared` words in common (among the weightiest of both,
     in the order of their weight in the document)."""
-    ids = list(documents)
+    ids: list[str] = []
     vocabulary: dict[str, int] = {}
     rows, columns, counts = [], [], []
-    for number, terms in enumerate(documents.values()):
+    for number, (name, terms) in enumerate(documents):
+        ids.append(name)
         count = Counter(terms)
         rows += [number] * len(count)
         columns += [vocabulary.setdefault(term, len(vocabulary)) for term in count]
@@ -77,20 +82,27 @@ def similar_documents(documents: dict[str, list[str]], shown: int = SHOWN, share
     matrix = sparse.csr_matrix(sparse.diags(1 / np.where(norms > 0, norms, 1)) @ matrix)
     query = _weightiest(matrix, TOP_TERMS)                      # each document's weightiest terms
     champions = _weightiest(matrix.T.tocsr(), CHAMPIONS)        # each term's weightiest documents
-    scores = (query @ champions).tocoo()
-    keep = (scores.row != scores.col) & (scores.data >= MIN_SCORE)
-    row, column, score = scores.row[keep], scores.col[keep], scores.data[keep]
-    order = np.lexsort((-score, row))
-    row, column, score = row[order], column[order], score[order]
-    rank = np.arange(len(row)) - np.searchsorted(row, row)
-    chosen = rank < shown
     words = _top_words(query, list(vocabulary))
     found: dict[str, list[Match]] = {}
-    for one, other, value in zip(row[chosen].tolist(), column[chosen].tolist(), score[chosen].tolist()):
-        theirs = words[other]
-        common = tuple(word for word in words[one] if word in theirs)[:shared]
-        found.setdefault(ids[one], []).append(Match(ids[other], round(value, 4), common))
+    for start in range(0, len(ids), CHUNK):  # a few rows at a time: the scores stay small in memory
+        for one, other, value in _best(query[start:start + CHUNK] @ champions, start, shown):
+            theirs = words[other]
+            common = tuple(word for word in words[one] if word in theirs)[:shared]
+            found.setdefault(ids[one], []).append(Match(ids[other], round(value, 4), common))
     return found
+
+
+def _best(scores: sparse.csr_matrix, first: int, shown: int) -> zip:
+    """(document, other, score) of the `shown` best scores of each row of `scores`, whose rows are
+    the documents from number `first` on: scores under MIN_SCORE and a document itself left out."""
+    scores = scores.tocoo()
+    row = scores.row + first
+    keep = (row != scores.col) & (scores.data >= MIN_SCORE)
+    row, column, score = row[keep], scores.col[keep], scores.data[keep]
+    order = np.lexsort((-score, row))
+    row, column, score = row[order], column[order], score[order]
+    chosen = np.arange(len(row)) - np.searchsorted(row, row) < shown
+    return zip(row[chosen].tolist(), column[chosen].tolist(), score[chosen].tolist())
 
 
 def _weightiest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:

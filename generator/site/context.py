@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -47,6 +48,8 @@ class Site:
     config: Config
     today: dt.date
     history: History | None = None
+    #: Gives `similar_by_text` when the build works it out in a process of its own.
+    similar_source: Callable[[], dict[str, list[similarity.Match]]] | None = None
 
     def __post_init__(self) -> None:
         self.labels = Labels(self.config.language)
@@ -102,20 +105,24 @@ class Site:
 
     @cached_property
     def similar_by_text(self) -> dict[str, list[similarity.Match]]:
-        """For each post-mortem the site shows whole, the others most similar to it by their words
-        (title, summary, root cause, tags) and categories (services, root cause)."""
+        """For each post-mortem the site shows whole, the others most similar to it by their words:
+        from `similar_source` when the build works them out apart, else from `find_similar`."""
+        return self.similar_source() if self.similar_source else self.find_similar()
+
+    def find_similar(self) -> dict[str, list[similarity.Match]]:
+        """The post-mortems most similar to each by their words (title, summary, root cause, tags)
+        and categories (services, root cause)."""
         specs = [spec for spec in (self.config.section_spec("summary"), self.config.section_spec("root-cause")) if spec]
         titles = frozenset().union(*(spec.normalized_names for spec in specs))
-        documents = {}
-        for pm in self.postmortems:
-            if pm.is_restricted:
-                continue
+
+        def terms(pm: PostMortem) -> list[str]:
             texts = [text for section, text in pm.section_texts() if section.normalized_title in titles]
-            terms = similarity.words(" ".join([pm.value("title") or "", *texts, *(pm.value("tags") or [])]))
-            terms += [similarity.category("service", s) for s in pm.value("services") or []]
-            terms += [similarity.category("cause", pm.value("root_cause"))] if pm.value("root_cause") else []
-            documents[pm.id] = terms
-        return similarity.similar_documents(documents)
+            found = similarity.words(" ".join([pm.value("title") or "", *texts, *(pm.value("tags") or [])]))
+            found += [similarity.category("service", s) for s in pm.value("services") or []]
+            return found + ([similarity.category("cause", pm.value("root_cause"))] if pm.value("root_cause") else [])
+
+        # A generator: one post-mortem's terms in memory at a time.
+        return similarity.similar_documents((pm.id, terms(pm)) for pm in self.postmortems if not pm.is_restricted)
 
     @cached_property
     def downtime(self) -> dict[str, dict[str, float]]:
