@@ -19,7 +19,6 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .checker import available_cores, load
 from .diagnostics import CheckResult
@@ -67,7 +66,6 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
     site = Site(kb.postmortems, kb.config, today, history=history)
     write_tree(search_documents(site), kb.search_dir)
     search_ready()
-    site.similar_source = _apart(site.find_similar)
     pages = 0
 
     def counted(items):
@@ -209,40 +207,6 @@ def _generate_apart(kb: KnowledgeBase, today: dt.date, jobs: int | None,
     if outcome[0] == "error":
         raise BuildError(outcome[1])
     return outcome[1:]
-
-
-def _apart(function: Callable[[], Any]) -> Callable[[], Any]:
-    """Start `function` in a process of its own, on the core that page generation leaves to the
-    search indexer; return what waits for its result. Where processes cannot fork, it runs when
-    the result is asked for."""
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
-        return function
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    # Daemonic: if the build stops before it asks for the result, the process goes with it.
-    child = context.Process(target=_run_and_send, args=(sender, function), daemon=True)
-    child.start()
-    sender.close()
-
-    def result() -> Any:
-        try:
-            outcome = receiver.recv()
-        except EOFError:  # killed, out of memory say
-            outcome = ("error", "the similar incidents' process stopped before it finished")
-        finally:
-            child.join()
-        if outcome[0] == "error":
-            raise BuildError(outcome[1])
-        return outcome[1]
-
-    return result
-
-
-def _run_and_send(sender, function: Callable[[], Any]) -> None:
-    try:
-        sender.send(("done", function()))
-    except Exception as error:  # the parent raises it as a BuildError
-        sender.send(("error", f"the similar incidents failed: {type(error).__name__}: {error}"))
 
 
 def _generate_and_send(sender, kb: KnowledgeBase, today: dt.date, jobs: int | None) -> None:

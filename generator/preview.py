@@ -47,6 +47,8 @@ class Preview:
         self.kb: KnowledgeBase | None = None
         self.engine: LiveMkDocs | None = None
         self.history: History | None = None
+        #: The similar incidents of the last whole build (see `update`).
+        self.similar: dict = {}
 
     def build(self) -> None:
         """Build the whole site, and load what the next changes need: the post-mortems, their
@@ -58,6 +60,7 @@ class Preview:
             self.report(f"built {built.pages} pages")
             if kb.config.engine == "mkdocs":
                 self.kb, self.history = load(kb), read_history(kb)
+                self.similar = self._site().similar_by_text
                 self.engine = LiveMkDocs.load(site_config_file(kb), kb.docs_dir, kb.site_dir)
         except (ValidationFailed, PostmortemError) as failure:
             self.report(failure)
@@ -78,12 +81,26 @@ class Preview:
             return None
         by_path = {pm.path: pm for pm in fresh}
         kb.postmortems = [by_path.get(pm.path, pm) for pm in kb.postmortems]
-        site = Site(kb.postmortems, kb.config, self.today or kb.config.today(), history=self.history)
-        self._render(write_tree((postmortem_page(site, site.by_id[pm.id]) for pm in fresh), kb.docs_dir,
+        # The saved page shows first with the similar incidents found before (working them out
+        # again takes longer than the page); the rest of the work finds them anew.
+        page = self._site(similar=self.similar)
+        self._render(write_tree((postmortem_page(page, page.by_id[pm.id]) for pm in fresh), kb.docs_dir,
                                 kb.fragments_dir, prune=False))
         self.report(f"updated {', '.join(sorted(by_path))}")
-        return lambda: self._render(write_tree(itertools.chain(generate_pages(site), attachments(kb)),
-                                               kb.docs_dir, kb.fragments_dir))
+
+        def rest() -> None:
+            site = self._site()
+            self.similar = site.similar_by_text
+            self._render(write_tree(itertools.chain(generate_pages(site), attachments(kb)), kb.docs_dir, kb.fragments_dir))
+
+        return rest
+
+    def _site(self, similar: dict | None = None) -> Site:
+        """The site of the loaded knowledge base; with `similar`, the similar incidents it shows."""
+        site = Site(self.kb.postmortems, self.kb.config, self.today or self.kb.config.today(), history=self.history)
+        if similar is not None:
+            site.similar_source = lambda: similar
+        return site
 
     def _shown_on_site(self, path: Path) -> bool:
         """Whether a change to `path` can change the site: not an editor's swap file (hidden) or

@@ -48,7 +48,7 @@ class Site:
     config: Config
     today: dt.date
     history: History | None = None
-    #: Gives `similar_by_text` when the build works it out in a process of its own.
+    #: Gives `similar_by_text` when the caller has it already (the live preview's saved page).
     similar_source: Callable[[], dict[str, list[similarity.Match]]] | None = None
 
     def __post_init__(self) -> None:
@@ -106,7 +106,7 @@ class Site:
     @cached_property
     def similar_by_text(self) -> dict[str, list[similarity.Match]]:
         """For each post-mortem the site shows whole, the others most similar to it by their words:
-        from `similar_source` when the build works them out apart, else from `find_similar`."""
+        from `similar_source` when the caller has them, else from `find_similar`."""
         return self.similar_source() if self.similar_source else self.find_similar()
 
     def find_similar(self) -> dict[str, list[similarity.Match]]:
