@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import similarity
 from .checker import available_cores, load
 from .diagnostics import CheckResult
 from .errors import BuildError, PostmortemError
@@ -67,7 +66,6 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
     site = Site(kb.postmortems, kb.config, today, history=history)
     write_tree(search_documents(site), kb.search_dir)
     search_ready()
-    site.similar_source = _similar_apart(site)
     pages = 0
 
     def counted(items):
@@ -209,25 +207,6 @@ def _generate_apart(kb: KnowledgeBase, today: dt.date, jobs: int | None,
     if outcome[0] == "error":
         raise BuildError(outcome[1])
     return outcome[1:]
-
-
-def _similar_apart(site: Site) -> Callable[[], dict]:
-    """Start `python -m generator.similarity` on the site's post-mortems: it works out the similar
-    incidents on the core that page generation leaves to the search indexer, in a small process
-    of its own (a forked one would copy the heap it reads). Returns what waits for its answer."""
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as documents:  # not a pipe: never waits on the worker
-        documents.writelines(site.similarity_lines())
-        documents.seek(0)
-        worker = subprocess.Popen([sys.executable, "-X", "utf8", "-m", "generator.similarity"], stdin=documents,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8")
-
-    def answer() -> dict:
-        found, problems = worker.communicate()
-        if worker.returncode != 0:
-            raise BuildError(f"finding similar incidents failed: {problems.strip()[-2000:]}")
-        return similarity.read_matches(found)
-
-    return answer
 
 
 def _generate_and_send(sender, kb: KnowledgeBase, today: dt.date, jobs: int | None) -> None:

@@ -7,21 +7,14 @@ its CHAMPIONS documents where it weighs most, and a document meets only the cham
 TOP_TERMS weightiest terms. Its score with each of them is the part of their cosine similarity that
 those terms carry (the champion lists of search engines): at most N x TOP_TERMS x CHAMPIONS
 products, one sparse matrix product.
-
-`python -m generator.similarity` does the same in a process of its own: documents as JSON lines on
-its standard input (`[id, text, [categories]]`), the similar ones as one JSON object on its output.
-The build runs it beside page generation (see `build.generate`).
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
 
 import numpy as np
 from scipy import sparse
@@ -133,33 +126,4 @@ def _top_words(query: sparse.csr_matrix, names: list[str]) -> list[dict[str, Non
 def category(kind: str, value: str) -> str:
     """A term for a category of a post-mortem (`service:payments-api`), never a word of its text."""
     return f"{kind}{CATEGORY_MARK}{value}"
-
-
-def document_line(name: str, text: str, categories: list[str]) -> str:
-    """One document as a line of the worker's input."""
-    return json.dumps([name, text, categories], ensure_ascii=False) + "\n"
-
-
-def documents_of(lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
-    """The documents of `document_line` lines: each text's words, then its categories."""
-    for line in lines:
-        name, text, categories = json.loads(line)
-        yield name, words(text) + categories
-
-
-def serve(source: IO[str], target: IO[str]) -> None:
-    """Read every document line of `source` first (the writer is not held up while the work runs),
-    then write the similar ones to `target` as `{id: [[other, score, [words]], ...]}`."""
-    found = similar_documents(documents_of(source.readlines()))
-    json.dump({name: [[m.id, m.score, list(m.shared)] for m in matches] for name, matches in found.items()}, target)
-
-
-def read_matches(text: str) -> dict[str, list[Match]]:
-    """What `serve` wrote, as Match objects."""
-    return {name: [Match(other, score, tuple(shared)) for other, score, shared in matches]
-            for name, matches in json.loads(text).items()}
-
-
-if __name__ == "__main__":
-    serve(sys.stdin, sys.stdout)
 

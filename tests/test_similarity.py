@@ -66,17 +66,3 @@ def test_a_document_meets_only_the_champions_of_its_terms(monkeypatch) -> None:
     assert [m.id for m in found["long"]] == ["medium", "short"]   # its champions: short and medium
     assert [m.id for m in found["short"]] == ["medium"]           # "long" is no champion of "pool"
     assert similar({}) == {}
-
-
-def test_the_worker_process_finds_the_same_as_the_library() -> None:
-    # `python -m generator.similarity`, as the build runs it: document lines in, JSON out.
-    import subprocess
-    import sys
-
-    lines = [similarity.document_line("march", POOL + " payments", [similarity.category("service", "payments-api")]),
-             similarity.document_line("february", "connection pool saturated payments", []),
-             similarity.document_line("login", "expired certificate", [])]
-    worker = subprocess.run([sys.executable, "-X", "utf8", "-m", "generator.similarity"], input="".join(lines),
-                            capture_output=True, text=True, encoding="utf-8", check=True)
-    assert similarity.read_matches(worker.stdout) == similar_documents(similarity.documents_of(lines))
-    assert [m.id for m in similarity.read_matches(worker.stdout)["march"]] == ["february"]

@@ -29,10 +29,9 @@ from .trends import trend_pages
 #: A generated file: its path in the docs tree, its content, and (for a page) its HTML fragments.
 GeneratedFile = tuple[str, str | bytes, list[str]]
 
-#: The post-mortem pages come last: the build works out their similar incidents meanwhile.
 PAGES: list[Callable[[Site], Iterator[GeneratedFile]]] = [
-    home_page, search_page, listing_pages, service_pages, trend_pages, action_pages, report_page, static_pages,
-    feed, postmortem_pages,
+    home_page, search_page, postmortem_pages, listing_pages, service_pages, trend_pages, action_pages,
+    report_page, static_pages, feed,
 ]
 
 

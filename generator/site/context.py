@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -48,8 +48,7 @@ class Site:
     config: Config
     today: dt.date
     history: History | None = None
-    #: Gives `similar_by_text` when the caller has it (the build works it out in a process of its
-    #: own; the live preview's saved page shows those of the last build).
+    #: Gives `similar_by_text` when the caller has it already (the live preview's saved page).
     similar_source: Callable[[], dict[str, list[similarity.Match]]] | None = None
 
     def __post_init__(self) -> None:
@@ -112,22 +111,18 @@ class Site:
 
     def find_similar(self) -> dict[str, list[similarity.Match]]:
         """The post-mortems most similar to each by their words (title, summary, root cause, tags)
-        and categories (services, root cause), worked out in this process."""
-        return similarity.similar_documents(similarity.documents_of(self.similarity_lines()))
-
-    def similarity_lines(self) -> Iterator[str]:
-        """What the similar incidents are found from, a line per post-mortem the site shows whole:
-        its title, summary, root-cause section and tags, and its services and root cause."""
-        specs = [spec for spec in (self.summary_spec, self.config.section_spec("root-cause")) if spec]
+        and categories (services, root cause)."""
+        specs = [spec for spec in (self.config.section_spec("summary"), self.config.section_spec("root-cause")) if spec]
         titles = frozenset().union(*(spec.normalized_names for spec in specs))
-        for pm in self.postmortems:
-            if pm.is_restricted:
-                continue
+
+        def terms(pm: PostMortem) -> list[str]:
             texts = [text for section, text in pm.section_texts() if section.normalized_title in titles]
-            categories = [similarity.category("service", s) for s in pm.value("services") or []]
-            categories += [similarity.category("cause", pm.value("root_cause"))] if pm.value("root_cause") else []
-            yield similarity.document_line(pm.id, " ".join([pm.value("title") or "", *texts, *(pm.value("tags") or [])]),
-                                           categories)
+            found = similarity.words(" ".join([pm.value("title") or "", *texts, *(pm.value("tags") or [])]))
+            found += [similarity.category("service", s) for s in pm.value("services") or []]
+            return found + ([similarity.category("cause", pm.value("root_cause"))] if pm.value("root_cause") else [])
+
+        # A generator: one post-mortem's terms in memory at a time.
+        return similarity.similar_documents((pm.id, terms(pm)) for pm in self.postmortems if not pm.is_restricted)
 
     @cached_property
     def downtime(self) -> dict[str, dict[str, float]]:
