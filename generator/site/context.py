@@ -66,6 +66,8 @@ class Site:
         self.search_bundles = max(1, -(-len(self.postmortems) // SEARCH_BUNDLE_SIZE))
         #: Table rows already rendered, by (post-mortem id, page depth): see `tables.postmortem_row`.
         self.rows: dict[tuple[str, int], list[str]] = {}
+        #: Links to post-mortems with their date, by (post-mortem id, page depth): see `postmortem._dated_link`.
+        self.links: dict[tuple[str, int], str] = {}
 
     # -- the figures the pages share (the search documents need none) --
 

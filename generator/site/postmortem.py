@@ -13,7 +13,7 @@ from ..labels import Labels
 from ..model import PostMortem, Status
 from ..rules.allowing import without_allow_comments
 from .context import Site, path_of
-from .markup import BODY_END, BODY_START, Fragments, duration, e, front_matter_block, href, without_markers
+from .markup import BODY_END, BODY_START, Fragments, depth, duration, e, front_matter_block, href, without_markers
 from .tables import action_table, badge, cause_link, postmortem_link, service_links, status_badge
 
 IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "support_tickets", "sla_breached",
@@ -157,16 +157,23 @@ def _related(site: Site, pm: PostMortem, source: str, label: Labels, html: Fragm
     parts = [f"## {e(label('related'))}\n"]
     for other, key, days in after:
         shown = site.by_id[other.id]
-        parts.append(html(f'<p class="pm-came-back">{e(label(key, days=days))} {postmortem_link(source, shown)} '
-                          f"({e(shown.id[:10])})</p>"))
+        parts.append(html(f'<p class="pm-came-back">{e(label(key, days=days))} {_dated_link(site, source, shown)}</p>'))
     for key, items in (("related_explicit", [(other, None) for other in explicit]),
                        ("related_detected", [(other, None) for other in detected]), ("related_similar", similar)):
         if items:
-            entries = "".join(f"<li>{postmortem_link(source, other)} ({e(other.id[:10])})"
+            entries = "".join(f"<li>{_dated_link(site, source, other)}"
                               + (f' <span class="pm-why">— {e(_why(site, pm, other, match))}</span>' if match else "")
                               + "</li>" for other, match in items)
             parts.append(html(f'<p class="pm-related-kind">{e(label(key))}</p>\n<ul>{entries}</ul>'))
     return parts
+
+
+def _dated_link(site: Site, source: str, other: PostMortem) -> str:
+    """A link to `other` and its date, rendered once per page depth (every page links a dozen)."""
+    key = (other.id, depth(source))
+    if key not in site.links:
+        site.links[key] = f"{postmortem_link(source, other)} ({e(other.id[:10])})"
+    return site.links[key]
 
 
 def _why(site: Site, pm: PostMortem, other: PostMortem, match) -> str:
