@@ -41,6 +41,8 @@ benchmark: install
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_git.py --repeat 3
+	$(BIN)/python benchmarks/bench_preview.py
+	$(BIN)/python benchmarks/bench_similar.py
 
 clean:
 	rm -rf $(VENV) build site *.egg-info .pytest_cache
