@@ -142,16 +142,20 @@ def in_period(items: list[Incident], since: dt.date | None, until: dt.date | Non
             and (until is None or i.started.astimezone(zone).date() <= until)]
 
 
-def _similar_pairs(every: list[Incident]) -> set[tuple[Incident, Incident]]:
-    """(later, earlier) pairs started at most 30 days apart that share a service and the root cause.
-    Incidents are grouped by (root cause, service) first, so each only meets its few candidates."""
+def _by_cause_and_service(every: list[Incident]) -> dict[tuple[str, str], list[Incident]]:
+    """The incidents of each (root cause, service), oldest first: similar incidents are found
+    within a group, so each only meets its few candidates."""
     groups: dict[tuple[str, str], list[Incident]] = {}
-    for item in every:
+    for item in sorted(every, key=lambda i: (i.started, i.id)):
         for service in item.services:
             groups.setdefault((item.front.root_cause, service), []).append(item)
+    return groups
+
+
+def _similar_pairs(every: list[Incident]) -> set[tuple[Incident, Incident]]:
+    """(later, earlier) pairs started at most 30 days apart that share a service and the root cause."""
     pairs = set()
-    for members in groups.values():
-        members.sort(key=lambda i: (i.started, i.id))
+    for members in _by_cause_and_service(every).values():
         for index, later in enumerate(members):
             back = index - 1
             while back >= 0 and later.started - members[back].started <= RECURRENCE_WINDOW:
@@ -213,12 +217,8 @@ def recurrences_after_actions(every: list[Incident], zone: ZoneInfo) -> dict[str
     """For each incident whose actions were all closed (see `actions_closed_on`), by its id, the
     first incident that shares a service and the root cause and started on a later day; whether
     its actions worked, as far as git-native post-mortems can tell."""
-    groups: dict[tuple[str, str], tuple[list[dt.date], list[Incident]]] = {}
-    for item in every:  # oldest first
-        for service in item.services:
-            days, members = groups.setdefault((item.front.root_cause, service), ([], []))
-            days.append(item.started.astimezone(zone).date())
-            members.append(item)
+    groups = {key: ([i.started.astimezone(zone).date() for i in members], members)
+              for key, members in _by_cause_and_service(every).items()}
     found = {}
     for item in every:
         closed = actions_closed_on(item.front)

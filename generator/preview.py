@@ -99,7 +99,7 @@ class Preview:
         """The site of the loaded knowledge base; with `similar`, the similar incidents it shows."""
         site = Site(self.kb.postmortems, self.kb.config, self.today or self.kb.config.today(), history=self.history)
         if similar is not None:
-            site.similar_source = lambda: similar
+            site.similar_by_text = similar  # a cached property: the value given stands for it
         return site
 
     def _shown_on_site(self, path: Path) -> bool:

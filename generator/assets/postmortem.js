@@ -66,12 +66,16 @@
           found.results = found.results.concat(one.results);
           addCounts(found.filters, one.filters);
           addCounts(found.totalFilters, one.totalFilters);
-          found.results.sort(function (a, b) { return b.score - a.score; });
-          if (number === 0 && loaded.instances.length > 1) return partial(found);
+          if (number === 0 && loaded.instances.length > 1) return partial(byScore(found));
         });
       });
     });
-    return chain.then(function () { return current() ? found : null; });
+    return chain.then(function () { return current() ? byScore(found) : null; });
+  }
+
+  function byScore(found) {
+    found.results.sort(function (a, b) { return b.score - a.score; });
+    return found;
   }
 
   function element(tag, className, text) {
@@ -173,9 +177,9 @@
     if (this.options.onChange) this.options.onChange(state);
     return load().then(function (loaded) {
       self.settings = loaded.settings;
-      var filters = {}, any = false;
-      for (var key in self.wanted) if (self.wanted[key]) { filters[key] = self.wanted[key]; any = true; }
-      if (!state.q && !any) {
+      var filters = Object.assign({}, state);
+      delete filters.q;
+      if (!state.q && !Object.keys(filters).length) {
         self.clear();
         return loaded.filters().then(function (all) { if (current()) self.drawFilters(all, all); });
       }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -48,8 +47,6 @@ class Site:
     config: Config
     today: dt.date
     history: History | None = None
-    #: Gives `similar_by_text` when the caller has it already (the live preview's saved page).
-    similar_source: Callable[[], dict[str, list[similarity.Match]]] | None = None
 
     def __post_init__(self) -> None:
         self.labels = Labels(self.config.language)
@@ -107,14 +104,10 @@ class Site:
 
     @cached_property
     def similar_by_text(self) -> dict[str, list[similarity.Match]]:
-        """For each post-mortem the site shows whole, the others most similar to it by their words:
-        from `similar_source` when the caller has them, else from `find_similar`."""
-        return self.similar_source() if self.similar_source else self.find_similar()
-
-    def find_similar(self) -> dict[str, list[similarity.Match]]:
-        """The post-mortems most similar to each by their words (title, summary, root cause, tags)
-        and categories (services, root cause)."""
-        specs = [spec for spec in (self.config.section_spec("summary"), self.config.section_spec("root-cause")) if spec]
+        """For each post-mortem the site shows whole, the others most similar to it by their words
+        (title, summary, root cause, tags) and categories (services, root cause). A caller that has
+        them already (the live preview) assigns them instead."""
+        specs = [spec for spec in (self.summary_spec, self.config.section_spec("root-cause")) if spec]
         titles = frozenset().union(*(spec.normalized_names for spec in specs))
 
         def terms(pm: PostMortem) -> list[str]:

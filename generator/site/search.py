@@ -81,11 +81,12 @@ def _attributes(site: Site, pm) -> str:
     status, tag) and the facts a result shows besides its severity and services (date, duration)."""
     values = pm.values
     started = values.get("started_at")
+    ttr = site.ttr(pm)
     filters = [("severity", values.get("severity")), ("cause", values.get("root_cause")),
                ("status", values.get("status")), ("year", started and site.local(started)[:4])]
     filters += [("service", service) for service in values.get("services") or []]
     filters += [("tag", tag) for tag in values.get("tags") or []]
     meta = [("date", started and site.local(started)[:10]),
-            ("duration", site.ttr(pm) is not None and duration(site.ttr(pm)))]
+            ("duration", ttr is not None and duration(ttr))]
     return "".join([f'<i data-pagefind-filter="{key}:{e(value)}"></i>' for key, value in filters if value]
                    + [f'<i data-pagefind-meta="{key}:{e(value)}"></i>' for key, value in meta if value])

@@ -59,7 +59,7 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
     title = label("trends")
     parts = [front_matter_block(title), f"# {e(title)}\n",
              paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1]))),
-             f"## {e(label('spread_title'))}\n", html(spread_table(site, site.figures(sum(by_month.values(), []))))]
+             f"## {e(label('spread_title'))}\n", html(spread_table(site, site.figures([i for items in by_month.values() for i in items])))]
     for name, heading, series, kind, colours, unit, limit in charts:
         yield f"trends/{name}.svg", chart(months, series, kind, colours, unit, limit), []
         rows = [[e(m), *(e(_number(values[index])) for values in series.values())]
