@@ -8,6 +8,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import fcntl
+import gc
 import itertools
 import multiprocessing
 import os
@@ -62,21 +63,27 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
     result = load(kb, jobs).loading
     if result.errors:
         raise ValidationFailed(result)
-    history = read_history(kb)
-    site = Site(kb.postmortems, kb.config, today, history=history)
-    write_tree(search_documents(site), kb.search_dir)
-    search_ready()
-    pages = 0
+    # The post-mortems live until the pages are written: the cycle collector need not walk them
+    # again at each of its full collections (about 10% of page generation at 10,000).
+    gc.freeze()
+    try:
+        history = read_history(kb)
+        site = Site(kb.postmortems, kb.config, today, history=history)
+        write_tree(search_documents(site), kb.search_dir)
+        search_ready()
+        pages = 0
 
-    def counted(items):
-        nonlocal pages
-        for item in items:
-            pages += item[0].endswith(".md")
-            yield item
+        def counted(items):
+            nonlocal pages
+            for item in items:
+                pages += item[0].endswith(".md")
+                yield item
 
-    write_tree(counted(itertools.chain(generate_pages(site), attachments(kb))), kb.docs_dir, kb.fragments_dir)
-    # The site engine holds every page in memory next: let the post-mortems go first.
-    kb.postmortems = []
+        write_tree(counted(itertools.chain(generate_pages(site), attachments(kb))), kb.docs_dir, kb.fragments_dir)
+        # The site engine holds every page in memory next: let the post-mortems go first.
+        kb.postmortems = []
+    finally:
+        gc.unfreeze()
     return result, pages, [history.notice] if history.notice else []
 
 

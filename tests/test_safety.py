@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import html
 import json
 import shutil
 from pathlib import Path
@@ -12,12 +13,15 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.build import build_site
 from generator.checker import check, load_knowledge_base
 from generator.cli import cli
 from generator.knowledgebase import open_knowledge_base
 from generator.sensitive import find_personal_data, find_secrets, iban_valid, luhn_valid
+from generator.site.markup import e
 from generator.stats import compute_stats
 
 from .conftest import FIXTURES, REPOSITORY, lay_out, write
@@ -238,3 +242,9 @@ def test_every_accepted_postmortem_is_in_every_output(runner, tmp_path: Path) ->
     assert compute_stats(load_knowledge_base(root), today=TODAY)["incidents"] == len(counted) > 0
     build_site(open_knowledge_base(root), dt.date(2026, 3, 20))
     assert sorted(p.name for p in (root / "site/postmortems/2026").iterdir() if p.is_dir()) == ids
+
+
+@given(st.one_of(st.text(), st.integers(), st.dates()))
+def test_escaping_any_value_is_html_escape_of_its_text(value):
+    # e() skips html.escape for text with nothing to escape: it must never differ from it.
+    assert e(value) == html.escape(str(value), quote=True)

@@ -53,7 +53,11 @@ def without_markers(markdown: str) -> str:
 
 def e(value: Any) -> str:
     """HTML-escaped text of any value."""
-    return html.escape(str(value), quote=True)
+    text = str(value)
+    # Most values (dates, ids, names, labels) have nothing to escape; a page has thousands of them.
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text, quote=True)
+    return text
 
 
 @cache
