@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 import zoneinfo
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .model import SLUG_PATTERN, normalize_title
 
@@ -69,6 +71,46 @@ class SectionSpec(_Strict):
         return normalize_title(heading) in self.normalized_names
 
 
+class Tracker(_Strict):
+    """How the tickets of one issue tracker are written, and where each one is read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    match: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="A regular expression the whole ticket matches, e.g. `PAY-\\d+`; its named groups "
+        "can be used in `url`.")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://")] = Field(
+        description="The ticket's address: `{ticket}` is the whole ticket, `{name}` a named group of `match`, "
+        "e.g. https://jira.example.com/browse/{ticket}.")
+
+    @field_validator("match")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a regular expression ({error})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> Tracker:
+        names = {"ticket", *re.compile(self.match).groupindex}
+        for _, placeholder, _, _ in string.Formatter().parse(self.url):
+            if placeholder is not None and placeholder not in names:
+                raise ValueError(f"url uses {{{placeholder}}}, which is neither {{ticket}} nor a named group "
+                                 f"of match (write (?P<{placeholder}>...) in match)")
+        return self
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return re.compile(self.match)
+
+    def url_of(self, ticket: str) -> str | None:
+        """The ticket's address, or None when this tracker does not write tickets so."""
+        found = self.pattern.fullmatch(ticket)
+        return self.url.format(ticket=ticket, **found.groupdict(default="")) if found else None
+
+
 DEFAULT_SEVERITIES = [
     SeverityLevel(
         id="SEV1",
@@ -105,6 +147,9 @@ DEFAULT_SECTIONS = [
     SectionSpec(title="Lessons learned", aliases=["Enseignements"]),
 ]
 
+#: An optional section: what customers saw and why, in the author's words, for the public report.
+CUSTOMER_SUMMARY = SectionSpec(title="Customer summary", aliases=["Résumé client"])
+
 
 class Config(_Strict):
     """The knowledge base's configuration. Every key has a default except `services`."""
@@ -123,6 +168,12 @@ class Config(_Strict):
     services: list[Service] = Field(min_length=1, description="The service catalog.")
     people: list[str] = Field(default_factory=list, description="Who may hold roles and own actions; empty: anyone.")
     teams: dict[str, list[str]] = Field(default_factory=dict, description="Team name to its people; teams may own actions.")
+    github: dict[str, Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?$")]] = Field(
+        default_factory=dict, description="GitHub handles of people and teams (`alice: alice-martin`, "
+        "`payments: acme/payments`): the weekly actions review mentions owners by them.")
+    trackers: list[Tracker] = Field(
+        default_factory=list, description="Issue trackers: actions' tickets that match one become links on the "
+        "site and in the weekly review; with trackers set, a ticket matching none is a warning (PM207).")
     root_causes: list[Id] = Field(
         default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1,
         description="Categories for `root_cause`. Default: " + ", ".join(DEFAULT_ROOT_CAUSES) + ".")
@@ -179,6 +230,24 @@ class Config(_Strict):
     def owners(self) -> set[str]:
         """Handles accepted as action owners: people and teams. Empty means any handle."""
         return set(self.people) | set(self.teams) if self.people else set()
+
+    def teams_of(self, owner: str) -> list[str]:
+        """The teams an action's owner stands for: itself when it is a team, else those it belongs to."""
+        if owner in self.teams:
+            return [owner]
+        return sorted(team for team, members in self.teams.items() if owner in {m.lstrip("@") for m in members})
+
+    def ticket_url(self, ticket: str) -> str | None:
+        """Where a ticket is read: itself when it is a web address, else the first tracker's address
+        for it; None when no tracker writes tickets so."""
+        if re.match(r"^https?://", ticket):
+            return ticket
+        return next((url for tracker in self.trackers if (url := tracker.url_of(ticket))), None)
+
+    def mention(self, owner: str) -> str:
+        """How the weekly review names an owner: `@handle` on GitHub when known, else the owner."""
+        handle = self.github.get(owner)
+        return f"@{handle.lstrip('@')}" if handle else owner
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -118,6 +118,7 @@ class Action(_Strict):
     status: ActionStatus = Field(ActionStatus.open, description="Where the action stands.")
     ticket: str | None = Field(None, description="A tracker key or URL.")
     closed_on: Day | None = Field(None, description="Required when status is done or wont-do.")
+    internal: bool = Field(False, description="Left out of the customer report (`postmortem export --audience customer`).")
 
 
 class FrontMatter(_Strict):
@@ -181,6 +182,10 @@ class Section:
         self.normalized_title = normalize_title(self.title)
 
 
+#: What the site and the exports show of a restricted post-mortem, beside its id.
+RESTRICTED_SHOWN = ("status", "severity", "services", "started_at", "resolved_at", "visibility")
+
+
 @dataclass
 class PostMortem:
     """One post-mortem file as read: its front-matter values (those that are valid) and its body."""
@@ -229,6 +234,14 @@ class PostMortem:
         self.text = ""
         for section in self.sections:
             section.tokens = []
+
+    def redacted(self, title: str) -> PostMortem:
+        """A restricted post-mortem as the site and the exports may show it: id, status, severity,
+        services, start and end, and `title`. Its front matter stays whole for the figures, which
+        count it like any other."""
+        shown = {name: self.values[name] for name in RESTRICTED_SHOWN if name in self.values}
+        return replace(self, values={**shown, "title": title}, body="", sections=[], actions=[], text="", positions={},
+                       placeholders=set(), cache={})
 
     def value(self, name: str) -> Any:
         """A front-matter value that was present and valid, else None."""

@@ -76,6 +76,7 @@ def starter_files(prefix: str, services: list[str], title: str, language: str, t
         f"{prefix}README.md": _render(f"README.{language}.md.j2", {**values, "title": title}),
         ".github/workflows/validate.yml": _render("validate.yml.j2", values),
         ".github/workflows/publish.yml": _render("publish.yml.j2", values),
+        ".github/workflows/weekly-review.yml": _render("weekly-review.yml.j2", values),
         ".github/PULL_REQUEST_TEMPLATE.md": _render(f"PULL_REQUEST_TEMPLATE.{language}.md", values),
         ".github/CODEOWNERS": _render("CODEOWNERS.j2", values),
         ".pre-commit-config.yaml": _render("pre-commit-config.yaml.j2", values),

@@ -21,11 +21,13 @@ from .conftest import REPOSITORY, git
 BIN = Path(sys.executable).parent
 CREATED = [
     "postmortem.yml", "requirements-postmortem.txt", ".gitignore", "README.md", ".github/workflows/validate.yml",
-    ".github/workflows/publish.yml", ".github/PULL_REQUEST_TEMPLATE.md", ".github/CODEOWNERS",
+    ".github/workflows/publish.yml", ".github/workflows/weekly-review.yml", ".github/PULL_REQUEST_TEMPLATE.md",
+    ".github/CODEOWNERS",
     ".pre-commit-config.yaml", "postmortems/_templates/postmortem.en.md.j2",
     "postmortems/_templates/postmortem.fr.md.j2",
 ]
-AT_THE_TOP = {".github/workflows/validate.yml", ".github/workflows/publish.yml", ".github/PULL_REQUEST_TEMPLATE.md",
+AT_THE_TOP = {".github/workflows/validate.yml", ".github/workflows/publish.yml", ".github/workflows/weekly-review.yml",
+              ".github/PULL_REQUEST_TEMPLATE.md",
               ".github/CODEOWNERS", ".pre-commit-config.yaml"}
 
 
@@ -103,14 +105,14 @@ def test_init_refuses_bad_input_and_writes_nothing(runner, tmp_path: Path, args:
 
 def test_the_demo_is_what_init_writes() -> None:
     """This repository's config, workflows and GitHub files are init's, but for the sample's
-    catalog (services, people, teams, e-mail domains); its templates are the package's (tests/test_new.py)."""
+    catalog (services, people, teams, e-mail domains, GitHub handles, trackers); its templates are the package's (tests/test_new.py)."""
     files = starter_files("", ["payments-api"], "Tarteline post-mortems", "en", "Europe/Paris")
 
     def without_catalog(text: str) -> str:
-        return re.sub(r"^(services|people|teams|email_domains):.*?(?=^\S|\Z)", r"\1: ...\n", text, flags=re.S | re.M)
+        return re.sub(r"^(services|people|teams|email_domains|github|trackers):.*?(?=^\S|\Z)", r"\1: ...\n", text, flags=re.S | re.M)
 
     assert without_catalog((REPOSITORY / "postmortem.yml").read_text()) == without_catalog(files["postmortem.yml"])
-    for name in (".github/workflows/validate.yml", ".github/workflows/publish.yml",
+    for name in (".github/workflows/validate.yml", ".github/workflows/publish.yml", ".github/workflows/weekly-review.yml",
                  ".github/PULL_REQUEST_TEMPLATE.md", ".github/CODEOWNERS"):
         assert (REPOSITORY / name).read_text() == files[name], name
 
@@ -120,7 +122,7 @@ def test_the_demo_is_what_init_writes() -> None:
 def test_the_written_workflows_pass_githubs_schema_and_actionlint(tmp_path: Path, prefix: str, language: str) -> None:
     files = starter_files(prefix, ["checkout"], "Acme: incidents", language, "UTC")
     workflows = []
-    for name in (".github/workflows/validate.yml", ".github/workflows/publish.yml"):
+    for name in (".github/workflows/validate.yml", ".github/workflows/publish.yml", ".github/workflows/weekly-review.yml"):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(files[name])

@@ -22,9 +22,10 @@ from generator.build import build_site, generate
 from generator.cli import cli
 from generator.engine import run_mkdocs
 from generator.knowledgebase import open_knowledge_base
-from generator.site.markup import duration, href, page_url
+from generator.site.markup import href, page_url
 from generator.site.tree import finish_page, finish_pages, write_tree
 from generator.siteconfig import site_config_file
+from generator.units import duration
 
 from .conftest import REPOSITORY, git, write
 
@@ -118,6 +119,8 @@ def test_postmortem_page_has_its_card_actions_and_related_links(sample_site: Pat
     assert "<dt>Time to mitigate</dt><dd>32 min</dd>" in page
     assert "Revenue lost: 18,000 EUR" in page
     assert "Separate critical and non-critical workloads" in page and '<span class="pm-overdue">overdue</span>' in page
+    # The ticket, linked by the config's first tracker.
+    assert '<td><a href="https://tarteline.atlassian.net/browse/PAY-421">PAY-421</a></td>' in page
     assert "Listed by the authors" in page and "2026-02-20-payments-db-latency" in page
     assert '<h2 id="root-cause">Root cause' in page  # the body as written
 

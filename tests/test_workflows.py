@@ -26,8 +26,9 @@ def load(name: str) -> dict:
     return yaml.safe_load((REPOSITORY / ".github/workflows" / name).read_text(encoding="utf-8"))
 
 
-def test_the_four_workflows_exist() -> None:
-    assert [path.name for path in WORKFLOWS] == ["publish.yml", "release.yml", "tests.yml", "validate.yml"]
+def test_the_five_workflows_exist() -> None:
+    assert [path.name for path in WORKFLOWS] == ["publish.yml", "release.yml", "tests.yml", "validate.yml",
+                                                 "weekly-review.yml"]
 
 
 def test_the_action_matches_githubs_schema() -> None:
@@ -92,14 +93,13 @@ def test_the_workflows_run_what_the_readme_documents() -> None:
 
 def test_the_documented_postmortem_commands_parse() -> None:
     parsed = []
-    for line in readme_commands():
-        words = shlex.split(line.split("|")[0])
-        if words[0].endswith("postmortem"):
-            command = cli.commands[words[1]]
-            context = command.make_context(words[1], words[2:])  # raises on an option the command does not have
-            parsed.append((words[1], context.params.get("output_format"), context.params.get("ref")))
+    for line in (line for line in readme_commands() if line.startswith("postmortem ")):
+        words = shlex.split(re.split(r"[|>]", line)[0])
+        command = cli.commands[words[1]]
+        context = command.make_context(words[1], words[2:])  # raises on an option the command does not have
+        parsed.append((words[1], context.params.get("output_format"), context.params.get("ref")))
     assert parsed == [("validate", "github", "origin/${BASE_REF#refs/heads/}"), ("validate", "markdown", None),
-                      ("build", None, None)]
+                      ("build", None, None), ("actions", "markdown", None)]
 
 
 def test_validate_runs_on_pull_requests_touching_the_knowledge_base_with_full_history() -> None:

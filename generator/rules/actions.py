@@ -152,3 +152,31 @@ def closed_on_open_action(doc, context):
             yield Finding(("actions", index, "closed_on"),
                           f"action {index + 1} is {action.status.value} but has closed_on: "
                           "set its status to done or wont-do, or remove closed_on")
+
+
+@rule("PM207", "unknown-ticket", WARNING, "An action's ticket matches none of the config's `trackers`.")
+def unknown_ticket(doc, context):
+    """Checked only when `trackers` in postmortem.yml is not empty. A ticket that matches a
+    tracker becomes a link on the site and in the weekly review; a web address is a link as it is.
+    One that matches none is usually a typo or a tracker to add.
+
+    Failing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, ticket: "pay 431"}
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, ticket: PAY-431}
+    ```
+    """
+    if not context.config.trackers:
+        return
+    for index, action in doc.actions:
+        if action.ticket and context.config.ticket_url(action.ticket) is None:
+            patterns = ", ".join(f"`{tracker.match}`" for tracker in context.config.trackers)
+            yield Finding(("actions", index, "ticket"),
+                          f"ticket {action.ticket!r} of action {index + 1} matches no tracker ({patterns}): "
+                          "fix it, write its web address, or add a tracker under `trackers`")

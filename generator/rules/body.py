@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 from ..body import blocks, has_text, is_placeholder
+from ..config import CUSTOMER_SUMMARY
+from ..model import Status
 from .registry import ERROR, WARNING, Finding, lenient, rule
 
 
@@ -331,3 +333,37 @@ def duplicate_section(doc, context):
         for section in matching[1:]:
             yield Finding(section.line, f"`## {section.title}` appears again (first on line {matching[0].line}): "
                                         "merge the two")
+
+
+@rule("PM313", "no-customer-summary", WARNING, "A published post-mortem of the top severity has no customer summary.")
+def no_customer_summary(doc, context):
+    """Customers of the most severe incidents (the first severity of the config, SEV1 by default)
+    read the public report that `postmortem export ID --audience customer` writes. Without a
+    `## Customer summary` section, the report says what customers saw and why in generated words;
+    the section says it in yours. Text between `<!-- internal -->` and `<!-- /internal -->` stays out.
+
+    Failing:
+    ```markdown
+    ## Summary
+
+    The payment API was down for 47 minutes.
+    ```
+
+    Passing:
+    ```markdown
+    ## Summary
+
+    The payment API was down for 47 minutes.
+
+    ## Customer summary
+
+    On 13 March from 18:42 to 19:29 (Paris time), card payments failed for most customers.
+    ```
+    """
+    severities = context.config.severity_ids
+    if doc.value("status") != Status.published or not severities or doc.value("severity") != severities[0]:
+        return
+    if doc.section(CUSTOMER_SUMMARY) is None:
+        yield Finding(doc.body_line, f"no `## {CUSTOMER_SUMMARY.title}` section: write in a few plain sentences what "
+                                     "customers saw and why, for the public report (`postmortem export "
+                                     f"{doc.id} --audience customer`)")

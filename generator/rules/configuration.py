@@ -145,3 +145,7 @@ def _cross_check(config: Config):
             for index, member in enumerate(members):
                 if member.lstrip("@") not in config.people:
                     yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"
+    if config.owners:
+        for owner in config.github:
+            if owner not in config.owners:
+                yield ("github", owner), f"{owner!r} is not in `people` or `teams`: add them there or fix the name"

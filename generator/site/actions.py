@@ -18,7 +18,7 @@ def action_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     source, html = "actions/index.md", Fragments()
     every = site.all_actions()
     owners = sorted({a.owner for _, a in every})
-    teams = sorted({t for owner in owners for t in site.teams_of(owner)})
+    teams = sorted({t for owner in owners for t in site.config.teams_of(owner)})
 
     def select(name: str, key: str, options: list[str]) -> str:
         choices = "".join(f'<option value="{e(o)}">{e(o)}</option>' for o in options)

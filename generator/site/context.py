@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -21,16 +21,6 @@ if TYPE_CHECKING:
 #: post-mortem), so a large knowledge base is indexed in parts, one after the other, and the search
 #: page merges them.
 SEARCH_BUNDLE_SIZE = 1250
-#: What the site shows of a restricted post-mortem, besides its id.
-RESTRICTED_SHOWN = ("status", "severity", "services", "started_at", "resolved_at", "visibility")
-
-
-def redacted(pm: PostMortem, title: str) -> PostMortem:
-    """A restricted post-mortem as the pages may see it: id, status, severity, services, start and
-    end, and `title`. Its front matter stays whole for the figures, which count it like any other."""
-    shown = {name: pm.values[name] for name in RESTRICTED_SHOWN if name in pm.values}
-    return replace(pm, values={**shown, "title": title}, body="", sections=[], actions=[], text="", positions={},
-                   placeholders=set(), cache={})
 
 
 def path_of(pm: PostMortem) -> str:
@@ -53,7 +43,7 @@ class Site:
         self.zone = self.config.zone
         self.now = metrics.end_of_day(self.today, self.zone)
         restricted_title = self.labels("restricted_title")
-        self.postmortems = sorted((redacted(pm, restricted_title) if pm.is_restricted else pm for pm in self.postmortems),
+        self.postmortems = sorted((pm.redacted(restricted_title) if pm.is_restricted else pm for pm in self.postmortems),
                                   key=PostMortem.chronological_key, reverse=True)
         self.by_id = {pm.id: pm for pm in self.postmortems}
         self.summary_spec = self.config.section_spec("summary")
@@ -173,12 +163,6 @@ class Site:
             taken.add(slug)
             slugs[owner] = slug
         return slugs
-
-    def teams_of(self, owner: str) -> list[str]:
-        if owner in self.config.teams:
-            return [owner]
-        return sorted(team for team, members in self.config.teams.items()
-                      if owner in {m.lstrip("@") for m in members})
 
     def all_actions(self) -> list[tuple[PostMortem, Action]]:
         return [(pm, action) for pm in self.postmortems for _, action in pm.actions]

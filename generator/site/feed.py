@@ -1,6 +1,6 @@
 """`feed.xml`: an Atom feed of the latest published post-mortems, newest first, for feed readers and
 chat integrations. An entry gives the facts of the incident and its summary; a restricted
-post-mortem's entry gives only what the site shows of it (see `context.redacted`)."""
+post-mortem's entry gives only what the site shows of it (see `PostMortem.redacted`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 from ..model import PostMortem, Status
+from ..units import duration
 from .context import Site, path_of
-from .markup import duration, page_url
+from .markup import page_url
 from .search import plain_text
 
 FEED = "feed.xml"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import metrics
+from ..units import duration, rate
 from .context import Site
 from .feed import FEED
-from .markup import WIDE, Fragments, duration, e, front_matter_block, rate, table
+from .markup import WIDE, Fragments, e, front_matter_block, table
 from .tables import budget_row, postmortem_table, spread_note
 
 LATEST = 10

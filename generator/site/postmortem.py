@@ -12,8 +12,9 @@ from .. import metrics
 from ..labels import Labels
 from ..model import PostMortem, Status
 from ..rules.allowing import without_allow_comments
+from ..units import duration
 from .context import Site, path_of
-from .markup import BODY_END, BODY_START, Fragments, depth, duration, e, front_matter_block, href, without_markers
+from .markup import BODY_END, BODY_START, Fragments, depth, e, front_matter_block, href, without_markers
 from .tables import action_table, badge, cause_link, postmortem_link, service_links, status_badge
 
 IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "support_tickets", "sla_breached",

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import availability, metrics
+from ..units import duration
 from .context import Site
 from .home import card
-from .markup import WIDE, Fragments, duration, e, front_matter_block, href, paragraph, table
+from .markup import WIDE, Fragments, e, front_matter_block, href, paragraph, table
 from .tables import cause_link, postmortem_table, spread_table
 
 TOP_AREAS = 3

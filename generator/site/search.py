@@ -7,8 +7,9 @@ import json
 import re
 from collections.abc import Iterator
 
+from ..units import duration
 from .context import Site, path_of
-from .markup import duration, e, front_matter_block, paragraph
+from .markup import e, front_matter_block, paragraph
 
 INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
 

@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 from .. import availability, metrics
+from ..units import duration, percent
 from .context import Site
-from .markup import WIDE, Fragments, duration, e, front_matter_block, paragraph, percent, table
+from .markup import WIDE, Fragments, e, front_matter_block, paragraph, table
 from .tables import action_table, availability_cell, budget_row, postmortem_table, spread_table
 
 

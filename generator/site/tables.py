@@ -3,13 +3,12 @@ owners, and the tables of post-mortems, actions and error budgets."""
 
 from __future__ import annotations
 
-import re
-
 from .. import availability, metrics
 from ..config import Service
 from ..model import Action, PostMortem
+from ..units import duration, percent
 from .context import Site, path_of
-from .markup import depth, duration, e, href, percent, table
+from .markup import depth, e, href, table
 
 
 def badge(site: Site, severity: str | None) -> str:
@@ -40,13 +39,12 @@ def owner_link(site: Site, source: str, owner: str) -> str:
     return f'<a href="{href(source, f"actions/{site.owner_slugs[owner]}.md")}">{e(owner)}</a>'
 
 
-def ticket(value: str | None) -> str:
-    """A tracker key as text, or a link when it is a web address."""
+def ticket(site: Site, value: str | None) -> str:
+    """A ticket as a link to its tracker (see `trackers` in postmortem.yml), or as text."""
     if not value:
         return "—"
-    if re.match(r"^https?://", value):
-        return f'<a href="{e(value)}">{e(value)}</a>'
-    return e(value)
+    url = site.config.ticket_url(value)
+    return f'<a href="{e(url)}">{e(value)}</a>' if url else e(value)
 
 
 def postmortem_row(site: Site, source: str, pm: PostMortem) -> list[str]:
@@ -89,10 +87,10 @@ def action_table(site: Site, source: str, items: list[tuple[PostMortem, Action]]
             owner_link(site, source, action.owner),
             e(action.due.isoformat()) + flag,
             e(action.status.value),
-            ticket(action.ticket),
+            ticket(site, action.ticket),
             *([postmortem_link(source, pm)] if with_postmortem else []),
         ])
-        teams = " ".join(site.teams_of(action.owner))
+        teams = " ".join(site.config.teams_of(action.owner))
         attributes.append(f'data-owner="{e(action.owner)}" data-teams="{e(teams)}"')
     headers = [label("action"), label("owner"), label("due"), label("status"), label("ticket"),
                *([label("postmortem")] if with_postmortem else [])]

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 from .. import availability, metrics
 from ..charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
+from ..units import rate
 from .context import Site
-from .markup import Fragments, e, front_matter_block, paragraph, rate, table
+from .markup import Fragments, e, front_matter_block, paragraph, table
 from .tables import postmortem_link, spread_table
 
 TREND_MONTHS = 24

@@ -1,5 +1,4 @@
-"""The `postmortem` command. Each command parses its options, calls one library function, and picks
-a reporter and an exit code; the work is in the library."""
+"""The commands that write and check post-mortems: validate, new, list, schema, rules, init."""
 
 from __future__ import annotations
 
@@ -10,45 +9,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-
-FORMATS = ["text", "json", "github", "markdown"]
+from .common import FORMATS, complete_from_config, kb_root
 
 
-def _root(ctx: click.Context) -> Path:
-    return ctx.find_root().params.get("root") or Path(".")
-
-
-def _complete_from_config(attribute: str):
-    def complete(ctx, param, incomplete):
-        from .errors import ConfigError
-        from .rules.configuration import load_config
-
-        try:
-            config = load_config(_root(ctx))
-        except ConfigError:
-            return []
-        values = config.severity_ids if attribute == "severities" else sorted(config.service_ids)
-        return [value for value in values if value.startswith(incomplete)]
-
-    return complete
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="postmortem")
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The knowledge base: the folder holding postmortem.yml and postmortems/.")
-def cli(root: Path) -> None:
-    """A git-native knowledge base of incident post-mortems.
-
-    \b
-    Write one:     postmortem new "Payment API down" --severity SEV1 --service payments-api
-    Check them:    postmortem validate
-    Browse them:   postmortem list --severity SEV1
-    """
-
-
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
               help="Output format. Default: github when GITHUB_ACTIONS=true, else text.")
@@ -76,16 +40,16 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
       postmortem validate --changed-since origin/main
       postmortem validate --format json | jq '.diagnostics[] | .code'
     """
-    from .checker import check, check_changed_since, expand
-    from .diagnostics import CheckResult
-    from .errors import ConfigError
-    from .knowledgebase import open_knowledge_base
-    from .reporters import REPORTERS
+    from ..checker import check, check_changed_since, expand
+    from ..diagnostics import CheckResult
+    from ..errors import ConfigError
+    from ..knowledgebase import open_knowledge_base
+    from ..reporters import REPORTERS
 
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     reporter = REPORTERS[output_format]
-    root = _root(ctx)
+    root = kb_root(ctx)
     if ref and files:
         raise click.UsageError("give FILES or --changed-since, not both")
     try:
@@ -103,12 +67,12 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
     ctx.exit(1 if result.errors or (strict and result.warnings) else 0)
 
 
-@cli.command()
+@click.command()
 @click.argument("title")
-@click.option("--severity", required=True, shell_complete=_complete_from_config("severities"),
+@click.option("--severity", required=True, shell_complete=complete_from_config("severities"),
               help="A severity id from postmortem.yml, e.g. SEV1.")
 @click.option("--service", "services", multiple=True, required=True,
-              shell_complete=_complete_from_config("services"),
+              shell_complete=complete_from_config("services"),
               help="An affected service id; repeat for several.")
 @click.option("--started-at", help="When impact began, ISO 8601 (default: now, in the config's time zone).")
 @click.option("--slug", help="The id's slug (default: made from the title).")
@@ -130,10 +94,10 @@ def new(ctx, title, severity, services, started_at, slug, template, language, br
           --service payments-api --started-at 2026-03-13T18:42+01:00
       postmortem new "Search index stale" --severity SEV3 --service search --branch
     """
-    from .knowledgebase import open_knowledge_base
-    from .scaffold import branch_name, new_postmortem
+    from ..knowledgebase import open_knowledge_base
+    from ..scaffold import branch_name, new_postmortem
 
-    root = _root(ctx)
+    root = kb_root(ctx)
     path = new_postmortem(open_knowledge_base(root), title, severity, list(services), started_at=started_at, slug=slug,
                           template=template, language=language, branch=branch)
     shown = path.relative_to(root).as_posix()
@@ -148,7 +112,7 @@ def new(ctx, title, severity, services, started_at, slug, template, language, br
     click.echo("  3. Set `status: review` and open a pull request, within 24 to 72 hours of the resolution.")
 
 
-@cli.command(name="list")
+@click.command(name="list")
 @click.option("--severity", help="Only this severity.")
 @click.option("--service", help="Only post-mortems naming this service.")
 @click.option("--status", type=click.Choice(["draft", "review", "published"]), help="Only this status.")
@@ -162,10 +126,10 @@ def list_command(ctx, severity, service, status, output_format) -> None:
       postmortem list --severity SEV1
       postmortem list --service payments-api --format json
     """
-    from .catalog import list_postmortems, summary_row, text_rows
-    from .checker import load_knowledge_base
+    from ..catalog import list_postmortems, summary_row, text_rows
+    from ..checker import load_knowledge_base
 
-    postmortems, skipped = list_postmortems(load_knowledge_base(_root(ctx)), severity=severity, service=service, status=status)
+    postmortems, skipped = list_postmortems(load_knowledge_base(kb_root(ctx)), severity=severity, service=service, status=status)
     if output_format == "json":
         click.echo(json.dumps([summary_row(pm) for pm in postmortems], indent=2, ensure_ascii=False))
     else:
@@ -175,7 +139,7 @@ def list_command(ctx, severity, service, status, output_format) -> None:
         click.echo(f"{skipped} file(s) skipped: they cannot be read as post-mortems (see `postmortem validate`)", err=True)
 
 
-@cli.command()
+@click.command()
 def schema() -> None:
     """Print the JSON Schema of the front matter.
 
@@ -185,12 +149,12 @@ def schema() -> None:
     Example:
       postmortem schema > postmortem.schema.json
     """
-    from .model import front_matter_schema
+    from ..model import front_matter_schema
 
     click.echo(json.dumps(front_matter_schema(), indent=2, ensure_ascii=False))
 
 
-@cli.command()
+@click.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text",
               show_default=True, help="markdown writes the rule reference (docs/rules.md).")
 def rules(output_format: str) -> None:
@@ -201,8 +165,8 @@ def rules(output_format: str) -> None:
       postmortem rules
       postmortem rules --format markdown > docs/rules.md
     """
-    from .reference import rules_markdown
-    from .rules import RULES
+    from ..reference import rules_markdown
+    from ..rules import RULES
 
     if output_format == "markdown":
         click.echo(rules_markdown(), nl=False)
@@ -211,7 +175,7 @@ def rules(output_format: str) -> None:
         click.echo(f"{rule.code}  {rule.level.value:<7}  {rule.summary}")
 
 
-@cli.command()
+@click.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--service", "services", multiple=True, metavar="ID",
               help="A service of the catalog (lowercase id); repeat for several. Default: api.")
@@ -235,9 +199,9 @@ def init(ctx, folder, services, title, language, timezone) -> None:
       postmortem init --service checkout --title "Acme post-mortems"
       postmortem init ops/incidents --service payments-api --service checkout --language fr
     """
-    from .starter import init_knowledge_base, root_option
+    from ..starter import init_knowledge_base, root_option
 
-    root = folder if folder is not None else _root(ctx)
+    root = folder if folder is not None else kb_root(ctx)
     starter = init_knowledge_base(root, list(services), title, language, timezone)
     for path in starter.created:
         click.echo(f"Created {path.relative_to(starter.repository).as_posix()}")
@@ -246,102 +210,3 @@ def init(ctx, folder, services, title, language, timezone) -> None:
     if starter.created:
         click.echo(f"Next: postmortem{root_option(starter.folder)} new \"What happened\" --severity SEV2 "
                    f"--service {starter.services[0]}, then commit and push.")
-
-
-def _today_option(function):
-    return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-                        help="The day figures are computed for, YYYY-MM-DD (default: today), for reproducible builds.")(function)
-
-
-def _report_failure(error) -> None:
-    from .build import ValidationFailed
-    from .reporters import report_text
-
-    if isinstance(error, ValidationFailed):
-        report_text(error.result, sys.stderr)
-    click.echo(f"Error: {error.format_message()}", err=True)
-
-
-@cli.command()
-@_today_option
-@click.option("--jobs", type=click.IntRange(min=1), help="Processes for validation and page rendering (default: one per core).")
-@click.pass_context
-def build(ctx, today, jobs) -> None:
-    """Validate, generate the pages and build the site into site/.
-
-    Errors stop the build and are printed; the previous site/ is then left as it was.
-
-    Exit status: 0 when built, 1 when the post-mortems have errors or a page cannot be rendered,
-    2 for a configuration problem (postmortem.yml, mkdocs.yml, the engine) or a usage error.
-
-    \b
-    Examples:
-      postmortem build
-      postmortem build --today 2026-11-26   # byte-identical output for the same input
-    """
-    from .build import ValidationFailed, build_site
-    from .knowledgebase import open_knowledge_base
-
-    try:
-        built = build_site(open_knowledge_base(_root(ctx)), today.date() if today else None, jobs)
-    except ValidationFailed as failure:
-        _report_failure(failure)
-        ctx.exit(1)
-    for warning in built.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"Built {built.pages} pages into {built.site_dir.relative_to(_root(ctx)).as_posix()}/")
-
-
-@cli.command()
-@_today_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.pass_context
-def serve(ctx, today, host, port) -> None:
-    """Build the site and serve it, rebuilding when a post-mortem or the config changes.
-
-    Open pages reload by themselves. Saving a post-mortem rebuilds its page first (open pages
-    reload), then the other pages it changes; other changes rebuild the whole site. A change that
-    breaks validation prints the diagnostics and keeps the last good site.
-
-    \b
-    Example:
-      postmortem serve --port 8000    # then open http://127.0.0.1:8000/
-    """
-    from .preview import serve_site
-
-    def report(message) -> None:
-        if isinstance(message, str):
-            click.echo(message, err=True)
-        else:
-            _report_failure(message)
-
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    serve_site(_root(ctx), host, port, today.date() if today else None, report=report)
-
-
-@cli.command()
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day of the period (default: the first incident).")
-@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day of the period (default: today).")
-@_today_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.pass_context
-def stats(ctx, since, until, today, output_format) -> None:
-    """Print the reliability figures: incidents, MTTD, MTTR, recurrence, actions, availability.
-
-    The figures are those of the site (see its Metrics page); drafts are left out.
-
-    \b
-    Examples:
-      postmortem stats --since 2026-01-01
-      postmortem stats --format json --today 2026-11-26
-    """
-    from .checker import load_knowledge_base
-    from .stats import compute_stats, stats_text
-
-    figures = compute_stats(load_knowledge_base(_root(ctx)), since.date() if since else None, until.date() if until else None,
-                            today.date() if today else None)
-    if output_format == "json":
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
-    else:
-        click.echo(stats_text(figures))

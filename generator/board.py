@@ -1,0 +1,226 @@
+"""The quarterly reliability report for a board or investors (`postmortem report --quarter 2026Q3`):
+incidents by severity against the previous quarter, time to detect and to resolve, recurrence,
+each service's availability against its SLO and the error budget it used, actions closed on time,
+and the three areas that cost the most downtime with what is being done about each. One page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import availability, metrics
+from .config import Config
+from .document import FIGURE
+from .errors import UsageError
+from .knowledgebase import KnowledgeBase
+from .model import ActionStatus
+from .units import duration, percent, rate
+
+QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
+#: How many areas the report names, and how many open actions it lists for each.
+TOP_AREAS = 3
+ACTIONS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter, e.g. 2026Q3: July 1 to September 30."""
+
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """`2026Q3` or `2026-Q3`. Raises UsageError."""
+        found = QUARTER.match(text.strip())
+        if not found:
+            raise UsageError(f"{text!r} is not a quarter: write it as 2026Q3")
+        return cls(int(found[1]), int(found[2]))
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.next().first_day - dt.timedelta(days=1)
+
+    def months(self) -> list[str]:
+        return metrics.months_between(self.first_day, self.last_day)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    name: str
+    slo: float
+    availability: float
+    downtime_minutes: float
+    budget_minutes: float
+
+
+@dataclass(frozen=True)
+class Area:
+    """A root cause that cost downtime in the quarter, and the open actions about it."""
+
+    cause: str
+    incidents: int
+    downtime_minutes: float
+    open_actions: list[str]
+    done_actions: int
+
+
+@dataclass(frozen=True)
+class BoardReport:
+    title: str
+    quarter: Quarter
+    figures: metrics.PeriodFigures
+    previous: metrics.PeriodFigures
+    services: list[ServiceFigures]
+    actions_due: int
+    actions_on_time: int
+    areas: list[Area]
+    monthly: dict[str, list[metrics.Incident]]
+
+
+def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardReport:
+    """The report of `quarter` from the loaded knowledge base (drafts left out, as on the site)."""
+    config, zone = kb.config, kb.config.zone
+    every = metrics.incidents(kb.postmortems)
+    recurring = metrics.recurrences(every)
+    now = metrics.end_of_day(today, zone)
+    period = metrics.in_period(every, quarter.first_day, quarter.last_day, zone)
+    before = metrics.in_period(every, quarter.previous().first_day, quarter.previous().last_day, zone)
+    due = [action for item in every for action in item.front.actions
+           if quarter.first_day <= action.due <= quarter.last_day]
+    on_time = [action for action in due
+               if action.status is ActionStatus.done and action.closed_on and action.closed_on <= action.due]
+    year_ago = Quarter(quarter.year - 1, quarter.number).next()
+    months = metrics.months_between(year_ago.first_day, quarter.last_day)
+    return BoardReport(
+        title=config.title, quarter=quarter,
+        figures=metrics.period_figures(period, config, recurring, now),
+        previous=metrics.period_figures(before, config, recurring, now),
+        services=[_service_figures(config, service, period, quarter) for service in config.services],
+        actions_due=len(due), actions_on_time=len(on_time),
+        areas=_areas(period),
+        monthly={key: [i for i in every if availability.month_key(availability.month_start(i.started, zone)) == key]
+                 for key in months},
+    )
+
+
+def _service_figures(config: Config, service, period: list[metrics.Incident], quarter: Quarter) -> ServiceFigures:
+    zone = config.zone
+    downtime = availability.downtime_by_month(period, service.id, zone)
+    minutes = sum(availability.minutes_in_month(key, zone) for key in quarter.months())
+    down = sum(downtime.get(key, 0.0) for key in quarter.months())
+    return ServiceFigures(service.display_name, service.slo, 100 * (1 - down / minutes), down,
+                          minutes * (100 - service.slo) / 100)
+
+
+def _areas(period: list[metrics.Incident]) -> list[Area]:
+    grouped: dict[str, list[metrics.Incident]] = {}
+    for item in period:
+        grouped.setdefault(item.front.root_cause, []).append(item)
+    areas = []
+    for cause, items in grouped.items():
+        lost = sum(_downtime(item) for item in items)
+        actions = [action for item in items for action in item.front.actions]
+        open_actions = sorted((a for a in actions if a.status in metrics.OPEN_STATUSES), key=lambda a: a.due)
+        areas.append(Area(cause, len(items), lost, [f"{a.title} (due {a.due.isoformat()})" for a in open_actions],
+                          sum(a.status is ActionStatus.done for a in actions)))
+    areas.sort(key=lambda area: (-area.downtime_minutes, area.cause))
+    return areas[:TOP_AREAS]
+
+
+def _downtime(item: metrics.Incident) -> float:
+    interval = availability.downtime_interval(item.front)
+    return (interval[1] - interval[0]).total_seconds() / 60 if interval else 0.0
+
+
+def _trend(now: float | None, before: float | None, unit: str = "") -> str:
+    if now is None or before is None:
+        return "—"
+    if before == 0:
+        return "new" if now else "="
+    change = (now - before) / before
+    return "=" if abs(change) < 0.005 else f"{'+' if change > 0 else '−'}{abs(change):.0%}{unit}"
+
+
+def report_markdown(report: BoardReport, config: Config) -> str:
+    """The report as one page of Markdown; `[[figure:incidents]]` marks where the chart goes."""
+    this, before = report.figures, report.previous
+    previous = report.quarter.previous()
+    lines = [f"# {report.title}: reliability, {report.quarter}", "",
+             f"{report.quarter.first_day.isoformat()} to {report.quarter.last_day.isoformat()}, against {previous}. "
+             "Drafts are not counted.", "", "## Incidents", "",
+             f"| Severity | {report.quarter} | {previous} | Change |", "| --- | --- | --- | --- |"]
+    for severity in config.severity_ids:
+        now, was = this.by_severity.get(severity, 0), before.by_severity.get(severity, 0)
+        lines.append(f"| {severity} | {now} | {was} | {_trend(now, was)} |")
+    lines += [f"| All | {this.incidents} | {before.incidents} | {_trend(this.incidents, before.incidents)} |", "",
+              FIGURE.format(name="incidents"), "", "## Detection, resolution and recurrence", "",
+              f"| Figure | {report.quarter} | {previous} | Change |", "| --- | --- | --- | --- |"]
+    for name, now, was in (("Time to detect (median)", this.ttd.median, before.ttd.median),
+                           ("Time to resolve (median)", this.ttr.median, before.ttr.median),
+                           ("Time to resolve (p90)", this.ttr.p90, before.ttr.p90)):
+        lines.append(f"| {name} | {duration(now)} | {duration(was)} | {_trend(now, was)} |")
+    lines += [f"| Recurrence (similar incident within 30 days) | {rate(this.recurrence_rate)} | "
+              f"{rate(before.recurrence_rate)} | {_trend(this.recurrence_rate, before.recurrence_rate)} |", "",
+              "## Availability against the SLO", "",
+              "| Service | SLO | Availability | Downtime | Error budget used |", "| --- | --- | --- | --- | --- |"]
+    for service in report.services:
+        used = service.downtime_minutes / service.budget_minutes if service.budget_minutes else 0
+        state = "within" if service.availability >= service.slo else "**breached**"
+        lines.append(f"| {service.name} | {percent(service.slo, 2)} | {percent(service.availability, 3)} ({state}) | "
+                     f"{duration(service.downtime_minutes)} | {used:.0%} |")
+    on_time = f"{report.actions_on_time} of {report.actions_due} ({report.actions_on_time / report.actions_due:.0%})" \
+        if report.actions_due else "none were due"
+    lines += ["", "## Corrective actions", "", f"Actions due this quarter closed on time: {on_time}.", "",
+              "## Where the downtime came from", ""]
+    if not report.areas:
+        lines.append("No incident this quarter.")
+    for index, area in enumerate(report.areas, 1):
+        done = f"{area.done_actions} action{'' if area.done_actions == 1 else 's'} done"
+        if area.open_actions:
+            more = f" (and {len(area.open_actions) - ACTIONS_SHOWN} more)" if len(area.open_actions) > ACTIONS_SHOWN else ""
+            done += f"; under way: {'; '.join(area.open_actions[:ACTIONS_SHOWN])}{more}"
+        else:
+            done += ", none still open"
+        lines.append(f"{index}. **{area.cause}**: {duration(area.downtime_minutes)} of downtime in {area.incidents} "
+                     f"incident{'' if area.incidents == 1 else 's'}; {done}.")
+    return "\n".join(lines) + "\n"
+
+
+def incidents_chart(report: BoardReport, config: Config) -> str:
+    """The incidents of the last twelve months by severity, as the site's stacked bars (SVG)."""
+    from .charts import SEVERITY_COLOURS, chart
+
+    months = list(report.monthly)
+    series = {severity: [sum(i.front.severity == severity for i in report.monthly[key]) for key in months]
+              for severity in config.severity_ids}
+    svg = chart(months, series, "stacked", SEVERITY_COLOURS).decode("utf-8")
+    return svg[svg.index("<svg"):]  # inline in HTML: no XML declaration or doctype
+
+
+def board_document(kb: KnowledgeBase, quarter: Quarter, today: dt.date, output_format: str) -> str | bytes:
+    """The report as Markdown (`md`, without the chart), a standalone HTML page (`html`) or a PDF
+    printed by Chromium (`pdf`). Raises PostmortemError when the PDF cannot be printed."""
+    from .document import html_page, pdf_of
+
+    report = board_report(kb, quarter, today)
+    text = report_markdown(report, kb.config)
+    if output_format == "md":
+        return text.replace(FIGURE.format(name="incidents") + "\n\n", "")
+    page = html_page(f"{report.title}: reliability, {quarter}", text, kb.config.language,
+                     {"incidents": incidents_chart(report, kb.config)})
+    return page if output_format == "html" else pdf_of(page)

@@ -1,0 +1,49 @@
+"""What the commands share: the knowledge base's folder, completion from the config, the --today
+option and how a failed build is reported."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+#: The formats of `postmortem validate`.
+FORMATS = ["text", "json", "github", "markdown"]
+
+
+def kb_root(ctx: click.Context) -> Path:
+    """The knowledge base's folder: the group's --root."""
+    return ctx.find_root().params.get("root") or Path(".")
+
+
+def complete_from_config(attribute: str):
+    """Shell completion of severity or service ids from postmortem.yml."""
+    def complete(ctx, param, incomplete):
+        from ..errors import ConfigError
+        from ..rules.configuration import load_config
+
+        try:
+            config = load_config(kb_root(ctx))
+        except ConfigError:
+            return []
+        values = config.severity_ids if attribute == "severities" else sorted(config.service_ids)
+        return [value for value in values if value.startswith(incomplete)]
+
+    return complete
+
+
+def today_option(function):
+    """The --today option: the day figures are computed for."""
+    return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+                        help="The day figures are computed for, YYYY-MM-DD (default: today), for reproducible builds.")(function)
+
+
+def report_failure(error) -> None:
+    """A failed build on stderr: the diagnostics when validation stopped it, then the error."""
+    from ..build import ValidationFailed
+    from ..reporters import report_text
+
+    if isinstance(error, ValidationFailed):
+        report_text(error.result, sys.stderr)
+    click.echo(f"Error: {error.format_message()}", err=True)

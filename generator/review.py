@@ -1,0 +1,156 @@
+"""The weekly review of corrective actions (`postmortem actions`): every action of every post-mortem
+with its owner's teams, due date and days overdue, filtered, and written as text, Markdown (the
+body of the weekly review issue), JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import astuple, dataclass, fields
+
+from . import metrics
+from .config import Config
+from .errors import UsageError
+from .knowledgebase import KnowledgeBase
+from .model import PostMortem
+
+#: The formats `postmortem actions` writes.
+FORMATS = ("text", "markdown", "json", "csv")
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action as the review lists it. The JSON objects and CSV columns are these fields, in
+    this order."""
+
+    postmortem: str
+    postmortem_title: str
+    action: str
+    owner: str
+    team: str
+    due: str
+    status: str
+    ticket: str
+    ticket_url: str
+    days_overdue: int
+
+
+COLUMNS = tuple(field.name for field in fields(ActionRow))
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """Which actions to list: each filter given narrows the list."""
+
+    overdue: bool = False
+    open: bool = False
+    owner: str | None = None
+    team: str | None = None
+    due_within: int | None = None
+
+
+def review_actions(kb: KnowledgeBase, today: dt.date, chosen: ActionFilter = ActionFilter()) -> list[ActionRow]:
+    """The actions of the loaded knowledge base that `chosen` keeps, by due date (then post-mortem
+    and position). `due_within` keeps those due by `today` plus that many days, overdue ones
+    included. Raises UsageError for an owner or team the config does not know."""
+    config = kb.config
+    if chosen.team is not None and chosen.team not in config.teams:
+        raise UsageError(f"unknown team {chosen.team!r}: use one of `teams` in postmortem.yml"
+                         + (f" ({', '.join(sorted(config.teams))})" if config.teams else " (there are none)"))
+    if chosen.owner is not None and config.owners and chosen.owner.lstrip("@") not in config.owners:
+        raise UsageError(f"unknown owner {chosen.owner!r}: use a person or team of postmortem.yml")
+    rows = []
+    for pm in sorted(kb.postmortems, key=PostMortem.chronological_key):
+        for _, action in pm.actions:
+            if _kept(action, chosen, config, today):
+                rows.append(_row(pm, action, config, today))
+    rows.sort(key=lambda row: row.due)
+    return rows
+
+
+def _kept(action, chosen: ActionFilter, config: Config, today: dt.date) -> bool:
+    return ((not chosen.overdue or metrics.is_overdue(action, today))
+            and (not chosen.open or action.status in metrics.OPEN_STATUSES)
+            and (chosen.owner is None or action.owner == chosen.owner.lstrip("@"))
+            and (chosen.team is None or chosen.team in config.teams_of(action.owner))
+            and (chosen.due_within is None or action.due <= today + dt.timedelta(days=chosen.due_within)))
+
+
+def _row(pm: PostMortem, action, config: Config, today: dt.date) -> ActionRow:
+    return ActionRow(
+        postmortem=pm.id,
+        postmortem_title=pm.value("title") or "",
+        action=action.title,
+        owner=action.owner,
+        team=", ".join(config.teams_of(action.owner)),
+        due=action.due.isoformat(),
+        status=action.status.value,
+        ticket=action.ticket or "",
+        ticket_url=(config.ticket_url(action.ticket) or "") if action.ticket else "",
+        days_overdue=(today - action.due).days if metrics.is_overdue(action, today) else 0,
+    )
+
+
+def actions_json(rows: list[ActionRow]) -> str:
+    """An array of objects with the keys of `COLUMNS`."""
+    return json.dumps([dict(zip(COLUMNS, astuple(row))) for row in rows], indent=2, ensure_ascii=False)
+
+
+def actions_csv(rows: list[ActionRow]) -> str:
+    """A header row of `COLUMNS`, then one row an action."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(astuple(row) for row in rows)
+    return out.getvalue()
+
+
+def actions_text(rows: list[ActionRow]) -> str:
+    """Aligned lines: due date, lateness, status, owner, post-mortem, action, ticket."""
+    if not rows:
+        return "No actions."
+    cells = [(row.due, f"{row.days_overdue} d late" if row.days_overdue else "", row.status, row.owner,
+              row.postmortem, row.action + (f" [{row.ticket}]" if row.ticket else "")) for row in rows]
+    widths = [max(len(line[column]) for line in cells) for column in range(5)]
+    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(line, widths)), line[5]]).rstrip()
+                     for line in cells)
+
+
+def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> str:
+    """The weekly review: overdue actions first (most late first), then the others by due date;
+    owners mentioned by their GitHub handle, tickets and post-mortems as links when known."""
+    overdue = sorted((row for row in rows if row.days_overdue), key=lambda row: -row.days_overdue)
+    others = [row for row in rows if not row.days_overdue]
+    lines = [f"**{len(overdue)} overdue**, {len(others)} other{'' if len(others) == 1 else 's'} "
+             f"· as of {today.isoformat()}", ""]
+    for title, group in (("Overdue", overdue), ("Open" if all(r.status in ("open", "in-progress") for r in others)
+                                                 else "Other actions", others)):
+        if not group:
+            continue
+        lines += [f"### {title} ({len(group)})", "",
+                  "| Due | Late | Owner | Action | Ticket | Post-mortem |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [_markdown_row(row, config) for row in group]
+        lines.append("")
+    if not rows:
+        lines.append("No actions to review.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_row(row: ActionRow, config: Config) -> str:
+    ticket = f"[{_cell(row.ticket)}]({row.ticket_url})" if row.ticket_url else _cell(row.ticket)
+    postmortem = (f"[{_cell(row.postmortem)}]({config.site_url}{postmortem_page(row.postmortem)})"
+                  if config.site_url else f"`{row.postmortem}`")
+    late = f"{row.days_overdue} d" if row.days_overdue else ""
+    return f"| {row.due} | {late} | {_cell(config.mention(row.owner))} | {_cell(row.action)} | {ticket} | {postmortem} |"
+
+
+def postmortem_page(postmortem_id: str) -> str:
+    """The address of a post-mortem's page below the site's root."""
+    return f"postmortems/{postmortem_id[:4]}/{postmortem_id}/"
+
+
+def _cell(text: str) -> str:
+    # A table cell is one line, and a bare `|` would end it.
+    return " ".join(text.split()).replace("|", "\\|")
