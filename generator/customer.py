@@ -17,7 +17,9 @@ from .units import duration
 #: Text between these comments stays internal: `<!-- internal -->` ... `<!-- /internal -->`.
 INTERNAL = re.compile(r"<!--\s*internal\s*-->.*?<!--\s*/internal\s*-->", re.S | re.I)
 #: Ticket keys whatever the tracker: `PAY-123`, `#123`, `org/repo#123`.
-TICKET_KEY = re.compile(r"\s*[(\[]?\b(?:[\w.-]+/[\w.-]+)?#\d+\b[)\]]?|\s*[(\[]?\b[A-Z][A-Z0-9]+-\d+\b[)\]]?")
+TICKET_KEY = re.compile(r"(?:\b[\w.-]+/[\w.-]+)?#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b")
+#: What removing keys can leave: `()`, `[, ]`.
+EMPTY_BRACKETS = re.compile(r"\s*[(\[][\s,;:]*[)\]]")
 
 WORDS = {
     "en": {
@@ -96,7 +98,7 @@ def customer_report(kb: KnowledgeBase, postmortem_id: str, today: dt.date) -> Cu
         raise UsageError(f"{postmortem_id} has no valid front matter with resolved_at: run `postmortem validate "
                          f"{pm.path}` and fix it first")
     words = WORDS[config.language]
-    scrub = Scrubber(config, words)
+    scrub = Scrubber(config, words, {action.ticket for action in front.actions if action.ticket})
     zone = config.zone
     start, end = front.started_at.astimezone(zone), front.resolved_at.astimezone(zone)
     names = [scrub.service(service) for service in front.services]
@@ -148,18 +150,17 @@ def customer_summary(pm: PostMortem) -> str | None:
 
 
 class Scrubber:
-    """Takes out of a text what stays internal: people's names and GitHub handles, ticket keys,
-    internal comments; service ids become the services' names. Team names stay: they are often
-    plain words (payments, platform)."""
+    """Takes out of a text what stays internal: people's names and GitHub handles, the post-mortem's
+    tickets and anything written like a ticket key, internal comments; service ids become the
+    services' names. Team names stay: they are often plain words (payments, platform)."""
 
-    def __init__(self, config: Config, words: dict):
-        self.config, self.words = config, words
-        names = sorted({*config.people, *(handle.lstrip('@') for handle in config.github.values())}, key=len, reverse=True)
-        self.names = re.compile(r"@?\b(?:" + "|".join(map(re.escape, names)) + r")\b", re.I) if names else None
-        self.trackers = [re.compile(r"\s*[(\[]?" + tracker.match + r"[)\]]?") for tracker in config.trackers]
+    def __init__(self, config: Config, words: dict, tickets: set[str]):
+        self.words = words
+        handles = {*config.people, *(handle.lstrip("@") for handle in config.github.values())}
+        self.names = _any_of({*handles, *(f"@{handle}" for handle in handles)}, re.I)
+        self.tickets = _any_of(tickets)
         self.services = {service.id: service for service in config.services}
-        self.ids = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self.services, key=len, reverse=True)))
-                              + r")\b") if self.services else None
+        self.ids = _any_of(self.services)
 
     def service(self, service_id: str) -> str:
         service = self.services.get(service_id)
@@ -168,14 +169,20 @@ class Scrubber:
     def __call__(self, text: str) -> str:
         text = INTERNAL.sub("", text)
         text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-        for tracker in self.trackers:
-            text = tracker.sub("", text)
-        text = TICKET_KEY.sub("", text)
+        if self.tickets:
+            text = self.tickets.sub("", text)
+        text = EMPTY_BRACKETS.sub("", TICKET_KEY.sub("", text))
         if self.ids:
             text = self.ids.sub(lambda match: self.service(match[0]), text)
         if self.names:
             text = self.names.sub(self.words["our_team"], text)
         return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def _any_of(texts, flags: int = 0) -> re.Pattern | None:
+    """Any of `texts` as a whole word (not inside a longer id), the longest first; None for none."""
+    ordered = sorted(set(texts), key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![\w-]){re.escape(text)}(?![\w-])" for text in ordered), flags) if ordered else None
 
 
 def _horizon(due: dt.date, today: dt.date) -> str:

@@ -18,15 +18,14 @@ from .review import review_actions
 
 #: Nested front-matter fields, exported one column a sub-field (`roles.incident_commander`).
 NESTED = {"roles": Roles, "impact": Impact}
-#: The columns of `export --all`, in this order: the front matter's fields (actions counted), then
-#: the figures computed from them.
-POSTMORTEM_COLUMNS = (
-    "id", "path",
-    *(f"{name}.{sub}" if name in NESTED else name
-      for name in FrontMatter.model_fields if name != "actions"
-      for sub in (NESTED[name].model_fields if name in NESTED else [None])),
-    "actions", "actions_open", "actions_overdue", "ttd_minutes", "ttm_minutes", "ttr_minutes",
-)
+#: The front matter's fields as columns (actions are counted instead).
+FIELD_COLUMNS = tuple(
+    f"{name}.{sub}" if name in NESTED else name
+    for name in FrontMatter.model_fields if name != "actions"
+    for sub in (NESTED[name].model_fields if name in NESTED else [None]))
+#: The columns of `export --all`, in this order.
+POSTMORTEM_COLUMNS = ("id", "path", *FIELD_COLUMNS, "actions", "actions_open", "actions_overdue", "ttd_minutes",
+                      "ttm_minutes", "ttr_minutes")
 #: How a restricted post-mortem's title is exported (as on the site, only its facts are shown).
 RESTRICTED_TITLE = "Restricted post-mortem"
 
@@ -48,7 +47,7 @@ def _postmortem_row(pm: PostMortem, today: dt.date) -> dict[str, Any]:
     front = pm.front_matter
     shown = pm.redacted(RESTRICTED_TITLE) if pm.is_restricted else pm
     row: dict[str, Any] = {"id": pm.id, "path": pm.path}
-    for column in POSTMORTEM_COLUMNS[2:-6]:
+    for column in FIELD_COLUMNS:
         name, _, sub = column.partition(".")
         value = shown.value(name)
         row[column] = getattr(value, sub) if sub and value is not None else (None if sub else value)

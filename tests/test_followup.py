@@ -430,11 +430,15 @@ def test_customer_report_horizons_internal_actions_and_names(runner, review_kb: 
     text = path.read_text().replace("  - {title: Write the failover runbook, owner: payments, due: 2026-04-30}",
                                     "  - {title: Write the failover runbook, owner: payments, due: 2026-04-30}\n"
                                     "  - {title: Ask bob to rotate CHK-9 keys, owner: bob, due: 2026-09-30}\n"
-                                    "  - {title: Fire the vendor, owner: bob, due: 2026-04-01, internal: true}")
+                                    "  - {title: Fire the vendor, owner: bob, due: 2026-04-01, internal: true}\n"
+                                    "  - {title: 'Tune the pool (#12, acme/app#7)', owner: bob, due: 2026-03-24, "
+                                    "ticket: OPS 12}\n"
+                                    "  - {title: Page on OPS 12 alarms, owner: bob, due: 2026-03-24}")
     path.write_text(text)
     output = run(runner, review_kb, "export", "2026-03-05-payments-slow", "--today", "2026-03-22").output
     plan = output[output.index("## What we will do"):]
-    assert plan == ("## What we will do\n\n**This week**\n\n- Size the pool from measured peaks\n\n"
+    assert plan == ("## What we will do\n\n**This week**\n\n- Tune the pool\n- Page on alarms\n"
+                    "- Size the pool from measured peaks\n\n"
                     "**This quarter**\n\n- Write the failover runbook\n\n**Later**\n\n- Ask our team to rotate keys\n")
     assert "vendor" not in output and "checkout-web" not in output
 
