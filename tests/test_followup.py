@@ -280,8 +280,9 @@ TIMELINE = """\
 """
 
 
-def test_timeline_keeps_the_pinned_and_marked_messages(runner, kb: Path, slack_export: Path) -> None:
-    result = run(runner, kb, "timeline", "--slack", str(slack_export), "--channel", "#inc-payments",
+def test_timeline_keeps_the_pinned_and_marked_messages(runner, slack_export: Path) -> None:
+    # The sample knowledge base: its config counts times in Europe/Paris.
+    result = run(runner, REPOSITORY, "timeline", "--slack", str(slack_export), "--channel", "#inc-payments",
                  "--from", "2026-03-13T18:30", "--to", "2026-03-14T08:00")
     assert (result.exit_code, result.output) == (0, TIMELINE)
 
