@@ -110,7 +110,8 @@ def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardRe
         title=config.title, quarter=quarter,
         figures=metrics.period_figures(period, config, recurring, now),
         previous=metrics.period_figures(before, config, recurring, now),
-        services=[_service_figures(config, service, period, quarter) for service in config.services],
+        # Every incident: one that began in the previous quarter counts for the minutes it ran into this one.
+        services=[_service_figures(config, service, every, quarter) for service in config.services],
         actions_due=len(due), actions_on_time=len(on_time),
         areas=_areas(period),
         monthly={key: [i for i in every if availability.month_key(availability.month_start(i.started, zone)) == key]
@@ -118,9 +119,9 @@ def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardRe
     )
 
 
-def _service_figures(config: Config, service, period: list[metrics.Incident], quarter: Quarter) -> ServiceFigures:
+def _service_figures(config: Config, service, every: list[metrics.Incident], quarter: Quarter) -> ServiceFigures:
     zone = config.zone
-    downtime = availability.downtime_by_month(period, service.id, zone)
+    downtime = availability.downtime_by_month(every, service.id, zone)
     minutes = sum(availability.minutes_in_month(key, zone) for key in quarter.months())
     down = sum(downtime.get(key, 0.0) for key in quarter.months())
     return ServiceFigures(service.display_name, service.slo, 100 * (1 - down / minutes), down,

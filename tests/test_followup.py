@@ -530,3 +530,16 @@ def test_export_of_the_sample_reads_back(runner) -> None:
     actions = list(csv.DictReader(io.StringIO(run(runner, REPOSITORY, "export", "--actions", "--format", "csv").output)))
     assert len(actions) == sum(len(yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])["actions"])
                                for path in (REPOSITORY / "postmortems").rglob("2*.md"))
+
+
+def test_board_report_counts_the_downtime_that_runs_into_the_quarter(runner, review_kb: Path, base_text: str) -> None:
+    # An outage of checkout-web from 2025-12-31 23:00 to 2026-01-01 01:00 (Paris): one hour in 2026Q1.
+    text = (base_text.replace("2026-03-02T14:00:00+01:00", "2025-12-31T23:00:00+01:00")
+            .replace("2026-03-02T14:05:00+01:00", "2025-12-31T23:05:00+01:00")
+            .replace("2026-03-02T14:08:00+01:00", "2025-12-31T23:08:00+01:00")
+            .replace("2026-03-02T14:20:00+01:00", "2025-12-31T23:20:00+01:00")
+            .replace("2026-03-02T14:30:00+01:00", "2026-01-01T01:00:00+01:00"))
+    write(review_kb, "2025-12-31-new-year-outage.md", text)
+    lines = run(runner, review_kb, "report", "--quarter", "2026Q1", "--today", "2026-03-22").output.splitlines()
+    assert "| checkout-web | 99.90% | 99.907% (within) | 2 h 00 | 93% |" in lines
+    assert "| All | 2 | 1 | +100% |" in lines  # the incident itself belongs to 2025Q4
