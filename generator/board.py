@@ -14,7 +14,7 @@ from .config import Config
 from .document import FIGURE
 from .errors import UsageError
 from .knowledgebase import KnowledgeBase
-from .model import ActionStatus
+from .model import Action, ActionStatus
 from .units import duration, percent, rate
 
 QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
@@ -75,7 +75,7 @@ class Area:
     cause: str
     incidents: int
     downtime_minutes: float
-    open_actions: list[str]
+    open_actions: list[Action]
     done_actions: int
 
 
@@ -137,8 +137,7 @@ def _areas(period: list[metrics.Incident]) -> list[Area]:
         lost = sum(_downtime(item) for item in items)
         actions = [action for item in items for action in item.front.actions]
         open_actions = sorted((a for a in actions if a.status in metrics.OPEN_STATUSES), key=lambda a: a.due)
-        areas.append(Area(cause, len(items), lost, [f"{a.title} (due {a.due.isoformat()})" for a in open_actions],
-                          sum(a.status is ActionStatus.done for a in actions)))
+        areas.append(Area(cause, len(items), lost, open_actions, sum(a.status is ActionStatus.done for a in actions)))
     areas.sort(key=lambda area: (-area.downtime_minutes, area.cause))
     return areas[:TOP_AREAS]
 
@@ -148,57 +147,99 @@ def _downtime(item: metrics.Incident) -> float:
     return (interval[1] - interval[0]).total_seconds() / 60 if interval else 0.0
 
 
-def _trend(now: float | None, before: float | None, unit: str = "") -> str:
+#: The report's words, in the config's language.
+TEXT = {
+    "en": {
+        "title": "{title}: reliability, {quarter}", "period": "{first} to {last}, against {previous}. Drafts are not counted.",
+        "incidents": "Incidents", "severity": "Severity", "change": "Change", "all": "All", "new": "new",
+        "times": "Detection, resolution and recurrence", "figure": "Figure",
+        "ttd": "Time to detect (median)", "ttr": "Time to resolve (median)", "ttr_p90": "Time to resolve (p90)",
+        "recurrence": "Recurrence (similar incident within 30 days)",
+        "slo": "Availability against the SLO",
+        "slo_head": "| Service | SLO | Availability | Downtime | Error budget used |",
+        "within": "within", "breached": "**breached**",
+        "actions": "Corrective actions", "on_time": "Actions due this quarter closed on time: {value}.",
+        "of": "{done} of {due} ({share})", "none_due": "none were due",
+        "areas": "Where the downtime came from", "no_incident": "No incident this quarter.",
+        "area": "{index}. **{cause}**: {downtime} of downtime in {incidents} incident{s}; {done}.",
+        "done": "{count} action{s} done", "under_way": "; under way: {actions}{more}", "more": " (and {count} more)",
+        "none_open": ", none still open", "due": "{title} (due {day})",
+    },
+    "fr": {
+        "title": "{title} : fiabilité, {quarter}", "period": "Du {first} au {last}, comparé à {previous}. "
+        "Les brouillons ne sont pas comptés.",
+        "incidents": "Incidents", "severity": "Sévérité", "change": "Évolution", "all": "Total", "new": "nouveau",
+        "times": "Détection, résolution et récurrence", "figure": "Indicateur",
+        "ttd": "Temps de détection (médiane)", "ttr": "Temps de résolution (médiane)",
+        "ttr_p90": "Temps de résolution (p90)", "recurrence": "Récurrence (incident similaire sous 30 jours)",
+        "slo": "Disponibilité face au SLO",
+        "slo_head": "| Service | SLO | Disponibilité | Indisponibilité | Budget d'erreur consommé |",
+        "within": "tenu", "breached": "**dépassé**",
+        "actions": "Actions correctives", "on_time": "Actions dues ce trimestre fermées à temps : {value}.",
+        "of": "{done} sur {due} ({share})", "none_due": "aucune n'était due",
+        "areas": "D'où vient l'indisponibilité", "no_incident": "Aucun incident ce trimestre.",
+        "area": "{index}. **{cause}** : {downtime} d'indisponibilité en {incidents} incident{s} ; {done}.",
+        "done": "{count} action{s} terminée{s}", "under_way": " ; en cours : {actions}{more}",
+        "more": " (et {count} de plus)", "none_open": ", aucune encore ouverte", "due": "{title} (échéance {day})",
+    },
+}
+
+
+def _trend(now: float | None, before: float | None, new: str) -> str:
     if now is None or before is None:
         return "—"
     if before == 0:
-        return "new" if now else "="
+        return new if now else "="
     change = (now - before) / before
-    return "=" if abs(change) < 0.005 else f"{'+' if change > 0 else '−'}{abs(change):.0%}{unit}"
+    return "=" if abs(change) < 0.005 else f"{'+' if change > 0 else '−'}{abs(change):.0%}"
 
 
 def report_markdown(report: BoardReport, config: Config) -> str:
-    """The report as one page of Markdown; `[[figure:incidents]]` marks where the chart goes."""
+    """The report as one page of Markdown, in the config's language; `[[figure:incidents]]` marks
+    where the chart goes."""
+    text = TEXT[config.language]
     this, before = report.figures, report.previous
-    previous = report.quarter.previous()
-    lines = [f"# {report.title}: reliability, {report.quarter}", "",
-             f"{report.quarter.first_day.isoformat()} to {report.quarter.last_day.isoformat()}, against {previous}. "
-             "Drafts are not counted.", "", "## Incidents", "",
-             f"| Severity | {report.quarter} | {previous} | Change |", "| --- | --- | --- | --- |"]
-    for severity in config.severity_ids:
-        now, was = this.by_severity.get(severity, 0), before.by_severity.get(severity, 0)
-        lines.append(f"| {severity} | {now} | {was} | {_trend(now, was)} |")
-    lines += [f"| All | {this.incidents} | {before.incidents} | {_trend(this.incidents, before.incidents)} |", "",
-              FIGURE.format(name="incidents"), "", "## Detection, resolution and recurrence", "",
-              f"| Figure | {report.quarter} | {previous} | Change |", "| --- | --- | --- | --- |"]
-    for name, now, was in (("Time to detect (median)", this.ttd.median, before.ttd.median),
-                           ("Time to resolve (median)", this.ttr.median, before.ttr.median),
-                           ("Time to resolve (p90)", this.ttr.p90, before.ttr.p90)):
-        lines.append(f"| {name} | {duration(now)} | {duration(was)} | {_trend(now, was)} |")
-    lines += [f"| Recurrence (similar incident within 30 days) | {rate(this.recurrence_rate)} | "
-              f"{rate(before.recurrence_rate)} | {_trend(this.recurrence_rate, before.recurrence_rate)} |", "",
-              "## Availability against the SLO", "",
-              "| Service | SLO | Availability | Downtime | Error budget used |", "| --- | --- | --- | --- | --- |"]
+    quarter, previous = report.quarter, report.quarter.previous()
+
+    def row(name: str, now, was, shown=str) -> str:
+        return f"| {name} | {shown(now)} | {shown(was)} | {_trend(now, was, text['new'])} |"
+
+    lines = [f"# {text['title'].format(title=report.title, quarter=quarter)}", "",
+             text["period"].format(first=quarter.first_day.isoformat(), last=quarter.last_day.isoformat(),
+                                   previous=previous), "", f"## {text['incidents']}", "",
+             f"| {text['severity']} | {quarter} | {previous} | {text['change']} |", "| --- | --- | --- | --- |"]
+    lines += [row(severity, this.by_severity.get(severity, 0), before.by_severity.get(severity, 0))
+              for severity in config.severity_ids]
+    lines += [row(text["all"], this.incidents, before.incidents), "", FIGURE.format(name="incidents"), "",
+              f"## {text['times']}", "", f"| {text['figure']} | {quarter} | {previous} | {text['change']} |",
+              "| --- | --- | --- | --- |",
+              row(text["ttd"], this.ttd.median, before.ttd.median, duration),
+              row(text["ttr"], this.ttr.median, before.ttr.median, duration),
+              row(text["ttr_p90"], this.ttr.p90, before.ttr.p90, duration),
+              row(text["recurrence"], this.recurrence_rate, before.recurrence_rate, rate), "",
+              f"## {text['slo']}", "", text["slo_head"], "| --- | --- | --- | --- | --- |"]
     for service in report.services:
         used = service.downtime_minutes / service.budget_minutes if service.budget_minutes else 0
-        state = "within" if service.availability >= service.slo else "**breached**"
+        state = text["within"] if service.availability >= service.slo else text["breached"]
         lines.append(f"| {service.name} | {percent(service.slo, 2)} | {percent(service.availability, 3)} ({state}) | "
                      f"{duration(service.downtime_minutes)} | {used:.0%} |")
-    on_time = f"{report.actions_on_time} of {report.actions_due} ({report.actions_on_time / report.actions_due:.0%})" \
-        if report.actions_due else "none were due"
-    lines += ["", "## Corrective actions", "", f"Actions due this quarter closed on time: {on_time}.", "",
-              "## Where the downtime came from", ""]
+    due, done = report.actions_due, report.actions_on_time
+    on_time = text["of"].format(done=done, due=due, share=f"{done / due:.0%}") if due else text["none_due"]
+    lines += ["", f"## {text['actions']}", "", text["on_time"].format(value=on_time), "", f"## {text['areas']}", ""]
     if not report.areas:
-        lines.append("No incident this quarter.")
+        lines.append(text["no_incident"])
     for index, area in enumerate(report.areas, 1):
-        done = f"{area.done_actions} action{'' if area.done_actions == 1 else 's'} done"
+        status = text["done"].format(count=area.done_actions, s="" if area.done_actions == 1 else "s")
         if area.open_actions:
-            more = f" (and {len(area.open_actions) - ACTIONS_SHOWN} more)" if len(area.open_actions) > ACTIONS_SHOWN else ""
-            done += f"; under way: {'; '.join(area.open_actions[:ACTIONS_SHOWN])}{more}"
+            extra = len(area.open_actions) - ACTIONS_SHOWN
+            status += text["under_way"].format(
+                actions="; ".join(text["due"].format(title=a.title, day=a.due.isoformat())
+                                  for a in area.open_actions[:ACTIONS_SHOWN]),
+                more=text["more"].format(count=extra) if extra > 0 else "")
         else:
-            done += ", none still open"
-        lines.append(f"{index}. **{area.cause}**: {duration(area.downtime_minutes)} of downtime in {area.incidents} "
-                     f"incident{'' if area.incidents == 1 else 's'}; {done}.")
+            status += text["none_open"]
+        lines.append(text["area"].format(index=index, cause=area.cause, downtime=duration(area.downtime_minutes),
+                                         incidents=area.incidents, s="" if area.incidents == 1 else "s", done=status))
     return "\n".join(lines) + "\n"
 
 
@@ -222,6 +263,7 @@ def board_document(kb: KnowledgeBase, quarter: Quarter, today: dt.date, output_f
     text = report_markdown(report, kb.config)
     if output_format == "md":
         return text.replace(FIGURE.format(name="incidents") + "\n\n", "")
-    page = html_page(f"{report.title}: reliability, {quarter}", text, kb.config.language,
+    page = html_page(TEXT[kb.config.language]["title"].format(title=report.title, quarter=quarter), text,
+                     kb.config.language,
                      {"incidents": incidents_chart(report, kb.config)})
     return page if output_format == "html" else pdf_of(page)

@@ -543,3 +543,15 @@ def test_board_report_counts_the_downtime_that_runs_into_the_quarter(runner, rev
     lines = run(runner, review_kb, "report", "--quarter", "2026Q1", "--today", "2026-03-22").output.splitlines()
     assert "| checkout-web | 99.90% | 99.907% (within) | 2 h 00 | 93% |" in lines
     assert "| All | 2 | 1 | +100% |" in lines  # the incident itself belongs to 2025Q4
+
+
+def test_reports_follow_the_configs_language(runner, review_kb: Path) -> None:
+    config = review_kb / "postmortem.yml"
+    config.write_text(config.read_text() + "language: fr\n")
+    board = run(runner, review_kb, "report", "--quarter", "2026Q1", "--today", "2026-03-22").output.splitlines()
+    assert board[0] == "# Post-mortems : fiabilité, 2026Q1"
+    assert "| Sévérité | 2026Q1 | 2025Q4 | Évolution |" in board and "| SEV2 | 2 | 0 | nouveau |" in board
+    assert "Actions dues ce trimestre fermées à temps : 1 sur 3 (33%)." in board
+    customer = run(runner, review_kb, "export", "2026-03-02-checkout-deploy-errors", "--today", "2026-03-22").output
+    assert "## Ce que vous avez constaté\n\nLe 2026-03-02, de 14:00 à 14:30 (Europe/Paris)" in customer
+    assert "**Cette semaine**\n\n- Alert on the error rate | per route" in customer
