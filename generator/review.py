@@ -113,8 +113,10 @@ def actions_text(rows: list[ActionRow]) -> str:
         return "No actions."
     cells = [(row.due, f"{row.days_overdue} d late" if row.days_overdue else "", row.status, row.owner,
               row.postmortem, row.action + (f" [{row.ticket}]" if row.ticket else "")) for row in rows]
-    widths = [max(len(line[column]) for line in cells) for column in range(5)]
-    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(line, widths)), line[5]]).rstrip()
+    # The lateness column only when something is late.
+    shown = [column for column in range(6) if column != 1 or any(line[1] for line in cells)]
+    widths = {column: max(len(line[column]) for line in cells) for column in shown[:-1]}
+    return "\n".join("  ".join([*(line[column].ljust(widths[column]) for column in shown[:-1]), line[5]]).rstrip()
                      for line in cells)
 
 

@@ -73,6 +73,15 @@ def test_actions_lists_every_action_by_due_date_with_its_lateness(runner, review
 """)
 
 
+def test_actions_text_leaves_out_lateness_when_nothing_is_late(runner, review_kb: Path) -> None:
+    result = run(runner, review_kb, "actions", "--today", "2026-03-22", "--team", "payments")
+    assert result.output == """\
+2026-03-09  done         bob       2026-03-02-checkout-deploy-errors  Canary deploys for checkout [CHK-1]
+2026-03-25  in-progress  alice     2026-03-05-payments-slow           Size the pool from measured peaks [acme/app#7]
+2026-04-30  open         payments  2026-03-05-payments-slow           Write the failover runbook
+"""
+
+
 @pytest.mark.parametrize(("options", "expected"), [
     (["--overdue"], ["Alert on the error rate | per route"]),
     (["--open"], ["Alert on the error rate | per route", "Size the pool from measured peaks", "Write the failover runbook"]),
