@@ -127,7 +127,7 @@ def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> s
     others = [row for row in rows if not row.days_overdue]
     lines = [f"**{len(overdue)} overdue**, {len(others)} other{'' if len(others) == 1 else 's'} "
              f"· as of {today.isoformat()}", ""]
-    for title, group in (("Overdue", overdue), ("Open" if all(r.status in ("open", "in-progress") for r in others)
+    for title, group in (("Overdue", overdue), ("Open" if all(r.status in metrics.OPEN_STATUSES for r in others)
                                                  else "Other actions", others)):
         if not group:
             continue
