@@ -22,6 +22,12 @@ def downtime_interval(front: FrontMatter) -> tuple[dt.datetime, dt.datetime] | N
     return front.started_at, front.resolved_at
 
 
+def downtime_minutes(front: FrontMatter) -> float:
+    """Minutes the incident counts as downtime (see `downtime_interval`); 0 when unknown."""
+    interval = downtime_interval(front)
+    return (interval[1] - interval[0]).total_seconds() / 60 if interval else 0.0
+
+
 def month_start(when: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     local = when.astimezone(zone)
     return dt.datetime(local.year, local.month, 1, tzinfo=zone)

@@ -114,8 +114,7 @@ def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardRe
         services=[_service_figures(config, service, every, quarter) for service in config.services],
         actions_due=len(due), actions_on_time=len(on_time),
         areas=_areas(period),
-        monthly={key: [i for i in every if availability.month_key(availability.month_start(i.started, zone)) == key]
-                 for key in months},
+        monthly=metrics.by_month(every, months, zone),
     )
 
 
@@ -134,17 +133,12 @@ def _areas(period: list[metrics.Incident]) -> list[Area]:
         grouped.setdefault(item.front.root_cause, []).append(item)
     areas = []
     for cause, items in grouped.items():
-        lost = sum(_downtime(item) for item in items)
+        lost = sum(availability.downtime_minutes(item.front) for item in items)
         actions = [action for item in items for action in item.front.actions]
         open_actions = sorted((a for a in actions if a.status in metrics.OPEN_STATUSES), key=lambda a: a.due)
         areas.append(Area(cause, len(items), lost, open_actions, sum(a.status is ActionStatus.done for a in actions)))
     areas.sort(key=lambda area: (-area.downtime_minutes, area.cause))
     return areas[:TOP_AREAS]
-
-
-def _downtime(item: metrics.Incident) -> float:
-    interval = availability.downtime_interval(item.front)
-    return (interval[1] - interval[0]).total_seconds() / 60 if interval else 0.0
 
 
 #: The report's words, in the config's language.

@@ -259,6 +259,17 @@ def months_between(since: dt.date, until: dt.date) -> list[str]:
     return keys
 
 
+def by_month(items: list[Incident], months: list[str], zone: ZoneInfo) -> dict[str, list[Incident]]:
+    """The incidents that started in each of `months` (keys as `months_between` writes them), in `zone`."""
+    found: dict[str, list[Incident]] = {month: [] for month in months}
+    for item in items:
+        local = item.started.astimezone(zone)
+        key = f"{local.year:04d}-{local.month:02d}"
+        if key in found:
+            found[key].append(item)
+    return found
+
+
 @dataclass(frozen=True)
 class PeriodFigures:
     """The figures of a set of incidents (a period, a month): the home page's cards, the report's,

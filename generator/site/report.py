@@ -24,7 +24,7 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     causes: dict[str, list[metrics.Incident]] = {}
     for item in period:
         causes.setdefault(item.front.root_cause, []).append(item)
-    downtime_of = {i.id: _downtime_minutes(i) for i in period}
+    downtime_of = {i.id: availability.downtime_minutes(i.front) for i in period}
     cause_rows = [[cause_link(source, cause), str(len(items)), str(figures.by_factor.get(cause, 0)),
                    e(duration(sum(downtime_of[i.id] for i in items)))]
                   for cause, items in sorted(causes.items(), key=lambda kv: -len(kv[1]))]
@@ -55,8 +55,3 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
         f"## {e(label('incidents'))}\n",
         html(postmortem_table(site, source, chosen)),
     ]), html.blocks
-
-
-def _downtime_minutes(item: metrics.Incident) -> float:
-    interval = availability.downtime_interval(item.front)
-    return (interval[1] - interval[0]).total_seconds() / 60 if interval else 0.0

@@ -24,11 +24,7 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
     index = site.today.year * 12 + site.today.month - 1 - (TREND_MONTHS - 1)
     start = max(dt.date(index // 12, index % 12 + 1, 1), first_incident.replace(day=1))
     months = metrics.months_between(start, site.today)
-    by_month: dict[str, list[metrics.Incident]] = {m: [] for m in months}
-    for item in site.incidents:
-        key = site.month_key(item.started.astimezone(site.zone).date())
-        if key in by_month:
-            by_month[key].append(item)
+    by_month = metrics.by_month(site.incidents, months, site.zone)
     figures = [site.figures(by_month[m]) for m in months]
 
     def percents(rates: list[float | None]) -> list[float | None]:
