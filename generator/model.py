@@ -182,6 +182,12 @@ class Section:
         self.normalized_title = normalize_title(self.title)
 
 
+def page_path(postmortem_id: str) -> str:
+    """Where a post-mortem's page is, below the docs folder and the site's root, without its suffix:
+    `postmortems/2026/2026-03-13-payment-api-outage`."""
+    return f"postmortems/{postmortem_id[:4]}/{postmortem_id}"
+
+
 #: What the site and the exports show of a restricted post-mortem, beside its id.
 RESTRICTED_SHOWN = ("status", "severity", "services", "started_at", "resolved_at", "visibility")
 

@@ -14,7 +14,7 @@ from . import metrics
 from .config import Config
 from .errors import UsageError
 from .knowledgebase import KnowledgeBase
-from .model import PostMortem
+from .model import PostMortem, page_path
 
 #: The formats `postmortem actions` writes.
 FORMATS = ("text", "markdown", "json", "csv")
@@ -142,15 +142,10 @@ def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> s
 
 def _markdown_row(row: ActionRow, config: Config) -> str:
     ticket = f"[{_cell(row.ticket)}]({row.ticket_url})" if row.ticket_url else _cell(row.ticket)
-    postmortem = (f"[{_cell(row.postmortem)}]({config.site_url}{postmortem_page(row.postmortem)})"
+    postmortem = (f"[{_cell(row.postmortem)}]({config.site_url}{page_path(row.postmortem)}/)"
                   if config.site_url else f"`{row.postmortem}`")
     late = f"{row.days_overdue} d" if row.days_overdue else ""
     return f"| {row.due} | {late} | {_cell(config.mention(row.owner))} | {_cell(row.action)} | {ticket} | {postmortem} |"
-
-
-def postmortem_page(postmortem_id: str) -> str:
-    """The address of a post-mortem's page below the site's root."""
-    return f"postmortems/{postmortem_id[:4]}/{postmortem_id}/"
 
 
 def _cell(text: str) -> str:

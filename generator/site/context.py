@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .. import availability, metrics, similarity
 from ..config import Config
 from ..labels import Labels
-from ..model import Action, PostMortem, slugify
+from ..model import Action, PostMortem, page_path, slugify
 
 if TYPE_CHECKING:
     from ..gitinfo import History
@@ -25,7 +25,7 @@ SEARCH_BUNDLE_SIZE = 1250
 
 def path_of(pm: PostMortem) -> str:
     """The docs page of a post-mortem."""
-    return f"postmortems/{pm.id[:4]}/{pm.id}.md"
+    return f"{page_path(pm.id)}.md"
 
 
 @dataclass
