@@ -14,6 +14,7 @@ from .config import Config
 from .document import FIGURE
 from .errors import UsageError
 from .knowledgebase import KnowledgeBase
+from .labels import Labels
 from .model import Action, ActionStatus
 from .units import duration, percent, rate
 
@@ -141,44 +142,6 @@ def _areas(period: list[metrics.Incident]) -> list[Area]:
     return areas[:TOP_AREAS]
 
 
-#: The report's words, in the config's language.
-TEXT = {
-    "en": {
-        "title": "{title}: reliability, {quarter}", "period": "{first} to {last}, against {previous}. Drafts are not counted.",
-        "incidents": "Incidents", "severity": "Severity", "change": "Change", "all": "All", "new": "new",
-        "times": "Detection, resolution and recurrence", "figure": "Figure",
-        "ttd": "Time to detect (median)", "ttr": "Time to resolve (median)", "ttr_p90": "Time to resolve (p90)",
-        "recurrence": "Recurrence (similar incident within 30 days)",
-        "slo": "Availability against the SLO",
-        "slo_head": "| Service | SLO | Availability | Downtime | Error budget used |",
-        "within": "within", "breached": "**breached**",
-        "actions": "Corrective actions", "on_time": "Actions due this quarter closed on time: {value}.",
-        "of": "{done} of {due} ({share})", "none_due": "none were due",
-        "areas": "Where the downtime came from", "no_incident": "No incident this quarter.",
-        "area": "{index}. **{cause}**: {downtime} of downtime in {incidents} incident{s}; {done}.",
-        "done": "{count} action{s} done", "under_way": "; under way: {actions}{more}", "more": " (and {count} more)",
-        "none_open": ", none still open", "due": "{title} (due {day})",
-    },
-    "fr": {
-        "title": "{title} : fiabilité, {quarter}", "period": "Du {first} au {last}, comparé à {previous}. "
-        "Les brouillons ne sont pas comptés.",
-        "incidents": "Incidents", "severity": "Sévérité", "change": "Évolution", "all": "Total", "new": "nouveau",
-        "times": "Détection, résolution et récurrence", "figure": "Indicateur",
-        "ttd": "Temps de détection (médiane)", "ttr": "Temps de résolution (médiane)",
-        "ttr_p90": "Temps de résolution (p90)", "recurrence": "Récurrence (incident similaire sous 30 jours)",
-        "slo": "Disponibilité face au SLO",
-        "slo_head": "| Service | SLO | Disponibilité | Indisponibilité | Budget d'erreur consommé |",
-        "within": "tenu", "breached": "**dépassé**",
-        "actions": "Actions correctives", "on_time": "Actions dues ce trimestre fermées à temps : {value}.",
-        "of": "{done} sur {due} ({share})", "none_due": "aucune n'était due",
-        "areas": "D'où vient l'indisponibilité", "no_incident": "Aucun incident ce trimestre.",
-        "area": "{index}. **{cause}** : {downtime} d'indisponibilité en {incidents} incident{s} ; {done}.",
-        "done": "{count} action{s} terminée{s}", "under_way": " ; en cours : {actions}{more}",
-        "more": " (et {count} de plus)", "none_open": ", aucune encore ouverte", "due": "{title} (échéance {day})",
-    },
-}
-
-
 def _trend(now: float | None, before: float | None, new: str) -> str:
     if now is None or before is None:
         return "—"
@@ -191,49 +154,50 @@ def _trend(now: float | None, before: float | None, new: str) -> str:
 def report_markdown(report: BoardReport, config: Config) -> str:
     """The report as one page of Markdown, in the config's language; `[[figure:incidents]]` marks
     where the chart goes."""
-    text = TEXT[config.language]
+    label = Labels(config.language)
     this, before = report.figures, report.previous
     quarter, previous = report.quarter, report.quarter.previous()
 
     def row(name: str, now, was, shown=str) -> str:
-        return f"| {name} | {shown(now)} | {shown(was)} | {_trend(now, was, text['new'])} |"
+        return f"| {name} | {shown(now)} | {shown(was)} | {_trend(now, was, label('board_new'))} |"
 
-    lines = [f"# {text['title'].format(title=report.title, quarter=quarter)}", "",
-             text["period"].format(first=quarter.first_day.isoformat(), last=quarter.last_day.isoformat(),
-                                   previous=previous), "", f"## {text['incidents']}", "",
-             f"| {text['severity']} | {quarter} | {previous} | {text['change']} |", "| --- | --- | --- | --- |"]
+    lines = [f"# {label('board_title', title=report.title, quarter=quarter)}", "",
+             label("board_period", first=quarter.first_day.isoformat(), last=quarter.last_day.isoformat(),
+                   previous=previous), "", f"## {label('incidents')}", "",
+             f"| {label('severity')} | {quarter} | {previous} | {label('board_change')} |", "| --- | --- | --- | --- |"]
     lines += [row(severity, this.by_severity.get(severity, 0), before.by_severity.get(severity, 0))
               for severity in config.severity_ids]
-    lines += [row(text["all"], this.incidents, before.incidents), "", FIGURE.format(name="incidents"), "",
-              f"## {text['times']}", "", f"| {text['figure']} | {quarter} | {previous} | {text['change']} |",
-              "| --- | --- | --- | --- |",
-              row(text["ttd"], this.ttd.median, before.ttd.median, duration),
-              row(text["ttr"], this.ttr.median, before.ttr.median, duration),
-              row(text["ttr_p90"], this.ttr.p90, before.ttr.p90, duration),
-              row(text["recurrence"], this.recurrence_rate, before.recurrence_rate, rate), "",
-              f"## {text['slo']}", "", text["slo_head"], "| --- | --- | --- | --- | --- |"]
+    lines += [row(label("board_all"), this.incidents, before.incidents), "", FIGURE.format(name="incidents"), "",
+              f"## {label('board_times')}", "",
+              f"| {label('board_figure')} | {quarter} | {previous} | {label('board_change')} |", "| --- | --- | --- | --- |",
+              row(label("board_ttd"), this.ttd.median, before.ttd.median, duration),
+              row(label("board_ttr"), this.ttr.median, before.ttr.median, duration),
+              row(label("board_ttr_p90"), this.ttr.p90, before.ttr.p90, duration),
+              row(label("board_recurrence"), this.recurrence_rate, before.recurrence_rate, rate), "",
+              f"## {label('board_slo')}", "", label("board_slo_head"), "| --- | --- | --- | --- | --- |"]
     for service in report.services:
         used = service.downtime_minutes / service.budget_minutes if service.budget_minutes else 0
-        state = text["within"] if service.availability >= service.slo else text["breached"]
+        state = label("board_within") if service.availability >= service.slo else label("board_breached")
         lines.append(f"| {service.name} | {percent(service.slo, 2)} | {percent(service.availability, 3)} ({state}) | "
                      f"{duration(service.downtime_minutes)} | {used:.0%} |")
     due, done = report.actions_due, report.actions_on_time
-    on_time = text["of"].format(done=done, due=due, share=f"{done / due:.0%}") if due else text["none_due"]
-    lines += ["", f"## {text['actions']}", "", text["on_time"].format(value=on_time), "", f"## {text['areas']}", ""]
+    on_time = label("board_of", done=done, due=due, share=f"{done / due:.0%}") if due else label("board_none_due")
+    lines += ["", f"## {label('board_actions')}", "", label("board_on_time", value=on_time), "",
+              f"## {label('board_areas')}", ""]
     if not report.areas:
-        lines.append(text["no_incident"])
+        lines.append(label("board_no_incident"))
     for index, area in enumerate(report.areas, 1):
-        status = text["done"].format(count=area.done_actions, s="" if area.done_actions == 1 else "s")
+        status = label("board_done", count=area.done_actions, s="" if area.done_actions == 1 else "s")
         if area.open_actions:
             extra = len(area.open_actions) - ACTIONS_SHOWN
-            status += text["under_way"].format(
-                actions="; ".join(text["due"].format(title=a.title, day=a.due.isoformat())
-                                  for a in area.open_actions[:ACTIONS_SHOWN]),
-                more=text["more"].format(count=extra) if extra > 0 else "")
+            shown = "; ".join(label("board_due", title=a.title, day=a.due.isoformat())
+                              for a in area.open_actions[:ACTIONS_SHOWN])
+            status += label("board_under_way", actions=shown,
+                            more=label("board_more", count=extra) if extra > 0 else "")
         else:
-            status += text["none_open"]
-        lines.append(text["area"].format(index=index, cause=area.cause, downtime=duration(area.downtime_minutes),
-                                         incidents=area.incidents, s="" if area.incidents == 1 else "s", done=status))
+            status += label("board_none_open")
+        lines.append(label("board_area", index=index, cause=area.cause, downtime=duration(area.downtime_minutes),
+                           incidents=area.incidents, s="" if area.incidents == 1 else "s", done=status))
     return "\n".join(lines) + "\n"
 
 
@@ -257,7 +221,7 @@ def board_document(kb: KnowledgeBase, quarter: Quarter, today: dt.date, output_f
     text = report_markdown(report, kb.config)
     if output_format == "md":
         return text.replace(FIGURE.format(name="incidents") + "\n\n", "")
-    page = html_page(TEXT[kb.config.language]["title"].format(title=report.title, quarter=quarter), text,
+    page = html_page(Labels(kb.config.language)("board_title", title=report.title, quarter=quarter), text,
                      kb.config.language,
                      {"incidents": incidents_chart(report, kb.config)})
     return page if output_format == "html" else pdf_of(page)
