@@ -37,8 +37,9 @@ def next_month(start: dt.datetime) -> dt.datetime:
     return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
 
 
-def month_key(start: dt.datetime) -> str:
-    return f"{start.year:04d}-{start.month:02d}"
+def month_key(day: dt.date) -> str:
+    """The key of the month a day (or a moment, already in its zone) falls in: `YYYY-MM`."""
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def minutes_in_month(key: str, zone: ZoneInfo) -> float:

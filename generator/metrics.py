@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .availability import availability, downtime_by_month
+from .availability import availability, downtime_by_month, month_key
 from .config import Config
 from .model import Action, ActionStatus, FrontMatter, Status
 
@@ -263,8 +263,7 @@ def by_month(items: list[Incident], months: list[str], zone: ZoneInfo) -> dict[s
     """The incidents that started in each of `months` (keys as `months_between` writes them), in `zone`."""
     found: dict[str, list[Incident]] = {month: [] for month in months}
     for item in items:
-        local = item.started.astimezone(zone)
-        key = f"{local.year:04d}-{local.month:02d}"
+        key = month_key(item.started.astimezone(zone))
         if key in found:
             found[key].append(item)
     return found

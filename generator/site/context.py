@@ -126,9 +126,6 @@ class Site:
         """The figures of a period's (or a month's) incidents."""
         return metrics.period_figures(items, self.config, self.recurring, self.now)
 
-    def month_key(self, day: dt.date) -> str:
-        return f"{day.year:04d}-{day.month:02d}"
-
     # -- what a post-mortem says, drafts included (a draft may lack any field) --
 
     def local(self, when: dt.datetime | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import metrics
+from .. import availability, metrics
 from ..units import duration, rate
 from .context import Site
 from .feed import FEED
@@ -42,7 +42,7 @@ def home_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     if site.published is not None:
         cards.append(card(label("time_to_postmortem"), rate(now.on_time_rate),
                           label("on_time_note") + " · " + before(rate(previous.on_time_rate))))
-    key = site.month_key(site.today)
+    key = availability.month_key(site.today)
     services = [budget_row(site, source, s, key) for s in site.config.services]
     text = [
         front_matter_block(label("home"), **WIDE),

@@ -15,7 +15,7 @@ from .tables import action_table, availability_cell, budget_row, postmortem_tabl
 
 def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     label = site.labels
-    key = site.month_key(site.today)
+    key = availability.month_key(site.today)
     source, html = "services/index.md", Fragments()
     rows = []
     for service in site.config.services:
