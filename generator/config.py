@@ -235,7 +235,15 @@ class Config(_Strict):
         """The teams an action's owner stands for: itself when it is a team, else those it belongs to."""
         if owner in self.teams:
             return [owner]
-        return sorted(team for team, members in self.teams.items() if owner in {m.lstrip("@") for m in members})
+        return self._teams_by_member.get(owner, [])
+
+    @cached_property
+    def _teams_by_member(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for team in sorted(self.teams):
+            for member in {m.lstrip("@") for m in self.teams[team]}:
+                found.setdefault(member, []).append(team)
+        return found
 
     def ticket_url(self, ticket: str) -> str | None:
         """Where a ticket is read: itself when it is a web address, else the first tracker's address
