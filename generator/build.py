@@ -8,10 +8,10 @@ import contextlib
 import ctypes
 import datetime as dt
 import fcntl
-import gc
 import itertools
 import multiprocessing
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checker import available_cores, load
+from .checker import available_cores, collector_paused, load
 from .diagnostics import CheckResult
 from .errors import BuildError, PostmortemError
 from .knowledgebase import KnowledgeBase
-from .site import Site, generate_pages
+from .site import GeneratedFile, Site, generate_pages
 from .site.search import search_documents
 from .site.tree import write_tree
 from .siteconfig import site_config_file
@@ -53,24 +53,23 @@ class BuildResult:
 
 
 def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
-             search_ready: Callable[[], None] = lambda: None) -> tuple[CheckResult, int, list[str]]:
-    """Load and validate the post-mortems, then write the search documents into `build/search` (and
-    call `search_ready`), then the docs tree into `build/docs` with its HTML fragments in
-    `build/fragments`. Returns the check's result, the number of pages and the notices (why there
-    is no history). Raises ValidationFailed."""
+             bundle_ready: Callable[[str], None] = lambda bundle: None) -> tuple[CheckResult, int, list[str]]:
+    """Load and validate the post-mortems, then write the search documents into `build/search`
+    (calling `bundle_ready` with the name of each search bundle once its documents are written),
+    then the docs tree into `build/docs` with its HTML fragments in `build/fragments`. Returns the
+    check's result, the number of pages and the notices (why there is no history). Raises
+    ValidationFailed."""
     from .gitinfo import read_history
 
     result = load(kb, jobs).loading
     if result.errors:
         raise ValidationFailed(result)
-    # The post-mortems live until the pages are written: the cycle collector need not walk them
-    # again at each of its full collections (about 10% of page generation at 10,000).
-    gc.freeze()
-    try:
+    with collector_paused():
         history = read_history(kb)
         site = Site(kb.postmortems, kb.config, today, history=history)
-        write_tree(search_documents(site), kb.search_dir)
-        search_ready()
+        # Written whole each time: a bundle is indexed as soon as it is written, before any pruning.
+        shutil.rmtree(kb.search_dir, ignore_errors=True)
+        write_tree(_announced(search_documents(site), bundle_ready), kb.search_dir)
         pages = 0
 
         def counted(items):
@@ -82,19 +81,32 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
         write_tree(counted(itertools.chain(generate_pages(site), attachments(kb))), kb.docs_dir, kb.fragments_dir)
         # The site engine holds every page in memory next: let the post-mortems go first.
         kb.postmortems = []
-    finally:
-        gc.unfreeze()
     return result, pages, [history.notice] if history.notice else []
+
+
+def _announced(documents: Iterator[GeneratedFile], bundle_ready: Callable[[str], None]) -> Iterator[GeneratedFile]:
+    """The search documents as they come, calling `bundle_ready` with each bundle's name once the
+    last of its documents has been taken (and so written: the next is asked for after that)."""
+    current = None
+    for document in documents:
+        bundle = document[0].split("/", 1)[0]
+        if current is not None and bundle != current:
+            bundle_ready(current)
+        current = bundle
+        yield document
+    if current is not None:
+        bundle_ready(current)
 
 
 def attachments(kb: KnowledgeBase) -> Iterator[tuple[str, bytes, list]]:
     """Files beside the post-mortems (images, diagrams), so that their relative links work."""
-    base = kb.postmortems_dir
-    for path in sorted(base.rglob("*")):
-        parts = path.relative_to(base).parts
-        if path.is_file() and path.suffix != ".md" and "_templates" not in parts \
-                and not any(part.startswith(".") for part in parts):
-            yield kb.relative(path), path.read_bytes(), []
+    found = []
+    for folder, subfolders, names in os.walk(kb.postmortems_dir):
+        subfolders[:] = [name for name in subfolders if name != "_templates" and not name.startswith(".")]
+        found += [Path(folder, name) for name in names
+                  if not name.endswith(".md") and not name.startswith(".") and os.path.isfile(os.path.join(folder, name))]
+    for path in sorted(found):
+        yield kb.relative(path), path.read_bytes(), []
 
 
 def build_site(kb: KnowledgeBase, today: dt.date | None = None, jobs: int | None = None) -> BuildResult:
@@ -127,7 +139,7 @@ def _build_site(kb: KnowledgeBase, today: dt.date | None, jobs: int | None) -> B
     indexer = _SearchIndexer(kb.search_dir, Path(tempfile.mkdtemp(prefix=".search-", dir=kb.build_dir)),
                              kb.config.language)
     try:
-        result, pages, notices = _generate_apart(kb, today, jobs, indexer.start)
+        result, pages, notices = _generate_apart(kb, today, jobs, indexer.index)
         from .engine import build_with  # MkDocs is imported only once the pages are there
 
         warnings = build_with(kb.config.engine, config_file, kb.docs_dir, kb.fragments_dir, staging, today, jobs,
@@ -144,38 +156,43 @@ def _build_site(kb: KnowledgeBase, today: dt.date | None, jobs: int | None) -> B
 
 
 class _SearchIndexer:
-    """Pagefind over each search bundle of `documents`, one after the other, into `output`, in a
-    thread started as soon as the search documents are written: it indexes on the core that page
-    generation leaves idle. One bundle at a time keeps its memory small."""
+    """Pagefind over the search bundles of `documents` into `output`, one bundle after the other,
+    each as soon as its documents are written, in a thread: it indexes on the core that page
+    generation leaves idle, at a lower priority, so that it takes only what generation leaves.
+    One bundle at a time keeps its memory small."""
+
+    #: How much Pagefind gives way to page generation (a `nice` increment).
+    NICENESS = 10
 
     def __init__(self, documents: Path, output: Path, language: str) -> None:
         self.documents, self.output, self.language = documents, output, language
-        self.thread: threading.Thread | None = None
+        self.bundles: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self.running: subprocess.Popen | None = None
         self.error: str | None = None
         self.stopped = False
-
-    def start(self) -> None:
-        self.thread = threading.Thread(target=self._index, name="search-index", daemon=True)
+        self.thread = threading.Thread(target=self._index_all, name="search-index", daemon=True)
         self.thread.start()
 
-    def _index(self) -> None:
-        for bundle in sorted(self.documents.iterdir()):
-            if self.stopped:
-                return
+    def index(self, bundle: str) -> None:
+        """Index the bundle `bundle` (a folder of `documents`) once those before it are."""
+        self.bundles.put(bundle)
+
+    def _index_all(self) -> None:
+        while (bundle := self.bundles.get()) is not None and not self.stopped:
             self.running = subprocess.Popen(
-                [sys.executable, "-m", "pagefind", "--site", str(bundle), "--output-path",
-                 str(self.output / bundle.name), "--force-language", self.language, "--silent"],
+                [sys.executable, "-m", "pagefind", "--site", str(self.documents / bundle), "--output-path",
+                 str(self.output / bundle), "--force-language", self.language, "--silent"],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            with contextlib.suppress(OSError):  # gone already, or not allowed: it runs at our priority
+                os.setpriority(os.PRIO_PROCESS, self.running.pid, os.getpriority(os.PRIO_PROCESS, 0) + self.NICENESS)
             output, _ = self.running.communicate()
             if self.running.returncode != 0 and not self.stopped:
                 self.error = f"the search indexer (Pagefind) failed: {output.strip()}"
                 return
 
     def finish(self) -> list[Path]:
-        """Wait for the index; return its bundles. Raises BuildError when Pagefind failed."""
-        if self.thread is None:
-            self.start()
+        """Wait for every bundle to be indexed; return them. Raises BuildError when Pagefind failed."""
+        self.bundles.put(None)
         self.thread.join()
         if self.error:
             raise BuildError(self.error)
@@ -184,27 +201,27 @@ class _SearchIndexer:
     def stop(self) -> None:
         """Stop indexing, if it still runs, and remove what it wrote."""
         self.stopped = True
+        self.bundles.put(None)
         if self.running is not None and self.running.poll() is None:
             self.running.kill()
-        if self.thread is not None:
-            self.thread.join()
+        self.thread.join()
         shutil.rmtree(self.output, ignore_errors=True)
 
 
 def _generate_apart(kb: KnowledgeBase, today: dt.date, jobs: int | None,
-                    search_ready: Callable[[], None]) -> tuple[CheckResult, int, list[str]]:
+                    bundle_ready: Callable[[str], None]) -> tuple[CheckResult, int, list[str]]:
     """`generate` in a child process, where it can: every post-mortem and page object goes with the
     process, so the site engine starts on a small heap rather than on one the allocator keeps."""
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
-        return generate(kb, today, jobs, search_ready)
+        return generate(kb, today, jobs, bundle_ready)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_generate_and_send, args=(sender, kb, today, jobs))
     child.start()
     sender.close()
     try:
-        while (outcome := receiver.recv())[0] == "search-ready":
-            search_ready()
+        while (outcome := receiver.recv())[0] == "search-bundle":
+            bundle_ready(outcome[1])
     except EOFError:  # killed, out of memory say
         outcome = ("error", "the page generator stopped before it finished")
     finally:
@@ -218,7 +235,7 @@ def _generate_apart(kb: KnowledgeBase, today: dt.date, jobs: int | None,
 
 def _generate_and_send(sender, kb: KnowledgeBase, today: dt.date, jobs: int | None) -> None:
     try:
-        sender.send(("done", *generate(kb, today, jobs, lambda: sender.send(("search-ready",)))))
+        sender.send(("done", *generate(kb, today, jobs, lambda bundle: sender.send(("search-bundle", bundle)))))
     except ValidationFailed as failure:
         sender.send(("invalid", failure.result))
     except PostmortemError as error:

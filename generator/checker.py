@@ -103,7 +103,7 @@ def _check(kb: KnowledgeBase, ids: dict[str, list[str]], targets: list[Path], jo
         size = -(-len(targets) // (jobs * 4))
         chunks = [targets[i:i + size] for i in range(0, len(targets), size)]
         with ProcessPoolExecutor(jobs, mp_context=_process_context(), initializer=_start_worker,
-                                 initargs=(kb, context, keep)) as pool, _collector_paused():
+                                 initargs=(kb, context, keep)) as pool, collector_paused():
             parts = list(pool.map(_check_in_worker, chunks))
     else:
         parts = [_check_files(kb, targets, context, keep)]
@@ -133,10 +133,11 @@ def _check_files(kb: KnowledgeBase, files: list[Path], context: CheckContext, ke
 
 
 @contextlib.contextmanager
-def _collector_paused():
-    """Python's cycle collector off for a while. Unpickling the workers' post-mortems makes hundreds
-    of thousands of objects, none of them garbage, and each of its full collections walked them
-    all again: 2.2 s of the 2.7 s the parent spent receiving 10,000 post-mortems."""
+def collector_paused():
+    """Python's cycle collector off for a while, where a process makes hundreds of thousands of
+    objects and almost no garbage: unpickling the workers' post-mortems (its full collections
+    walked them all again, 2.2 s of the 2.7 s the parent spent receiving 10,000 post-mortems), and
+    generating the pages from them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
