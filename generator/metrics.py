@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -152,22 +152,25 @@ def _by_cause_and_service(every: list[Incident]) -> dict[tuple[str, str], list[I
     return groups
 
 
-def _similar_pairs(every: list[Incident]) -> set[tuple[Incident, Incident]]:
-    """(later, earlier) pairs started at most 30 days apart that share a service and the root cause."""
-    pairs = set()
-    for members in _by_cause_and_service(every).values():
-        for index, later in enumerate(members):
-            back = index - 1
-            while back >= 0 and later.started - members[back].started <= RECURRENCE_WINDOW:
-                pairs.add((later, members[back]))
-                back -= 1
-    return pairs
+def _windows(members: list[Incident]) -> Iterator[tuple[int, int, int]]:
+    """For each incident of a group (oldest first), its index and the slice `[low, high)` of the
+    group started at most 30 days before or after it (itself included)."""
+    low = high = 0
+    for index, item in enumerate(members):
+        while item.started - members[low].started > RECURRENCE_WINDOW:
+            low += 1
+        while high < len(members) and members[high].started - item.started <= RECURRENCE_WINDOW:
+            high += 1
+        yield index, low, high
 
 
 def recurrences(every: list[Incident]) -> set[str]:
     """Ids of the incidents that recur: a similar incident started in the 30 days before, one that
     shares a service and has the same root cause, or one that the incident lists in `related`."""
-    found = {later.id for later, earlier in _similar_pairs(every) if later.started > earlier.started}
+    found = set()
+    for members in _by_cause_and_service(every).values():
+        # The oldest of the window started earlier than the incident: one at least did.
+        found |= {members[index].id for index, low, _ in _windows(members) if members[low].started < members[index].started}
     by_id = {i.id: i for i in every}
     for item in every:
         for related in item.front.related:
@@ -184,12 +187,23 @@ def recurrence_rate(period: list[Incident], recurring: set[str]) -> float | None
 
 
 def similar_incidents(every: list[Incident]) -> dict[str, list[Incident]]:
-    """For each incident, the others within 30 days either side that share a service and the root cause."""
-    found: dict[str, set[Incident]] = {}
-    for later, earlier in _similar_pairs(every):
-        found.setdefault(later.id, set()).add(earlier)
-        found.setdefault(earlier.id, set()).add(later)
-    return {key: sorted(value, key=lambda i: (i.started, i.id)) for key, value in found.items()}
+    """For each incident, the others within 30 days either side that share a service and the root
+    cause, oldest first."""
+    found: dict[str, list[Incident]] = {}
+    merged: set[str] = set()
+    for members in _by_cause_and_service(every).values():
+        for index, low, high in _windows(members):
+            others = members[low:index] + members[index + 1:high]  # in order already
+            if others:
+                key = members[index].id
+                if key in found:  # another of its services: merge
+                    found[key] = found[key] + others
+                    merged.add(key)
+                else:
+                    found[key] = others
+    for key in merged:
+        found[key] = sorted(set(found[key]), key=lambda i: (i.started, i.id))
+    return found
 
 
 def actions_closed_on(front: FrontMatter) -> dt.date | None:

@@ -7,6 +7,8 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import availability, metrics
 from generator.config import Config
@@ -118,6 +120,30 @@ def test_recurrence() -> None:
     assert [i.id for i in similar["2026-03-20-b"]] == ["2026-03-01-a"]
     assert "2026-05-01-c" not in similar                              # 42 days from b
     assert "2026-05-15-e" not in similar                              # related, but not similar
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 12).map(lambda step: step * 180), st.integers(0, 90 * 24)),
+                          st.sets(st.sampled_from("abc"), min_size=1), st.sampled_from(["capacity", "code"])),
+                max_size=25))
+def test_similar_and_recurring_incidents_match_their_definition(drawn) -> None:
+    """The sliding 30-day windows against the definition, checked pair by pair. Starts are hours
+    over 90 days, half of them in steps of 7.5 days, so that equal starts and starts exactly 30
+    days apart are common."""
+    base = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    every = [incident(f"i{n:02d}", front((base + dt.timedelta(hours=hours)).isoformat(), services=sorted(services),
+                                         cause=cause)) for n, (hours, services, cause) in enumerate(drawn)]
+
+    def alike(one, other) -> bool:
+        return (one is not other and one.front.root_cause == other.front.root_cause
+                and bool(set(one.front.services) & set(other.front.services))
+                and abs(one.started - other.started) <= dt.timedelta(days=30))
+
+    expected = {one.id: sorted((other for other in every if alike(one, other)), key=lambda i: (i.started, i.id))
+                for one in every}
+    assert metrics.similar_incidents(every) == {key: value for key, value in expected.items() if value}
+    assert metrics.recurrences(every) == {one.id for one in every
+                                          if any(alike(one, other) and other.started < one.started for other in every)}
 
 
 def test_recurrence_window_is_thirty_days_inclusive() -> None:
