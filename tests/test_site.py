@@ -19,9 +19,11 @@ import pytest
 import yaml
 
 from generator.build import build_site, generate
+from generator.checker import load
 from generator.cli import cli
 from generator.engine import run_mkdocs
 from generator.knowledgebase import open_knowledge_base
+from generator.site import Site
 from generator.site.markup import href, page_url
 from generator.site.tree import finish_page, finish_pages, write_tree
 from generator.siteconfig import site_config_file
@@ -445,6 +447,19 @@ def test_two_builds_started_together_do_not_corrupt_each_other(tmp_path: Path) -
     outputs = [build.communicate()[0] for build in builds]
     assert [build.returncode for build in builds] == [0, 0], outputs
     assert tree_digest(root / "site") == tree_digest(reference / "site")
+
+
+def test_postmortems_grouped_by_a_field_once_each_newest_first(tmp_path: Path) -> None:
+    root = copy_knowledge_base(tmp_path)
+    outage = root / "postmortems/2026/2026-03-13-payment-api-outage.md"
+    outage.write_text(outage.read_text().replace("tags: [database, connection-pool,", "tags: [database, database, connection-pool,"))
+    kb = open_knowledge_base(root)
+    load(kb)
+    site = Site(kb.postmortems, kb.config, TODAY)
+    assert [pm.id for pm in site.grouped("tags")["database"]] == ["2026-03-13-payment-api-outage", "2026-02-20-payments-db-latency"]
+    assert {service: len(pms) for service, pms in site.grouped("services").items()} == {
+        service: sum(service in (pm.value("services") or []) for pm in site.postmortems) for service in site.grouped("services")}
+    assert site.grouped("severity").keys() <= {"SEV1", "SEV2", "SEV3"}
 
 
 def test_root_cause_pages_count_contributing_factors(sample_site: Path) -> None:

@@ -55,6 +55,8 @@ class Site:
         self.rows: dict[tuple[str, int], list[str]] = {}
         #: Links to post-mortems with their date, by (post-mortem id, page depth): see `postmortem._dated_link`.
         self.links: dict[tuple[str, int], str] = {}
+        #: Post-mortems by the values of a front-matter field: see `grouped`.
+        self.groups: dict[str, dict[str, list[PostMortem]]] = {}
 
     # -- the figures the pages share (the search documents need none) --
 
@@ -110,9 +112,19 @@ class Site:
         return similarity.similar_documents((pm.id, terms(pm)) for pm in self.postmortems if not pm.is_restricted)
 
     @cached_property
+    def incidents_by_service(self) -> dict[str, list[metrics.Incident]]:
+        """The incidents of each service, oldest first."""
+        found: dict[str, list[metrics.Incident]] = {}
+        for item in self.incidents:
+            for service in item.services:
+                found.setdefault(service, []).append(item)
+        return found
+
+    @cached_property
     def downtime(self) -> dict[str, dict[str, float]]:
         """Minutes of downtime by service and month, over every incident."""
-        return {s.id: availability.downtime_by_month(self.incidents, s.id, self.zone) for s in self.config.services}
+        return {s.id: availability.downtime_by_month(self.incidents_by_service.get(s.id, []), s.id, self.zone)
+                for s in self.config.services}
 
     def period(self, days_back: int) -> tuple[dt.date, dt.date]:
         """The 90 days ending `days_back` days before today, both ends included."""
@@ -127,6 +139,18 @@ class Site:
         return metrics.period_figures(items, self.config, self.recurring, self.now)
 
     # -- what a post-mortem says, drafts included (a draft may lack any field) --
+
+    def grouped(self, field: str) -> dict[str, list[PostMortem]]:
+        """The post-mortems under each value of the front-matter `field` (each item of a list field),
+        newest first; made once a field, in one pass (a knowledge base may have hundreds of tags)."""
+        if field not in self.groups:
+            found: dict[str, list[PostMortem]] = {}
+            for pm in self.postmortems:
+                value = pm.value(field)
+                for key in dict.fromkeys(value) if isinstance(value, list) else [value] if value else []:
+                    found.setdefault(key, []).append(pm)
+            self.groups[field] = found
+        return self.groups[field]
 
     def local(self, when: dt.datetime | None) -> str:
         return "—" if when is None else when.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")

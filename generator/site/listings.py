@@ -55,7 +55,7 @@ def _severities(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     label = site.labels
     groups = {
         slugify(s.id) or f"severity-{i}": (label("severity_title", severity=s.id), s.description,
-                                           [pm for pm in site.postmortems if pm.value("severity") == s.id])
+                                           site.grouped("severity").get(s.id, []))
         for i, s in enumerate(site.config.severities)
     }
     yield from _grouped_pages(site, "severities", "severity", label("severities_title"), groups)
@@ -66,9 +66,8 @@ def _causes(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     contributed to; the index counts both."""
     label = site.labels
     index, html = "causes/index.md", Fragments()
-    primary = {cause: [pm for pm in site.postmortems if pm.value("root_cause") == cause] for cause in site.config.root_causes}
-    factor = {cause: [pm for pm in site.postmortems if cause in (pm.value("contributing_factors") or [])]
-              for cause in site.config.root_causes}
+    primary = {cause: site.grouped("root_cause").get(cause, []) for cause in site.config.root_causes}
+    factor = {cause: site.grouped("contributing_factors").get(cause, []) for cause in site.config.root_causes}
     rows = [[f'<a href="{href(index, f"causes/{cause}.md")}">{e(cause)}</a>', str(len(primary[cause])),
              str(len(factor[cause]))] for cause in site.config.root_causes]
     title = label("causes_title")
@@ -86,7 +85,6 @@ def _causes(site: Site) -> Iterator[tuple[str, str, list[str]]]:
 
 def _tags(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     label = site.labels
-    tags = sorted({t for pm in site.postmortems for t in pm.value("tags") or []})
-    groups = {tag: (label("tag_title", tag=tag), "", [pm for pm in site.postmortems if tag in (pm.value("tags") or [])])
-              for tag in tags}
+    tagged = site.grouped("tags")
+    groups = {tag: (label("tag_title", tag=tag), "", tagged[tag]) for tag in sorted(tagged)}
     yield from _grouped_pages(site, "tags", "tags", label("tags_title"), groups)

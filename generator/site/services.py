@@ -20,7 +20,7 @@ def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     rows = []
     for service in site.config.services:
         name, *figures = budget_row(site, source, service, key)
-        count = sum(service.id in (pm.value("services") or []) for pm in site.postmortems)
+        count = len(site.grouped("services").get(service.id, []))
         rows.append([name, e(service.team or "—"), *figures, str(count)])
     title = label("services_title")
     yield source, "\n".join([
@@ -32,7 +32,7 @@ def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     months = metrics.months_between(site.today.replace(day=1) - dt.timedelta(days=335), site.today)
     for service in site.config.services:
         source, html = f"services/{service.id}.md", Fragments()
-        mine = [pm for pm in site.postmortems if service.id in (pm.value("services") or [])]
+        mine = site.grouped("services").get(service.id, [])
         used = site.downtime[service.id]
         budget = availability.error_budget(service.slo, key, site.zone)
         left = budget - used.get(key, 0.0)
@@ -52,7 +52,7 @@ def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
             f"## {e(label('monthly_availability'))}\n",
             html(table([label("month"), label("downtime"), label("availability"), label("slo")], monthly)),
             f"## {e(label('spread_title'))}\n",
-            html(spread_table(site, site.figures([i for i in site.incidents if service.id in i.services]))),
+            html(spread_table(site, site.figures(site.incidents_by_service.get(service.id, [])))),
             f"## {e(label('open_actions_of'))}\n",
             html(action_table(site, source, open_actions)) if open_actions else paragraph(label("none")),
             f"## {e(label('incidents_of'))}\n",
