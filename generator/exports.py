@@ -1,5 +1,6 @@
 """Exports for BI tools (`postmortem export --all` and `--actions`): one row a post-mortem with every
-front-matter field and the computed durations, or one row an action, as JSON or CSV."""
+front-matter field and the computed durations, or one row an action, as JSON or CSV (the writers
+`postmortem actions` uses too)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from typing import Any
 from . import metrics
 from .knowledgebase import KnowledgeBase
 from .model import FrontMatter, Impact, PostMortem, Roles
-from .review import COLUMNS as ACTION_COLUMNS
-from .review import review_actions
+from .review import as_records, review_actions
 
 #: Nested front-matter fields, exported one column a sub-field (`roles.incident_commander`).
 NESTED = {"roles": Roles, "impact": Impact}
@@ -39,8 +39,7 @@ def postmortem_rows(kb: KnowledgeBase, today: dt.date) -> list[dict[str, Any]]:
 
 def action_rows(kb: KnowledgeBase, today: dt.date) -> list[dict[str, Any]]:
     """Every action, by due date, as a row of the columns of `postmortem actions`."""
-    return [dict(zip(ACTION_COLUMNS, (getattr(row, name) for name in ACTION_COLUMNS)))
-            for row in review_actions(kb, today)]
+    return as_records(review_actions(kb, today))
 
 
 def _postmortem_row(pm: PostMortem, today: dt.date) -> dict[str, Any]:

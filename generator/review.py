@@ -1,23 +1,17 @@
 """The weekly review of corrective actions (`postmortem actions`): every action of every post-mortem
 with its owner's teams, due date and days overdue, filtered, and written as text, Markdown (the
-body of the weekly review issue), JSON or CSV."""
+body of the weekly review issue), or as records for the JSON and CSV writers of `exports`."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
-from dataclasses import astuple, dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 from . import metrics
 from .config import Config
 from .errors import UsageError
 from .knowledgebase import KnowledgeBase
 from .model import PostMortem, page_path
-
-#: The formats `postmortem actions` writes.
-FORMATS = ("text", "markdown", "json", "csv")
 
 
 @dataclass(frozen=True)
@@ -93,18 +87,9 @@ def _row(pm: PostMortem, action, config: Config, today: dt.date) -> ActionRow:
     )
 
 
-def actions_json(rows: list[ActionRow]) -> str:
-    """An array of objects with the keys of `COLUMNS`."""
-    return json.dumps([dict(zip(COLUMNS, astuple(row))) for row in rows], indent=2, ensure_ascii=False)
-
-
-def actions_csv(rows: list[ActionRow]) -> str:
-    """A header row of `COLUMNS`, then one row an action."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(astuple(row) for row in rows)
-    return out.getvalue()
+def as_records(rows: list[ActionRow]) -> list[dict]:
+    """The rows as objects with the keys of `COLUMNS`, for JSON and CSV (see `exports`)."""
+    return [asdict(row) for row in rows]
 
 
 def actions_text(rows: list[ActionRow]) -> str:

@@ -53,15 +53,16 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
       postmortem actions --format csv > actions.csv
     """
     from ..checker import load_knowledge_base
-    from ..review import ActionFilter, actions_csv, actions_json, actions_markdown, actions_text, review_actions
+    from ..exports import rows_csv, rows_json
+    from ..review import COLUMNS, ActionFilter, actions_markdown, actions_text, as_records, review_actions
 
     kb = load_knowledge_base(kb_root(ctx))
     day = today.date() if today else kb.config.today()
     rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within))
     if output_format == "json":
-        click.echo(actions_json(rows))
+        click.echo(rows_json(as_records(rows)))
     elif output_format == "csv":
-        click.echo(actions_csv(rows), nl=False)
+        click.echo(rows_csv(as_records(rows), COLUMNS), nl=False)
     elif output_format == "markdown":
         click.echo(actions_markdown(rows, kb.config, day), nl=False)
     else:
