@@ -34,8 +34,9 @@ def complete_from_config(attribute: str):
 
 
 def today_option(function):
-    """The --today option: the day figures are computed for."""
+    """The --today option: the day figures are computed for, as a date (None when not given)."""
     return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+                        callback=lambda ctx, param, value: value.date() if value else None,
                         help="The day figures are computed for, YYYY-MM-DD (default: today), for reproducible builds.")(function)
 
 

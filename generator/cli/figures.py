@@ -29,8 +29,8 @@ def stats(ctx, since, until, today, output_format) -> None:
     from ..checker import load_knowledge_base
     from ..stats import compute_stats, stats_text
 
-    figures = compute_stats(load_knowledge_base(kb_root(ctx)), since.date() if since else None, until.date() if until else None,
-                            today.date() if today else None)
+    figures = compute_stats(load_knowledge_base(kb_root(ctx)), since.date() if since else None,
+                            until.date() if until else None, today)
     if output_format == "json":
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
@@ -63,7 +63,7 @@ def report(ctx, quarter, output_format, output, today) -> None:
 
     chosen = Quarter.parse(quarter)
     kb = load_knowledge_base(kb_root(ctx))
-    document = board_document(kb, chosen, today.date() if today else kb.config.today(), output_format)
+    document = board_document(kb, chosen, today or kb.config.today(), output_format)
     if output is None and output_format == "pdf":
         output = Path(f"reliability-{chosen}.pdf")
     if output is None:

@@ -57,7 +57,7 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
     from ..review import COLUMNS, ActionFilter, actions_markdown, actions_text, as_records, review_actions
 
     kb = load_knowledge_base(kb_root(ctx))
-    day = today.date() if today else kb.config.today()
+    day = today or kb.config.today()
     rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within))
     if output_format == "json":
         click.echo(rows_json(as_records(rows)))
@@ -168,7 +168,7 @@ def export_command(ctx, postmortem_id, audience, every_postmortem, every_action,
     if output_format not in formats:
         raise click.UsageError(f"--format {output_format} does not apply here: use {' or '.join(formats)}")
     kb = load_knowledge_base(kb_root(ctx))
-    day = today.date() if today else kb.config.today()
+    day = today or kb.config.today()
     if postmortem_id:
         from ..customer import customer_report, report_markdown
         from ..document import html_page

@@ -28,7 +28,7 @@ def build(ctx, today, jobs) -> None:
     from ..knowledgebase import open_knowledge_base
 
     try:
-        built = build_site(open_knowledge_base(kb_root(ctx)), today.date() if today else None, jobs)
+        built = build_site(open_knowledge_base(kb_root(ctx)), today, jobs)
     except ValidationFailed as failure:
         report_failure(failure)
         ctx.exit(1)
@@ -62,4 +62,4 @@ def serve(ctx, today, host, port) -> None:
             report_failure(message)
 
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    serve_site(kb_root(ctx), host, port, today.date() if today else None, report=report)
+    serve_site(kb_root(ctx), host, port, today, report=report)
