@@ -124,16 +124,13 @@ def _service_figures(config: Config, service, every: list[metrics.Incident], qua
     downtime = availability.downtime_by_month(every, service.id, zone)
     minutes = sum(availability.minutes_in_month(key, zone) for key in quarter.months())
     down = sum(downtime.get(key, 0.0) for key in quarter.months())
-    return ServiceFigures(service.display_name, service.slo, 100 * (1 - down / minutes), down,
-                          minutes * (100 - service.slo) / 100)
+    budget = sum(availability.error_budget(service.slo, key, zone) for key in quarter.months())
+    return ServiceFigures(service.display_name, service.slo, 100 * (1 - down / minutes), down, budget)
 
 
 def _areas(period: list[metrics.Incident]) -> list[Area]:
-    grouped: dict[str, list[metrics.Incident]] = {}
-    for item in period:
-        grouped.setdefault(item.front.root_cause, []).append(item)
     areas = []
-    for cause, items in grouped.items():
+    for cause, items in metrics.by_root_cause(period).items():
         lost = sum(availability.downtime_minutes(item.front) for item in items)
         actions = [action for item in items for action in item.front.actions]
         open_actions = sorted((a for a in actions if a.status in metrics.OPEN_STATUSES), key=lambda a: a.due)

@@ -273,6 +273,14 @@ def months_between(since: dt.date, until: dt.date) -> list[str]:
     return keys
 
 
+def by_root_cause(items: list[Incident]) -> dict[str, list[Incident]]:
+    """The incidents of each root cause, in the order of `items`."""
+    found: dict[str, list[Incident]] = {}
+    for item in items:
+        found.setdefault(item.front.root_cause, []).append(item)
+    return found
+
+
 def by_month(items: list[Incident], months: list[str], zone: ZoneInfo) -> dict[str, list[Incident]]:
     """The incidents that started in each of `months` (keys as `months_between` writes them), in `zone`."""
     found: dict[str, list[Incident]] = {month: [] for month in months}

@@ -21,9 +21,7 @@ def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     period = site.in_period(start, end)
     figures = site.figures(period)
     chosen = [site.by_id[i.id] for i in reversed(period)]
-    causes: dict[str, list[metrics.Incident]] = {}
-    for item in period:
-        causes.setdefault(item.front.root_cause, []).append(item)
+    causes = metrics.by_root_cause(period)
     downtime_of = {i.id: availability.downtime_minutes(i.front) for i in period}
     cause_rows = [[cause_link(source, cause), str(len(items)), str(figures.by_factor.get(cause, 0)),
                    e(duration(sum(downtime_of[i.id] for i in items)))]
