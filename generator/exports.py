@@ -13,6 +13,7 @@ from typing import Any
 
 from . import metrics
 from .knowledgebase import KnowledgeBase
+from .labels import Labels
 from .model import FrontMatter, Impact, PostMortem, Roles
 from .review import as_records, review_actions
 
@@ -26,15 +27,15 @@ FIELD_COLUMNS = tuple(
 #: The columns of `export --all`, in this order.
 POSTMORTEM_COLUMNS = ("id", "path", *FIELD_COLUMNS, "actions", "actions_open", "actions_overdue", "ttd_minutes",
                       "ttm_minutes", "ttr_minutes")
-#: How a restricted post-mortem's title is exported (as on the site, only its facts are shown).
-RESTRICTED_TITLE = "Restricted post-mortem"
 
 
 def postmortem_rows(kb: KnowledgeBase, today: dt.date) -> list[dict[str, Any]]:
     """Every post-mortem of the loaded knowledge base, oldest first, as a row of
     `POSTMORTEM_COLUMNS` (None where the file has no valid value). A restricted post-mortem gives
-    only what the site shows of it, and its durations."""
-    return [_postmortem_row(pm, today) for pm in sorted(kb.postmortems, key=PostMortem.chronological_key)]
+    only what the site shows of it (its title the site's, in the config's language), and its durations."""
+    restricted_title = Labels(kb.config.language)("restricted_title")
+    return [_postmortem_row(pm, today, restricted_title)
+            for pm in sorted(kb.postmortems, key=PostMortem.chronological_key)]
 
 
 def action_rows(kb: KnowledgeBase, today: dt.date) -> list[dict[str, Any]]:
@@ -42,9 +43,9 @@ def action_rows(kb: KnowledgeBase, today: dt.date) -> list[dict[str, Any]]:
     return as_records(review_actions(kb, today))
 
 
-def _postmortem_row(pm: PostMortem, today: dt.date) -> dict[str, Any]:
+def _postmortem_row(pm: PostMortem, today: dt.date, restricted_title: str) -> dict[str, Any]:
     front = pm.front_matter
-    shown = pm.redacted(RESTRICTED_TITLE) if pm.is_restricted else pm
+    shown = pm.redacted(restricted_title) if pm.is_restricted else pm
     row: dict[str, Any] = {"id": pm.id, "path": pm.path}
     for column in FIELD_COLUMNS:
         name, _, sub = column.partition(".")

@@ -378,11 +378,15 @@ def test_export_actions_are_the_review_rows(runner, review_kb: Path) -> None:
     assert exported == run(runner, review_kb, "actions", "--format", "csv", "--today", "2026-03-22").output
 
 
-def test_export_restricted_postmortem_gives_only_its_facts(runner, review_kb: Path) -> None:
+@pytest.mark.parametrize(("language", "title"), [("en", "Restricted incident"), ("fr", "Incident à accès restreint")])
+def test_export_restricted_postmortem_gives_only_its_facts(runner, review_kb: Path, language: str, title: str) -> None:
+    """Titled as on the site, in the config's language."""
     path = review_kb / "postmortems/2026/2026-03-05-payments-slow.md"
     path.write_text(path.read_text().replace("status: published", "status: published\nvisibility: restricted"))
+    config = review_kb / "postmortem.yml"
+    config.write_text(config.read_text() + f"language: {language}\n")
     row = json.loads(run(runner, review_kb, "export", "--all").output)[1]
-    assert row["title"] == "Restricted post-mortem" and row["roles.incident_commander"] is None
+    assert row["title"] == title and row["roles.incident_commander"] is None
     assert (row["severity"], row["ttr_minutes"], row["actions"]) == ("SEV2", 30.0, 0)
 
 
