@@ -61,15 +61,21 @@ def section_order(doc, context):
     Failing:
     ```markdown
     ## Summary
+    The payment API was down for 47 minutes.
     ## Impact
+    12,000 customers could not pay.
     ## Timeline
+    - 18:42 — alert on the error rate
     ```
 
     Passing:
     ```markdown
     ## Summary
+    The payment API was down for 47 minutes.
     ## Timeline
+    - 18:42 — alert on the error rate
     ## Impact
+    12,000 customers could not pay.
     ```
     """
     specs = context.config.sections

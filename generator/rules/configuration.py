@@ -27,6 +27,7 @@ declare("PM501", "config-unreadable", ERROR, "`postmortem.yml` cannot be read or
     services:
       - id: payments-api
         name: Payments API
+      - id: checkout-web
     ```
 """)
 
@@ -65,6 +66,7 @@ declare("PM503", "config-invalid-value", ERROR, "A value in `postmortem.yml` is 
     services:
       - id: payments-api
         slo: 99.9
+      - id: checkout-web
     ```
 """)
 

@@ -104,9 +104,9 @@ declare("PM105", "invalid-date", ERROR, "A date or time is not a real ISO 8601 d
 
     Passing:
     ```yaml
-    started_at: 2026-02-28T10:00:00Z
+    started_at: 2026-03-13T18:42:00+01:00
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-06}
+      - {title: Add alert, owner: bob, due: 2026-03-20}
     ```
 """)
 

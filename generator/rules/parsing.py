@@ -81,6 +81,8 @@ declare("PM005", "unclosed-front-matter", ERROR, "The front matter has no closin
     title: Payment API unavailable
     ---
     ## Summary
+
+    The payment API was down for 47 minutes.
     ```
 """)
 

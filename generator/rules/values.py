@@ -175,6 +175,8 @@ def unknown_person(doc, context):
     ```yaml
     roles:
       incident_commander: "@alice"
+      technical_owner: bob
+      communications_owner: carol
     ```
     """
     people = context.config.people
