@@ -24,7 +24,7 @@ from pathlib import Path
 from .checker import available_cores, collector_paused, load
 from .diagnostics import CheckResult
 from .errors import BuildError, PostmortemError
-from .knowledgebase import KnowledgeBase
+from .knowledgebase import KnowledgeBase, is_attachment
 from .site import GeneratedFile, Site, generate_pages
 from .site.search import search_documents
 from .site.tree import write_tree
@@ -104,7 +104,7 @@ def attachments(kb: KnowledgeBase) -> Iterator[tuple[str, bytes, list]]:
     for folder, subfolders, names in os.walk(kb.postmortems_dir):
         subfolders[:] = [name for name in subfolders if name != "_templates" and not name.startswith(".")]
         found += [Path(folder, name) for name in names
-                  if not name.endswith(".md") and not name.startswith(".") and os.path.isfile(os.path.join(folder, name))]
+                  if is_attachment(name) and os.path.isfile(os.path.join(folder, name))]
     for path in sorted(found):
         yield kb.relative(path), path.read_bytes(), []
 

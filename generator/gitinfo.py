@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 import git
 
-from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES
+from .config import CONFIG_FILE, POSTMORTEMS_DIR
 from .errors import UsageError
+from .knowledgebase import is_postmortem_file
 
 if TYPE_CHECKING:
     from .knowledgebase import KnowledgeBase
@@ -109,7 +110,7 @@ def changes_since(kb: KnowledgeBase, ref: str) -> ChangeSet:
         touched.add(path)
         if status != "D":
             present.add(path)
-        if status in "DR" and old.endswith(".md"):
+        if status in "DR" and _is_postmortem(repository.local(old) or ""):
             removed_ids.add(Path(old).stem)
     present.update(map(repository.local, filter(None, untracked.split("\0"))))
     return ChangeSet(changed=sorted(path for path in present if _is_postmortem(path)), removed_ids=removed_ids,
@@ -117,8 +118,9 @@ def changes_since(kb: KnowledgeBase, ref: str) -> ChangeSet:
 
 
 def _is_postmortem(path: str) -> bool:
-    """Whether `path` (relative to the knowledge base) is a post-mortem, as `discover` sees them."""
-    return path.endswith(".md") and not any(part.startswith(SKIPPED_PREFIXES) for part in Path(path).parts[1:])
+    """Whether `path`, relative to the knowledge base, is a post-mortem."""
+    folder, _, below = path.partition("/")
+    return folder == POSTMORTEMS_DIR and bool(below) and is_postmortem_file(below)
 
 
 def files_mentioning(kb: KnowledgeBase, words: set[str]) -> list[str]:

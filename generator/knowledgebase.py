@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES, Config
 from .diagnostics import CheckResult
@@ -15,6 +15,8 @@ from .rules.configuration import load_config
 
 BUILD_DIR = "build"
 SITE_DIR = "site"
+#: The suffix of post-mortems, and of every file that would become a page of the site.
+MARKDOWN_SUFFIX = ".md"
 
 
 @dataclass
@@ -57,7 +59,7 @@ class KnowledgeBase:
         return self.root / SITE_DIR
 
     def files(self) -> list[Path]:
-        """Every post-mortem file under `postmortems/`, sorted; names starting with `_` or `.` are skipped."""
+        """Every post-mortem file under `postmortems/`, sorted (see `is_postmortem_file`)."""
         return markdown_files(self.postmortems_dir) if self.postmortems_dir.is_dir() else []
 
     def relative(self, file: Path) -> str:
@@ -83,7 +85,7 @@ def open_knowledge_base(root: Path) -> KnowledgeBase:
 
 
 def markdown_files(folder: Path) -> list[Path]:
-    """The `.md` files below `folder`, sorted, skipping names that start with `_` or `.`.
+    """The post-mortem files below `folder` (see `is_postmortem_file`), sorted.
     Linked folders are not followed, so a link loop cannot trap the walk."""
     found: list[Path] = []
     pending = [folder]
@@ -94,10 +96,22 @@ def markdown_files(folder: Path) -> list[Path]:
         except OSError as error:
             raise UsageError(f"cannot read the folder {current}: {error.strerror or error}") from None
         for entry in entries:
-            if entry.name.startswith(SKIPPED_PREFIXES):
-                continue
             if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
-            elif entry.name.endswith(".md"):
+                if not entry.name.startswith(SKIPPED_PREFIXES):
+                    pending.append(Path(entry.path))
+            elif is_postmortem_file(entry.name):
                 found.append(Path(entry.path))
     return sorted(found)
+
+
+def is_postmortem_file(below: str | PurePath) -> bool:
+    """Whether `below`, a path relative to `postmortems/` (or a file's name), is a post-mortem: a `.md`
+    file none of whose folders or name starts with `_` (the templates) or `.` (hidden files)."""
+    parts = PurePath(below).parts
+    return parts[-1].endswith(MARKDOWN_SUFFIX) and not any(part.startswith(SKIPPED_PREFIXES) for part in parts)
+
+
+def is_attachment(name: str) -> bool:
+    """Whether a file of this name beside the post-mortems may be linked to from one (an image, a
+    diagram): not hidden, and not Markdown, which is a post-mortem or, named `_...`, a file not published."""
+    return not name.startswith(".") and not name.endswith(MARKDOWN_SUFFIX)

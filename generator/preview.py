@@ -28,7 +28,7 @@ from .config import CONFIG_FILE, POSTMORTEMS_DIR
 from .engine import LiveMkDocs
 from .errors import PostmortemError
 from .gitinfo import History, read_history
-from .knowledgebase import SITE_DIR, KnowledgeBase, open_knowledge_base
+from .knowledgebase import SITE_DIR, KnowledgeBase, is_postmortem_file, open_knowledge_base
 from .site import Site, generate_pages
 from .site.postmortem import postmortem_page
 from .site.tree import finish_pages, write_tree
@@ -108,8 +108,9 @@ class Preview:
         folder = self.root / POSTMORTEMS_DIR
         if not path.is_relative_to(folder):
             return True  # postmortem.yml, mkdocs.yml, the theme's overrides
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        return not hidden and not path.name.endswith("~") and (path.suffix == ".md" or path.exists())
+        below = path.relative_to(folder)
+        hidden = any(part.startswith(".") for part in below.parts)
+        return not hidden and not path.name.endswith("~") and (is_postmortem_file(below) or path.exists())
 
     def _postmortems_only(self, changed: set[Path]) -> bool:
         """Whether every path changed is a post-mortem the site already has (none added or removed)."""

@@ -12,7 +12,7 @@ import pytest
 
 from generator.cli import cli
 from generator.gitinfo import FileHistory, read_history
-from generator.knowledgebase import open_knowledge_base
+from generator.knowledgebase import is_attachment, is_postmortem_file, open_knowledge_base
 
 from .conftest import git, lay_out, write
 
@@ -73,6 +73,19 @@ def test_templates_and_attachments_are_not_postmortems(runner, repo: Path) -> No
     (templates / "notes.md").write_text("See the diagram, now gone.\n")
     result = validate_changes(runner, repo, "HEAD")
     assert (result.exit_code, result.stdout) == (0, "0 post-mortems checked: no problems found.\n")
+
+
+@pytest.mark.parametrize(("below", "postmortem", "attachment"), [
+    ("2026/2026-03-02-checkout-deploy-errors.md", True, False),
+    ("2026/_notes.md", False, False),
+    ("_templates/postmortem.en.md", False, False),
+    (".trash/2026-03-02-checkout-deploy-errors.md", False, False),
+    ("2026/diagram.png", False, True),
+    ("2026/.diagram.png.swp", False, False),
+])
+def test_one_function_says_what_a_postmortem_file_is(below: str, postmortem: bool, attachment: bool) -> None:
+    """What `validate`, `--changed-since`, the build and the live preview all go by."""
+    assert (is_postmortem_file(below), is_attachment(Path(below).name)) == (postmortem, attachment)
 
 
 def test_a_rename_is_checked_under_its_new_name_and_breaks_links_to_the_old_id(runner, repo: Path) -> None:
