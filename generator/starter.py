@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from . import __version__
-from .config import CONFIG_FILE, POSTMORTEMS_DIR
+from .config import CONFIG_FILE, POSTMORTEMS_DIR, Config
 from .errors import UsageError
-from .model import SLUG_PATTERN
+from .rules.configuration import config_message
 from .scaffold import LANGUAGES, TEMPLATES_DIR, default_template
 
 REQUIREMENTS_FILE = "requirements-postmortem.txt"
@@ -91,28 +92,20 @@ def init_knowledge_base(folder: Path, services: list[str] | None = None, title: 
                         language: str = "en", timezone: str = "UTC") -> Starter:
     """Write a new knowledge base into `folder`, and the files GitHub and pre-commit read at the top
     of the git repository holding it (`folder` itself when there is none). Existing files are left
-    as they are and listed as skipped. Raises UsageError on a service id, title, language or time
-    zone that the config would refuse, before writing anything."""
+    as they are and listed as skipped. Raises UsageError, before writing anything, with every
+    problem the config model finds in the services, title, language and time zone."""
     from .gitinfo import repository_top
 
     services = list(dict.fromkeys(services or DEFAULT_SERVICES))
-    bad = [service for service in services if not re.match(SLUG_PATTERN, service)]
-    if bad:
-        raise UsageError(f"service id {bad[0]!r} must be lowercase a-z, 0-9 and single dashes, e.g. checkout-web")
-    if not title.strip() or len(title) > 80:
-        raise UsageError("the title must be 1 to 80 characters")
-    if language not in LANGUAGES:
-        raise UsageError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
-    try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"unknown time zone {timezone!r}: use an IANA name such as Europe/Paris or UTC") from None
+    title = title.strip()
+    _check_config({"title": title, "language": language, "timezone": timezone,
+                   "services": [{"id": service} for service in services]})
     folder = folder.resolve()
     top = repository_top(folder) or folder
     relative_folder = folder.relative_to(top).as_posix()
     starter = Starter(top, "" if relative_folder == "." else relative_folder, services)
     prefix = f"{starter.folder}/" if starter.folder else ""
-    for relative, text in starter_files(prefix, services, title.strip(), language, timezone).items():
+    for relative, text in starter_files(prefix, services, title, language, timezone).items():
         path = top / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -123,3 +116,12 @@ def init_knowledge_base(folder: Path, services: list[str] | None = None, title: 
         else:
             starter.created.append(path)
     return starter
+
+
+def _check_config(values: dict) -> None:
+    # Checked by the model `validate` reads postmortem.yml with, so that init and validate cannot disagree.
+    try:
+        Config.model_validate(values)
+    except ValidationError as error:
+        problems = "".join(f"\n  {config_message(item)}" for item in error.errors())
+        raise UsageError(f"{CONFIG_FILE} would be invalid, so nothing was written:{problems}") from None

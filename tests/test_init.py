@@ -90,16 +90,25 @@ def test_init_in_a_folder_of_a_monorepo(runner, tmp_path: Path) -> None:
     assert publish["jobs"]["build"]["steps"][-1]["with"]["path"] == "ops/incidents/site"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--service", "Checkout Web"], "Error: service id 'Checkout Web' must be lowercase a-z, 0-9 and single dashes"),
-    (["--timezone", "Paris"], "Error: unknown time zone 'Paris': use an IANA name such as Europe/Paris or UTC"),
-    (["--title", "x" * 81], "Error: the title must be 1 to 80 characters"),
+REFUSED = "Error: postmortem.yml would be invalid, so nothing was written:\n"
+
+
+@pytest.mark.parametrize("args, problems", [
+    (["--service", "Checkout Web"], ["services[0].id: 'Checkout Web' should match pattern '^[a-z0-9]+(?:-[a-z0-9]+)*$'"]),
+    (["--timezone", "Paris"], ["timezone: unknown time zone 'Paris'; use an IANA name such as Europe/Paris or UTC"]),
+    (["--title", "x" * 81], ["title: string should have at most 80 characters"]),
+    (["--title", "  "], ["title: string should have at least 1 character"]),
+    # Every problem at once, in the order of the config's keys, as `validate` would report them.
+    (["--service", "api", "--service", "Checkout", "--timezone", "Mars/Olympus", "--title", ""], [
+        "title: string should have at least 1 character",
+        "timezone: unknown time zone 'Mars/Olympus'; use an IANA name such as Europe/Paris or UTC",
+        "services[1].id: 'Checkout' should match pattern '^[a-z0-9]+(?:-[a-z0-9]+)*$'"]),
 ])
-def test_init_refuses_bad_input_and_writes_nothing(runner, tmp_path: Path, args: list[str], message: str) -> None:
+def test_init_refuses_what_the_config_model_refuses_and_writes_nothing(runner, tmp_path: Path, args: list[str],
+                                                                        problems: list[str]) -> None:
     top = repository(tmp_path)
     result = invoke(runner, top, "init", *args)
-    assert result.exit_code == 2
-    assert result.stderr.startswith(message)
+    assert (result.exit_code, result.stderr) == (2, REFUSED + "".join(f"  {problem}\n" for problem in problems))
     assert [path.name for path in top.iterdir()] == [".git"]
 
 

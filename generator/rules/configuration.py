@@ -100,7 +100,7 @@ def load_config(root: Path) -> Config:
         for item in error.errors():
             loc = tuple(item["loc"])
             code = "PM502" if item["type"] == "extra_forbidden" else "PM503"
-            problems.append(_problem(code, *document.position(loc), _config_message(item, loc)))
+            problems.append(_problem(code, *document.position(loc), config_message(item)))
         raise ConfigError(problems) from None
     problems.extend(
         _problem("PM503", *document.position(loc), message) for loc, message in _cross_check(config)
@@ -114,7 +114,10 @@ def _problem(code: str, line: int | None, column: int | None, message: str):
     return diagnostic(code, CONFIG_FILE, line, column, message)
 
 
-def _config_message(item: dict, loc: tuple) -> str:
+def config_message(item: dict) -> str:
+    """A problem pydantic found in the config (an item of `ValidationError.errors()`), in words that
+    name its key: what `validate` reports, and `init` before writing the file."""
+    loc = tuple(item["loc"])
     dotted = dotted_path(loc)
     if item["type"] == "extra_forbidden":
         known = field_names_at(Config, loc[:-1])
@@ -125,10 +128,11 @@ def _config_message(item: dict, loc: tuple) -> str:
         return f"missing required key {dotted!r}" + (
             ": list the services of the catalog, each with an id" if loc == ("services",) else ""
         )
-    message = item["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return f"{dotted}: {message[0].lower()}{message[1:]}"
+    message = item["msg"].removeprefix("Value error, ")
+    message = message[0].lower() + message[1:]
+    if item["type"] == "string_pattern_mismatch":  # the value, for a reader who does not read patterns
+        message = f"{item['input']!r} {message.removeprefix('string ')}"
+    return f"{dotted}: {message}"
 
 
 def _cross_check(config: Config):
