@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .knowledgebase import KnowledgeBase
 from .model import PostMortem, Visibility
+from .texttables import aligned_columns
 
 
 def list_postmortems(kb: KnowledgeBase, severity: str | None = None, service: str | None = None,
@@ -53,5 +54,4 @@ def text_rows(postmortems: list[PostMortem]) -> list[str]:
          ",".join(pm.value("services") or []), _text(pm.value("title")))
         for pm in postmortems
     ]
-    widths = [max((len(row[column]) for row in cells), default=0) for column in range(4)]
-    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[4]]).rstrip() for row in cells]
+    return aligned_columns(cells)

@@ -14,6 +14,7 @@ from importlib import resources
 from .config import Config, SectionSpec, Service, SeverityLevel
 from .model import Action, FrontMatter, Impact, Roles, front_matter_schema
 from .rules import RULES
+from .texttables import markdown_cell
 
 FAMILIES = {
     "PM0": "Reading the file",
@@ -41,7 +42,7 @@ def rules_markdown() -> str:
         "| Code | Name | Level | Meaning |",
         "| --- | --- | --- | --- |",
     ]
-    lines += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.level.value} | {_cell(r.summary)} |"
+    lines += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.level.value} | {markdown_cell(r.summary)} |"
               for r in RULES.values()]
     family = None
     for rule in RULES.values():
@@ -50,10 +51,6 @@ def rules_markdown() -> str:
             lines += ["", f"## {FAMILIES[family]}"]
         lines += ["", f"### {rule.code}", "", f"**{rule.name}** ({rule.level.value}): {rule.summary}", "", rule.doc]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _type_name(schema: dict, definitions: dict) -> str:
@@ -95,7 +92,7 @@ def fields_table(model) -> str:
             required += f" (default `{default}`)"
         limits = ", ".join(text.format(prop[key]) for key, text in LIMITS.items() if key in prop)
         text = " ".join(part for part in (info.description or "", f"({limits})" if limits else "") if part)
-        rows.append(f"| `{name}` | {required} | {_type_name(prop, definitions)} | {_cell(text)} |")
+        rows.append(f"| `{name}` | {required} | {_type_name(prop, definitions)} | {markdown_cell(text)} |")
     return "\n".join(rows)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .diagnostics import CheckResult, Diagnostic
+from .texttables import markdown_cell
 
 
 def _plural(count: int, word: str) -> str:
@@ -59,18 +60,14 @@ def report_github(result: CheckResult, out: TextIO) -> None:
     out.write(summary(result) + "\n")
 
 
-def _table_cell(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
-
-
 def report_markdown(result: CheckResult, out: TextIO) -> None:
     """A Markdown table of the findings, for a pull request's job summary ($GITHUB_STEP_SUMMARY)."""
     out.write(f"### Post-mortem validation\n\n{summary(result)}\n")
     if result.diagnostics:
         out.write("\n| File | Line | Rule | Level | Message |\n|---|---:|---|---|---|\n")
         for d in result.diagnostics:
-            out.write(f"| {_table_cell(d.path)} | {d.line or ''} | {d.code} | {d.level.value} | "
-                      f"{_table_cell(d.message)} |\n")
+            out.write(f"| {markdown_cell(d.path)} | {d.line or ''} | {d.code} | {d.level.value} | "
+                      f"{markdown_cell(d.message)} |\n")
 
 
 REPORTERS: dict[str, Callable[[CheckResult, TextIO], None]] = {

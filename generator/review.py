@@ -12,6 +12,7 @@ from .config import Config
 from .errors import UsageError
 from .knowledgebase import KnowledgeBase
 from .model import PostMortem, page_path
+from .texttables import aligned_columns, markdown_cell
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,9 @@ def actions_text(rows: list[ActionRow]) -> str:
         return "No actions."
     cells = [(row.due, f"{row.days_overdue} d late" if row.days_overdue else "", row.status, row.owner,
               row.postmortem, row.action + (f" [{row.ticket}]" if row.ticket else "")) for row in rows]
-    # The lateness column only when something is late.
-    shown = [column for column in range(6) if column != 1 or any(line[1] for line in cells)]
-    widths = {column: max(len(line[column]) for line in cells) for column in shown[:-1]}
-    return "\n".join("  ".join([*(line[column].ljust(widths[column]) for column in shown[:-1]), line[5]]).rstrip()
-                     for line in cells)
+    if not any(line[1] for line in cells):  # the lateness column only when something is late
+        cells = [(line[0], *line[2:]) for line in cells]
+    return "\n".join(aligned_columns(cells))
 
 
 def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> str:
@@ -126,13 +125,9 @@ def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> s
 
 
 def _markdown_row(row: ActionRow, config: Config) -> str:
-    ticket = f"[{_cell(row.ticket)}]({row.ticket_url})" if row.ticket_url else _cell(row.ticket)
-    postmortem = (f"[{_cell(row.postmortem)}]({config.site_url}{page_path(row.postmortem)}/)"
+    ticket = f"[{markdown_cell(row.ticket)}]({row.ticket_url})" if row.ticket_url else markdown_cell(row.ticket)
+    postmortem = (f"[{markdown_cell(row.postmortem)}]({config.site_url}{page_path(row.postmortem)}/)"
                   if config.site_url else f"`{row.postmortem}`")
     late = f"{row.days_overdue} d" if row.days_overdue else ""
-    return f"| {row.due} | {late} | {_cell(config.mention(row.owner))} | {_cell(row.action)} | {ticket} | {postmortem} |"
+    return f"| {row.due} | {late} | {markdown_cell(config.mention(row.owner))} | {markdown_cell(row.action)} | {ticket} | {postmortem} |"
 
-
-def _cell(text: str) -> str:
-    # A table cell is one line, and a bare `|` would end it.
-    return " ".join(text.split()).replace("|", "\\|")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import metrics
+from . import metrics, units
 from .knowledgebase import KnowledgeBase
 
 
@@ -29,17 +29,13 @@ def _spread(spread: dict) -> str:
             f" (n = {spread['n']})")
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{100 * rate:.0f}%"
-
-
 def _publication(figures: dict | None) -> str:
     if figures is None:
         return "— (no git history here)"
     median = figures["median_hours"]
     rate = figures["on_time_rate"]
     return (f"median {'—' if median is None else f'{median:.1f} h'}, "
-            f"{_percent(rate)} on time, {figures['published']} published")
+            f"{units.rate(rate)} on time, {figures['published']} published")
 
 
 def stats_text(figures: dict) -> str:
@@ -51,7 +47,7 @@ def stats_text(figures: dict) -> str:
         f"Incidents:           {figures['incidents']} ({severities})",
         *(f"{name + ':':<21}{_spread(figures[key])}" for name, key in (
             ("Time to detect", "ttd_minutes"), ("Time to mitigate", "ttm_minutes"), ("Time to resolve", "ttr_minutes"))),
-        f"Recurrence rate:     {_percent(rate)}",
+        f"Recurrence rate:     {units.rate(rate)}",
         f"Actions:             {actions['total']} total, {actions['open']} open, {actions['overdue']} overdue, "
         f"{actions['done']} done",
         f"Time to post-mortem: {_publication(figures['time_to_postmortem'])}",
