@@ -239,6 +239,14 @@ LABELS: dict[str, tuple[str, str]] = {
                                "Une lacune de nos procédures a permis la panne."),
     "customer_cause_unknown": ("We are still investigating the cause and will update this report.",
                                "Nous cherchons encore la cause et mettrons ce rapport à jour."),
+    # The weekly review of corrective actions (`postmortem actions --format markdown`, its issue's title).
+    "review_title": ("Post-mortem actions: week {week}", "Actions des post-mortems : semaine {week}"),
+    "review_counts": ("**{overdue} overdue**, {others} other{s} · as of {today}",
+                      "**{overdue} en retard**, {others} autre{s} · au {today}"),
+    "review_others": ("Other actions", "Autres actions"),
+    "review_late": ("Late", "Retard"),
+    "review_days": ("{days} d", "{days} j"),
+    "review_none": ("No actions to review.", "Aucune action à passer en revue."),
     # The quarterly board report (`postmortem report --quarter`).
     "board_title": ("{title}: reliability, {quarter}", "{title} : fiabilité, {quarter}"),
     "board_period": ("{first} to {last}, against {previous}. Drafts are not counted.",

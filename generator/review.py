@@ -1,6 +1,7 @@
 """The weekly review of corrective actions (`postmortem actions`): every action of every post-mortem
 with its owner's teams, due date and days overdue, filtered, and written as text, Markdown (the
-body of the weekly review issue), or as records for the JSON and CSV writers of `exports`."""
+body of the weekly review issue, in the config's language, and its title), or as records for the
+JSON and CSV writers of `exports`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from . import metrics
 from .config import Config
 from .errors import UsageError
 from .knowledgebase import KnowledgeBase
+from .labels import Labels
 from .model import PostMortem, page_path
 from .texttables import aligned_columns, markdown_cell
 
@@ -104,30 +106,39 @@ def actions_text(rows: list[ActionRow]) -> str:
     return "\n".join(aligned_columns(cells))
 
 
+def review_title(config: Config, today: dt.date) -> str:
+    """The title of the weekly review issue for `today`'s ISO week: `Post-mortem actions: week 2026-W12`."""
+    year, week, _ = today.isocalendar()
+    return Labels(config.language)("review_title", week=f"{year}-W{week:02d}")
+
+
 def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> str:
-    """The weekly review: overdue actions first (most late first), then the others by due date;
-    owners mentioned by their GitHub handle, tickets and post-mortems as links when known."""
+    """The weekly review, in the config's language: overdue actions first (most late first), then
+    the others by due date; owners mentioned by their GitHub handle, tickets and post-mortems as
+    links when known."""
+    label = Labels(config.language)
     overdue = sorted((row for row in rows if row.days_overdue), key=lambda row: -row.days_overdue)
     others = [row for row in rows if not row.days_overdue]
-    lines = [f"**{len(overdue)} overdue**, {len(others)} other{'' if len(others) == 1 else 's'} "
-             f"· as of {today.isoformat()}", ""]
-    for title, group in (("Overdue", overdue), ("Open" if all(r.status in metrics.OPEN_STATUSES for r in others)
-                                                 else "Other actions", others)):
+    lines = [label("review_counts", overdue=len(overdue), others=len(others), s="" if len(others) == 1 else "s",
+                   today=today.isoformat()), ""]
+    head = [label(key) for key in ("due", "review_late", "owner", "action", "ticket", "postmortem")]
+    all_open = all(row.status in metrics.OPEN_STATUSES for row in others)
+    for title, group in ((label("group_overdue"), overdue), (label("group_open" if all_open else "review_others"),
+                                                            others)):
         if not group:
             continue
-        lines += [f"### {title} ({len(group)})", "",
-                  "| Due | Late | Owner | Action | Ticket | Post-mortem |", "| --- | --- | --- | --- | --- | --- |"]
-        lines += [_markdown_row(row, config) for row in group]
+        lines += [f"### {title} ({len(group)})", "", f"| {' | '.join(head)} |", "| --- " * len(head) + "|"]
+        lines += [_markdown_row(row, config, label) for row in group]
         lines.append("")
     if not rows:
-        lines.append("No actions to review.")
+        lines.append(label("review_none"))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _markdown_row(row: ActionRow, config: Config) -> str:
+def _markdown_row(row: ActionRow, config: Config, label: Labels) -> str:
     ticket = f"[{markdown_cell(row.ticket)}]({row.ticket_url})" if row.ticket_url else markdown_cell(row.ticket)
     postmortem = (f"[{markdown_cell(row.postmortem)}]({config.site_url}{page_path(row.postmortem)}/)"
                   if config.site_url else f"`{row.postmortem}`")
-    late = f"{row.days_overdue} d" if row.days_overdue else ""
+    late = label("review_days", days=row.days_overdue) if row.days_overdue else ""
     return f"| {row.due} | {late} | {markdown_cell(config.mention(row.owner))} | {markdown_cell(row.action)} | {ticket} | {postmortem} |"
 

@@ -35,9 +35,11 @@ class Days(click.ParamType):
               help="Only actions due within DAYS of today (7, 7d, 2w), overdue ones included.")
 @today_option
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
-              show_default=True, help="markdown is the body of the weekly review issue.")
+              show_default=True, help="markdown is the body of the weekly review issue, in the config's language.")
+@click.option("--issue-title", is_flag=True,
+              help="Print the weekly review issue's title instead, for today's ISO week in the config's language.")
 @click.pass_context
-def actions(ctx, overdue, open_only, owner, team, due_within, today, output_format) -> None:
+def actions(ctx, overdue, open_only, owner, team, due_within, today, output_format, issue_title) -> None:
     """List the corrective actions for the weekly review, by due date.
 
     Each action comes with its post-mortem, owner, team, due date, status, ticket (and its link,
@@ -50,12 +52,18 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
       postmortem actions --open --due-within 7d
       postmortem actions --overdue --team payments
       postmortem actions --open --format markdown > review.md
+      postmortem actions --issue-title
       postmortem actions --format csv > actions.csv
     """
     from ..checker import load_knowledge_base
     from ..exports import rows_csv, rows_json
-    from ..review import COLUMNS, ActionFilter, actions_markdown, actions_text, as_records, review_actions
+    from ..knowledgebase import open_knowledge_base
+    from ..review import COLUMNS, ActionFilter, actions_markdown, actions_text, as_records, review_actions, review_title
 
+    if issue_title:  # the config is all it needs
+        config = open_knowledge_base(kb_root(ctx)).config
+        click.echo(review_title(config, today or config.today()))
+        return
     kb = load_knowledge_base(kb_root(ctx))
     day = today or kb.config.today()
     rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within))
