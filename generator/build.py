@@ -21,12 +21,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cbor2
+
 from .checker import available_cores, collector_paused, load
 from .diagnostics import CheckResult
 from .errors import BuildError, PostmortemError
 from .knowledgebase import KnowledgeBase, is_attachment
 from .site import GeneratedFile, Site, generate_pages
 from .site.search import search_documents
+from .site.searchindex import sort_pagefind_index
 from .site.tree import write_tree
 from .siteconfig import site_config_file
 
@@ -186,8 +189,15 @@ class _SearchIndexer:
             with contextlib.suppress(OSError):  # gone already, or not allowed: it runs at our priority
                 os.setpriority(os.PRIO_PROCESS, self.running.pid, os.getpriority(os.PRIO_PROCESS, 0) + self.NICENESS)
             output, _ = self.running.communicate()
-            if self.running.returncode != 0 and not self.stopped:
+            if self.stopped:
+                return
+            if self.running.returncode != 0:
                 self.error = f"the search indexer (Pagefind) failed: {output.strip()}"
+                return
+            try:
+                sort_pagefind_index(self.output / bundle)
+            except (OSError, ValueError, KeyError, IndexError, cbor2.CBORError) as error:
+                self.error = f"the search index (Pagefind {bundle}) could not be put in order: {error}"
                 return
 
     def finish(self) -> list[Path]:
