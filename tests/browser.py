@@ -1,5 +1,5 @@
 """Where the browser tests find Debian's Chromium: the one lookup shared by the tests, the benchmarks
-and `make chromium` (which runs this file and installs Chromium when it exits non-zero).
+and `make chromium` (which runs this file and, as root, installs Chromium when it exits non-zero).
 
     python3 tests/browser.py    # prints the path and exits 0, or exits 1 when Chromium is missing
 """

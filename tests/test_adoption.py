@@ -16,6 +16,9 @@ import pytest
 
 from .conftest import REPOSITORY
 
+#: Each test builds the package or installs it into a new virtual environment.
+pytestmark = pytest.mark.slow
+
 FILLED = {
     "detected_at": "2026-03-02T14:05:00+01:00",
     "declared_at": "2026-03-02T14:08:00+01:00",

@@ -35,10 +35,10 @@ def test_readme_documents_every_command(command: str) -> None:
     assert f"postmortem {command}" in README
 
 
-def test_readme_starts_with_the_two_commands() -> None:
+def test_readme_starts_with_its_commands() -> None:
     language, *lines = README.split("```", 2)[1].strip().splitlines()
     assert language == "bash"
-    assert [line.split("#")[0].strip() for line in lines] == ["make serve", "make test"]
+    assert [line.split("#")[0].strip() for line in lines] == ["make serve", "make test", "make test-fast"]
 
 
 def test_readme_links_the_format_reference() -> None:
