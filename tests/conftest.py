@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import settings
+
+from .browser import chromium_path
 
 # No deadline: a time limit per example is a timing threshold, and this machine is noisy.
 settings.register_profile("postmortem", deadline=None)
 settings.load_profile("postmortem")
 
+#: Why a `browser` test does not run here: one line, the same for all of them.
+NO_CHROMIUM = "Debian's Chromium is not installed: browser tests skipped (as root, `make test` installs it)"
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).parent.parent
 BASE_POSTMORTEM = FIXTURES / "valid/postmortems/2026/2026-03-02-checkout-deploy-errors.md"
+#: The day the site tests build as of (`--today`), so that their figures do not move with the clock.
+TODAY = dt.date(2026, 11, 26)
 
 
 def lay_out(root: Path, tree: str | None = None, config: str | None = None) -> Path:
@@ -50,6 +60,15 @@ def write(root: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
+def pytest_runtest_setup(item) -> None:
+    """Without Chromium, a `browser` test is skipped before its fixtures start a browser, all with
+    the same one-line reason; under CI, which must run them all, it fails."""
+    if item.get_closest_marker("browser") and chromium_path() is None:
+        if os.environ.get("CI"):
+            pytest.fail(NO_CHROMIUM.replace("skipped", "cannot run, and CI requires them"), pytrace=False)
+        pytest.skip(NO_CHROMIUM)
+
+
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch) -> None:
     """Git as on a fresh machine (no global or system config), with an identity for commits."""
@@ -71,3 +90,47 @@ def git(root: Path, *args: str, when: str = "2026-03-10T12:00:00+00:00", author:
            "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
     return done.stdout
+
+
+def copy_knowledge_base(target: Path, postmortems: bool = True) -> Path:
+    """The repository's knowledge base (its config, and optionally its post-mortems): what `init`
+    writes and a team fills in, no mkdocs.yml, no docs/."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPOSITORY / "postmortem.yml", target / "postmortem.yml")
+    if postmortems:
+        shutil.copytree(REPOSITORY / "postmortems", target / "postmortems")
+    else:
+        (target / "postmortems").mkdir()
+    return target
+
+
+def write_corpus(root: Path, count: int) -> None:
+    """`count` valid post-mortems and their config under `root`: the benchmarks' synthetic corpus."""
+    spec = importlib.util.spec_from_file_location("corpus", REPOSITORY / "benchmarks/corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    corpus.write_corpus(root, count)
+
+
+def config_cases() -> list[tuple[str, str, list[str]]]:
+    """Each broken postmortem.yml of fixtures/invalid/config/: its name, its text, and every problem
+    it has, in order, as `LINE CODE` (fixtures/invalid/config.expected.yml)."""
+    expected = yaml.safe_load((FIXTURES / "invalid/config.expected.yml").read_text())
+    return [(name, (FIXTURES / "invalid/config" / name).read_text(), problems) for name, problems in sorted(expected.items())]
+
+
+def lay_out_huge_file(kb: Path) -> None:
+    """A 20 MB post-mortem (PM008), beside a valid one: too large for the fixture folders."""
+    write(kb, "2026-03-02-huge.md", "---\ntitle: x\n---\n" + "log line\n" * 2_300_000)
+    write(kb, "2026-03-02-checkout-deploy-errors.md", BASE_POSTMORTEM.read_text(encoding="utf-8"))
+
+
+def lay_out_dangling_link(kb: Path) -> None:
+    """A post-mortem that is a link to nowhere (PM010), beside a valid one: git keeps no such link."""
+    (kb / "postmortems/2026").mkdir(parents=True, exist_ok=True)
+    os.symlink(kb / "nowhere.md", kb / "postmortems/2026/2026-03-02-dangling.md")
+    write(kb, "2026-03-02-checkout-deploy-errors.md", BASE_POSTMORTEM.read_text(encoding="utf-8"))
+
+
+#: Knowledge bases that the fixture folders cannot hold, by the code they raise.
+MADE_CASES = {"PM008": lay_out_huge_file, "PM010": lay_out_dangling_link}

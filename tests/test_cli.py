@@ -12,7 +12,7 @@ import pytest
 from generator import __version__
 from generator.cli import cli
 
-from .conftest import BASE_POSTMORTEM, lay_out, write
+from .conftest import BASE_POSTMORTEM, copy_knowledge_base, lay_out, write
 
 BAD = "postmortems/2026/2026-03-02-bad.md"
 
@@ -299,8 +299,6 @@ def test_validate_jobs_gives_the_same_report(runner, bad_kb: Path, base_text: st
 def test_build_jobs_chooses_how_many_processes_render(runner, tmp_path: Path, monkeypatch, jobs: str,
                                                       parallel: bool) -> None:
     from generator import engine
-
-    from .test_site import copy_knowledge_base
 
     shared_out = []
     monkeypatch.setattr(engine, "_build_in_processes",

@@ -11,31 +11,17 @@ from generator.errors import ConfigError
 from generator.knowledgebase import open_knowledge_base
 from generator.rules.configuration import load_config
 
+from .conftest import config_cases
+
 SERVICES = "services:\n  - id: api\n"
 
-# (postmortem.yml, [(line, code), ...]) — every problem of the file, in order.
-CONFIG_CASES = [
-    ("services:\n  - id: api\n   name: API\n", [(3, "PM501")]),
-    ("- a\n- b\n", [(1, "PM501")]),
-    ("currency: EUR\ncurrency: USD\n" + SERVICES, [(2, "PM501")]),
-    ("severites:\n  - id: SEV1\n" + SERVICES, [(1, "PM502")]),
-    (SERVICES + "    slo: 199.9\n    owner: bob\n", [(3, "PM503"), (4, "PM502")]),
-    ("timezone: Paris\n" + SERVICES, [(1, "PM503")]),
-    ("currency: EUR\n", [(1, "PM503")]),
-    ("language: de\npeople: bob\n" + SERVICES, [(1, "PM503"), (2, "PM503")]),
-    (SERVICES + "  - id: api\n", [(3, "PM503")]),
-    (SERVICES + "    team: core\nteams:\n  payments: [alice]\npeople: [bob]\n", [(3, "PM503"), (5, "PM503")]),
-    ("sections:\n  - {title: Summary, kind: intro}\n" + SERVICES, [(2, "PM503")]),
-]
-
-
-@pytest.mark.parametrize("text, expected", CONFIG_CASES)
-def test_config_problems_have_their_line(tmp_path: Path, text: str, expected: list) -> None:
+@pytest.mark.parametrize("name, text, expected", config_cases(), ids=[name for name, _, _ in config_cases()])
+def test_config_problems_have_their_line(tmp_path: Path, name: str, text: str, expected: list[str]) -> None:
     (tmp_path / "postmortem.yml").write_text(text)
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
-    found = [(d.line, d.code) for d in caught.value.diagnostics]
-    assert sorted(found, key=lambda item: (item[0] or 0, item[1])) == expected
+    found = sorted((d.line or 0, d.code) for d in caught.value.diagnostics)
+    assert [f"{line} {code}" for line, code in found] == expected
     assert all(d.path == "postmortem.yml" for d in caught.value.diagnostics)
 
 

@@ -17,32 +17,23 @@ from generator.loader import read_postmortem
 from generator.model import FrontMatter
 from generator.yamlsource import MAX_NODES, YamlTooComplex, load_yaml
 
-from .conftest import write
-
-# Codes checked by the tests of this module (the fixture folders cover the others).
-GENERATED_CASES = [
-    ("PM008", "test_twenty_megabyte_file"),
-    ("PM010", "test_unreadable_file"),
-]
+from .conftest import lay_out_dangling_link, lay_out_huge_file, write
 
 
 def codes(result, path_part: str) -> list[str]:
     return [d.code for d in result.diagnostics if path_part in d.path]
 
 
-def test_twenty_megabyte_file(kb: Path, base_text: str) -> None:
-    write(kb, "2026-03-02-huge.md", "---\ntitle: x\n---\n" + "log line\n" * 2_300_000)
-    write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
+def test_twenty_megabyte_file(kb: Path) -> None:
+    lay_out_huge_file(kb)
     result = check(open_knowledge_base(kb))
     assert result.checked == 2
     assert [(d.code, d.line) for d in result.diagnostics] == [("PM008", None)]
     assert "19.7 MiB" in result.diagnostics[0].message
 
 
-def test_unreadable_file(kb: Path, base_text: str) -> None:
-    (kb / "postmortems/2026").mkdir()
-    os.symlink(kb / "nowhere.md", kb / "postmortems/2026/2026-03-02-dangling.md")
-    write(kb, "2026-03-02-checkout-deploy-errors.md", base_text)
+def test_unreadable_file(kb: Path) -> None:
+    lay_out_dangling_link(kb)
     result = check(open_knowledge_base(kb))
     assert [(d.path, d.code) for d in result.diagnostics] == [("postmortems/2026/2026-03-02-dangling.md", "PM010")]
     assert "No such file or directory" in result.diagnostics[0].message

@@ -24,8 +24,7 @@ from generator.sensitive import find_personal_data, find_secrets, iban_valid, lu
 from generator.site.markup import e
 from generator.stats import compute_stats
 
-from .conftest import FIXTURES, REPOSITORY, lay_out, write
-from .test_site import TODAY, copy_knowledge_base
+from .conftest import FIXTURES, REPOSITORY, TODAY, copy_knowledge_base, lay_out, write
 
 SECRETS = [
     ("AWS Access Key", "the job used AKIAIOSFODNN7EXAMPLE for the upload"),

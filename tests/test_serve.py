@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_site import copy_knowledge_base
+from .conftest import copy_knowledge_base
 
 PAGE = "postmortems/2026/2026-03-13-payment-api-outage/"
 
