@@ -139,8 +139,8 @@ def main() -> None:
         print(f"| `{name}` | {result['median_s']:.1f} s | {result['median_s'] / base['median_s']:.3f}x | "
               f"{result['peak_mb']:.0f} MB | {result['peak_mb'] / base['peak_mb']:.2f}x |")
     sys.path.insert(0, str(REPOSITORY))
-    from generator.gitinfo import read_history
-    from generator.knowledgebase import open_knowledge_base
+    from generator.kb.gitinfo import read_history
+    from generator.kb.layout import open_knowledge_base
 
     started = time.perf_counter()
     history = read_history(open_knowledge_base(repository))

@@ -1,4 +1,4 @@
-"""Benchmark of the similar incidents (generator/similarity.py): does the time grow with the number of
+"""Benchmark of the similar incidents (generator/figures/similarity.py): does the time grow with the number of
 post-mortems, or with its square?
 
     python benchmarks/bench_similar.py [--sizes 2500,5000,10000,20000] [--repeat 3]
@@ -24,7 +24,7 @@ from measure import Command, compare  # noqa: E402
 
 WORKER = """
 import itertools, random, sys
-from generator.similarity import similar_documents
+from generator.figures.similarity import similar_documents
 count, find = int(sys.argv[1]), sys.argv[2] == "find"
 rng = random.Random(7)
 letters = "abcdefghijklmnopqrstuvwxyz"

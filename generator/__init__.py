@@ -23,21 +23,21 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 
 # Imported on first use, so that `postmortem --help` does not pay for pydantic and the rules.
 _API = {
-    "board_report": "board",
-    "build_site": "build",
+    "board_report": "reports.board",
+    "build_site": "site.build",
     "check": "checker",
     "check_changed_since": "checker",
-    "compute_stats": "stats",
-    "customer_report": "customer",
-    "init_knowledge_base": "starter",
-    "list_postmortems": "catalog",
+    "compute_stats": "reports.stats",
+    "customer_report": "reports.customer",
+    "init_knowledge_base": "authoring.starter",
+    "list_postmortems": "reports.catalog",
     "load_config": "rules.configuration",
     "load_knowledge_base": "checker",
-    "new_postmortem": "scaffold",
-    "open_knowledge_base": "knowledgebase",
-    "postmortem_rows": "exports",
-    "review_actions": "review",
-    "slack_timeline": "slack",
+    "new_postmortem": "authoring.scaffold",
+    "open_knowledge_base": "kb.layout",
+    "postmortem_rows": "reports.exports",
+    "review_actions": "reports.review",
+    "slack_timeline": "authoring.slack",
 }
 __all__ = sorted(_API)
 

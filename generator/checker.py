@@ -12,9 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .diagnostics import CheckResult, Silenced
-from .knowledgebase import KnowledgeBase, markdown_files, open_knowledge_base
-from .loader import read_postmortem
-from .model import PostMortem
+from .kb.layout import KnowledgeBase, markdown_files, open_knowledge_base
+from .kb.model import PostMortem
+from .kb.reader import read_postmortem
 from .rules import CheckContext, run_checks
 from .rules.allowing import apply_allow_comments
 
@@ -70,7 +70,7 @@ def check_changed_since(kb: KnowledgeBase, ref: str, jobs: int | None = None) ->
     mention an id the change removed (a `related` link it broke). A config change checks everything.
 
     Raises UsageError when `ref` is unknown or the clone too shallow to find the merge base."""
-    from .gitinfo import changes_since, files_mentioning
+    from .kb.gitinfo import changes_since, files_mentioning
 
     changes = changes_since(kb, ref)
     if changes.config_changed:

@@ -11,10 +11,10 @@ import json
 import re
 from importlib import resources
 
-from .config import Config, SectionSpec, Service, SeverityLevel
-from .model import Action, FrontMatter, Impact, Roles, front_matter_schema
+from .kb.config import Config, SectionSpec, Service, SeverityLevel
+from .kb.model import Action, FrontMatter, Impact, Roles, front_matter_schema
+from .reports.texttables import markdown_cell
 from .rules import RULES
-from .texttables import markdown_cell
 
 FAMILIES = {
     "PM0": "Reading the file",

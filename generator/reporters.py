@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .diagnostics import CheckResult, Diagnostic
-from .texttables import markdown_cell
+from .reports.texttables import markdown_cell
 
 
 def _plural(count: int, word: str) -> str:

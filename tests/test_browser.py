@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
-from generator.knowledgebase import open_knowledge_base
+from generator.kb.layout import open_knowledge_base
+from generator.site.build import build_site
 
 from .browser import chromium_path
 from .conftest import BASE_POSTMORTEM, REPOSITORY, TODAY, copy_knowledge_base, write

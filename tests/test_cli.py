@@ -298,7 +298,7 @@ def test_validate_jobs_gives_the_same_report(runner, bad_kb: Path, base_text: st
 @pytest.mark.parametrize("jobs, parallel", [("1", False), ("2", True)])
 def test_build_jobs_chooses_how_many_processes_render(runner, tmp_path: Path, monkeypatch, jobs: str,
                                                       parallel: bool) -> None:
-    from generator import engine
+    from generator.site import engine
 
     shared_out = []
     monkeypatch.setattr(engine, "_build_in_processes",

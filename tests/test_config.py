@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import DEFAULT_ROOT_CAUSES
 from generator.errors import ConfigError
-from generator.knowledgebase import open_knowledge_base
+from generator.kb.config import DEFAULT_ROOT_CAUSES
+from generator.kb.layout import open_knowledge_base
 from generator.rules.configuration import load_config
 
 from .conftest import config_cases

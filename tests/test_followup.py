@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from generator.cli import cli
-from generator.exports import POSTMORTEM_COLUMNS as EXPORT_COLUMNS
-from generator.texttables import markdown_cell
+from generator.reports.exports import POSTMORTEM_COLUMNS as EXPORT_COLUMNS
+from generator.reports.texttables import markdown_cell
 
 from .conftest import FIXTURES, REPOSITORY, lay_out, write
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import cli
-from generator.gitinfo import FileHistory, read_history
-from generator.knowledgebase import is_attachment, is_postmortem_file, open_knowledge_base
+from generator.kb.gitinfo import FileHistory, read_history
+from generator.kb.layout import is_attachment, is_postmortem_file, open_knowledge_base
 
 from .conftest import git, lay_out, write
 

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from generator import __version__
+from generator.authoring.starter import starter_files
 from generator.cli import cli
-from generator.starter import starter_files
 
 from .conftest import REPOSITORY, git
 

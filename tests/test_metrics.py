@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import availability, metrics
-from generator.config import Config
-from generator.model import FrontMatter
+from generator.figures import availability, metrics
+from generator.kb.config import Config
+from generator.kb.model import FrontMatter
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = ZoneInfo("UTC")

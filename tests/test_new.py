@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.authoring.scaffold import default_template, new_postmortem, slugify
 from generator.checker import check
 from generator.cli import cli
-from generator.knowledgebase import open_knowledge_base
-from generator.model import MAX_SLUG_LENGTH, SLUG_PATTERN
-from generator.scaffold import default_template, new_postmortem, slugify
+from generator.kb.layout import open_knowledge_base
+from generator.kb.model import MAX_SLUG_LENGTH, SLUG_PATTERN
 
 from .conftest import REPOSITORY
 

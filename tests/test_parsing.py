@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.checker import check, load_knowledge_base
-from generator.knowledgebase import open_knowledge_base
-from generator.loader import read_postmortem
-from generator.model import FrontMatter
-from generator.yamlsource import MAX_NODES, YamlTooComplex, load_yaml
+from generator.kb.layout import open_knowledge_base
+from generator.kb.model import FrontMatter
+from generator.kb.reader import read_postmortem
+from generator.kb.yamlsource import MAX_NODES, YamlTooComplex, load_yaml
 
 from .conftest import lay_out_dangling_link, lay_out_huge_file, write
 

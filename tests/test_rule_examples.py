@@ -28,7 +28,7 @@ import pytest
 
 from generator.checker import check
 from generator.errors import ConfigError
-from generator.knowledgebase import open_knowledge_base
+from generator.kb.layout import open_knowledge_base
 from generator.rules import RULES
 from generator.rules.configuration import load_config
 

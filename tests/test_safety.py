@@ -16,13 +16,13 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.build import build_site
 from generator.checker import check, load_knowledge_base
 from generator.cli import cli
-from generator.knowledgebase import open_knowledge_base
-from generator.sensitive import find_personal_data, find_secrets, iban_valid, luhn_valid
+from generator.kb.layout import open_knowledge_base
+from generator.reports.stats import compute_stats
+from generator.safety.sensitive import find_personal_data, find_secrets, iban_valid, luhn_valid
+from generator.site.build import build_site
 from generator.site.markup import e
-from generator.stats import compute_stats
 
 from .conftest import FIXTURES, REPOSITORY, TODAY, copy_knowledge_base, lay_out, write
 

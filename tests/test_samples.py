@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from generator.checker import load_knowledge_base
-from generator.model import ActionStatus, Status
+from generator.kb.model import ActionStatus, Status
 
 from .conftest import REPOSITORY
 

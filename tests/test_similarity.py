@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import similarity
-from generator.similarity import Match, similar_documents, words
+from generator.figures import similarity
+from generator.figures.similarity import Match, similar_documents, words
 
 POOL = "database connection pool saturated at peak checkout traffic"
 

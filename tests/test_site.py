@@ -18,16 +18,16 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from generator.build import build_site, generate
 from generator.checker import load
 from generator.cli import cli
-from generator.engine import run_mkdocs
-from generator.knowledgebase import open_knowledge_base
+from generator.figures.units import duration
+from generator.kb.layout import open_knowledge_base
 from generator.site import Site
+from generator.site.build import build_site, generate
+from generator.site.engine import run_mkdocs
 from generator.site.markup import href, page_url
+from generator.site.siteconfig import site_config_file
 from generator.site.tree import finish_page, finish_pages, write_tree
-from generator.siteconfig import site_config_file
-from generator.units import duration
 
 from .conftest import TODAY, copy_knowledge_base, git, write, write_corpus
 
@@ -142,7 +142,7 @@ def test_detected_related_incidents(sample_site: Path) -> None:
 
 def test_draft_banner(tmp_path: Path) -> None:
     root = copy_knowledge_base(tmp_path, postmortems=False)
-    from generator.scaffold import new_postmortem
+    from generator.authoring.scaffold import new_postmortem
 
     path = new_postmortem(open_knowledge_base(root), "Half written", "SEV2", ["checkout-web"], started_at="2026-11-20T10:00+01:00")
     build_site(open_knowledge_base(root), TODAY)

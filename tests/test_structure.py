@@ -13,9 +13,9 @@ from generator.rules import RULES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 #: What reads and judges the post-mortems and the config: none of it may need what renders them.
-VALIDATION = ["generator.checker", "generator.loader", "generator.knowledgebase", "generator.model", "generator.config",
+VALIDATION = ["generator.checker", "generator.kb.reader", "generator.kb.layout", "generator.kb.model", "generator.kb.config",
               "generator.diagnostics", "generator.errors", "generator.rules"]
-RENDERING = ("generator.site", "generator.build", "generator.engine", "generator.preview", "generator.charts",
+RENDERING = ("generator.site", "generator.site.build", "generator.site.engine", "generator.site.preview", "generator.reports.charts",
              "generator.reporters", "generator.cli", "generator.docgen")
 MAX_LINES = 400
 
@@ -30,7 +30,7 @@ MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 def imports_of(name: str) -> set[str]:
     """The package's modules that `name` imports, wherever the import statement is (a function's
-    body too), resolved to modules: `from . import metrics` is `generator.metrics`."""
+    body too), resolved to modules: `from . import metrics` is `generator.figures.metrics`."""
     path = MODULES[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
@@ -64,8 +64,8 @@ def reachable(start: str) -> set[str]:
 
 
 def test_the_import_walker_sees_relative_and_lazy_imports() -> None:
-    assert "generator.metrics" in GRAPH["generator.site.home"]  # from .. import metrics
-    assert "generator.gitinfo" in GRAPH["generator.stats"]  # inside a function
+    assert "generator.figures.metrics" in GRAPH["generator.site.home"]  # from .. import metrics
+    assert "generator.kb.gitinfo" in GRAPH["generator.reports.stats"]  # inside a function
     assert "generator.site.context" in GRAPH["generator.site.tables"]
 
 

@@ -43,7 +43,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output_format: str | N
     from ..checker import check, check_changed_since, expand
     from ..diagnostics import CheckResult
     from ..errors import ConfigError
-    from ..knowledgebase import open_knowledge_base
+    from ..kb.layout import open_knowledge_base
     from ..reporters import REPORTERS
 
     if output_format is None:
@@ -94,8 +94,8 @@ def new(ctx, title, severity, services, started_at, slug, template, language, br
           --service payments-api --started-at 2026-03-13T18:42+01:00
       postmortem new "Search index stale" --severity SEV3 --service search --branch
     """
-    from ..knowledgebase import open_knowledge_base
-    from ..scaffold import branch_name, new_postmortem
+    from ..authoring.scaffold import branch_name, new_postmortem
+    from ..kb.layout import open_knowledge_base
 
     root = kb_root(ctx)
     path = new_postmortem(open_knowledge_base(root), title, severity, list(services), started_at=started_at, slug=slug,
@@ -126,8 +126,8 @@ def list_command(ctx, severity, service, status, output_format) -> None:
       postmortem list --severity SEV1
       postmortem list --service payments-api --format json
     """
-    from ..catalog import list_postmortems, summary_row, text_rows
     from ..checker import load_knowledge_base
+    from ..reports.catalog import list_postmortems, summary_row, text_rows
 
     postmortems, skipped = list_postmortems(load_knowledge_base(kb_root(ctx)), severity=severity, service=service, status=status)
     if output_format == "json":
@@ -149,7 +149,7 @@ def schema() -> None:
     Example:
       postmortem schema > postmortem.schema.json
     """
-    from ..model import front_matter_schema
+    from ..kb.model import front_matter_schema
 
     click.echo(json.dumps(front_matter_schema(), indent=2, ensure_ascii=False))
 
@@ -199,7 +199,7 @@ def init(ctx, folder, services, title, language, timezone) -> None:
       postmortem init --service checkout --title "Acme post-mortems"
       postmortem init ops/incidents --service payments-api --service checkout --language fr
     """
-    from ..starter import init_knowledge_base, root_option
+    from ..authoring.starter import init_knowledge_base, root_option
 
     root = folder if folder is not None else kb_root(ctx)
     starter = init_knowledge_base(root, list(services), title, language, timezone)

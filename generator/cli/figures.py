@@ -27,7 +27,7 @@ def stats(ctx, since, until, today, output_format) -> None:
       postmortem stats --format json --today 2026-11-26
     """
     from ..checker import load_knowledge_base
-    from ..stats import compute_stats, stats_text
+    from ..reports.stats import compute_stats, stats_text
 
     figures = compute_stats(load_knowledge_base(kb_root(ctx)), since.date() if since else None,
                             until.date() if until else None, today)
@@ -58,8 +58,8 @@ def report(ctx, quarter, output_format, output, today) -> None:
       postmortem report --quarter 2026Q3
       postmortem report --quarter 2026Q3 --format pdf -o board-2026Q3.pdf
     """
-    from ..board import Quarter, board_document
     from ..checker import load_knowledge_base
+    from ..reports.board import Quarter, board_document
 
     chosen = Quarter.parse(quarter)
     kb = load_knowledge_base(kb_root(ctx))

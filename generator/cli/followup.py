@@ -56,9 +56,17 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
       postmortem actions --format csv > actions.csv
     """
     from ..checker import load_knowledge_base
-    from ..exports import rows_csv, rows_json
-    from ..knowledgebase import open_knowledge_base
-    from ..review import COLUMNS, ActionFilter, actions_markdown, actions_text, as_records, review_actions, review_title
+    from ..kb.layout import open_knowledge_base
+    from ..reports.exports import rows_csv, rows_json
+    from ..reports.review import (
+        COLUMNS,
+        ActionFilter,
+        actions_markdown,
+        actions_text,
+        as_records,
+        review_actions,
+        review_title,
+    )
 
     if issue_title:  # the config is all it needs
         config = open_knowledge_base(kb_root(ctx)).config
@@ -117,8 +125,8 @@ def timeline(ctx, export, channel, start, end, reactions, keep_all) -> None:
       postmortem timeline --slack ~/slack-export --channel inc-payments \\
           --from 2026-03-13T18:30 --to 2026-03-13T20:00 --only-reactions white_check_mark
     """
+    from ..authoring.slack import slack_timeline
     from ..rules.configuration import load_config
-    from ..slack import slack_timeline
 
     zone = load_config(kb_root(ctx)).zone
     start, end = (moment if moment.tzinfo else moment.replace(tzinfo=zone) for moment in (start, end))
@@ -178,15 +186,15 @@ def export_command(ctx, postmortem_id, audience, every_postmortem, every_action,
     kb = load_knowledge_base(kb_root(ctx))
     day = today or kb.config.today()
     if postmortem_id:
-        from ..customer import customer_report, report_markdown
-        from ..document import html_page
+        from ..reports.customer import customer_report, report_markdown
+        from ..reports.document import html_page
 
         report = customer_report(kb, postmortem_id, day)
         text = report_markdown(report)
         click.echo(html_page(report.title, text, report.language) if output_format == "html" else text, nl=False)
         return
-    from ..exports import POSTMORTEM_COLUMNS, action_rows, postmortem_rows, rows_csv, rows_json
-    from ..review import COLUMNS
+    from ..reports.exports import POSTMORTEM_COLUMNS, action_rows, postmortem_rows, rows_csv, rows_json
+    from ..reports.review import COLUMNS
 
     rows, columns = (postmortem_rows(kb, day), POSTMORTEM_COLUMNS) if every_postmortem else (action_rows(kb, day), COLUMNS)
     click.echo(rows_json(rows) if output_format == "json" else rows_csv(rows, columns), nl=output_format == "json")

@@ -24,8 +24,8 @@ def build(ctx, today, jobs) -> None:
       postmortem build
       postmortem build --today 2026-11-26   # byte-identical output for the same input
     """
-    from ..build import ValidationFailed, build_site
-    from ..knowledgebase import open_knowledge_base
+    from ..kb.layout import open_knowledge_base
+    from ..site.build import ValidationFailed, build_site
 
     try:
         built = build_site(open_knowledge_base(kb_root(ctx)), today, jobs)
@@ -53,7 +53,7 @@ def serve(ctx, today, host, port) -> None:
     Example:
       postmortem serve --port 8000    # then open http://127.0.0.1:8000/
     """
-    from ..preview import serve_site
+    from ..site.preview import serve_site
 
     def report(message) -> None:
         if isinstance(message, str):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic
-from ..model import PostMortem
+from ..kb.model import PostMortem
 
 # Importing the families registers their rules.
 from . import actions, allowing, blameless, body, configuration, fields, identity, parsing, safety, values  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import ActionStatus, Status
+from ..kb.model import ActionStatus, Status
 from .registry import ERROR, WARNING, Finding, declare, rule, unknown_value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..body import Block, blocks, is_placeholder
+from ..kb.body import Block, blocks, is_placeholder
 from .registry import ERROR, WARNING, Finding, lenient, rule
 
 HUMAN_ERROR = re.compile(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..body import blocks, has_text, is_placeholder
-from ..config import CUSTOMER_SUMMARY
-from ..model import Status
+from ..kb.body import blocks, has_text, is_placeholder
+from ..kb.config import CUSTOMER_SUMMARY
+from ..kb.model import Status
 from .registry import ERROR, WARNING, Finding, lenient, rule
 
 

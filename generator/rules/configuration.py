@@ -8,10 +8,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..config import CONFIG_FILE, Config
 from ..errors import ConfigError
-from ..model import field_names_at
-from ..yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
+from ..kb.config import CONFIG_FILE, Config
+from ..kb.model import field_names_at
+from ..kb.yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
 from .registry import ERROR, declare, diagnostic
 
 declare("PM501", "config-unreadable", ERROR, "`postmortem.yml` cannot be read or is not YAML.", """

@@ -1,4 +1,4 @@
-"""PM101-PM105, PM110, PM115, PM116: the front-matter fields as the model (generator.model.FrontMatter)
+"""PM101-PM105, PM110, PM115, PM116: the front-matter fields as the model (generator.kb.model.FrontMatter)
 judges them: required keys, types, formats, dates; and the placeholders and duplicate keys the
 loader finds. `model_error` maps each of the model's errors to its rule; the checks that need the
 config or several fields at once are in `values`."""
@@ -9,8 +9,8 @@ import difflib
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level
-from ..model import TIME_FIELDS, FrontMatter, field_at, field_names_at
-from ..yamlsource import YamlDocument, dotted_path
+from ..kb.model import TIME_FIELDS, FrontMatter, field_at, field_names_at
+from ..kb.yamlsource import YamlDocument, dotted_path
 from .actions import missing_in_action
 from .registry import ERROR, WARNING, declare, diagnostic
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import PurePosixPath
 
-from ..model import MAX_SLUG_LENGTH
+from ..kb.model import MAX_SLUG_LENGTH
 from .registry import ERROR, WARNING, Finding, rule
 
 ID_PARTS = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")

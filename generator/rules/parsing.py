@@ -9,7 +9,7 @@ from pathlib import Path
 import frontmatter
 
 from ..diagnostics import Diagnostic
-from ..yamlsource import YamlDocument, YamlSyntaxError, YamlTooComplex, load_yaml
+from ..kb.yamlsource import YamlDocument, YamlSyntaxError, YamlTooComplex, load_yaml
 from .registry import ERROR, declare, diagnostic
 
 MAX_FILE_BYTES = 1024 * 1024

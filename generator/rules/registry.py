@@ -9,9 +9,9 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..config import Config
 from ..diagnostics import Diagnostic, Level
-from ..model import PostMortem
+from ..kb.config import Config
+from ..kb.model import PostMortem
 
 ERROR, WARNING = Level.ERROR, Level.WARNING
 

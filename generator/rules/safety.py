@@ -4,8 +4,8 @@ credentials, customers' personal data. (The comments that allow a finding, PM604
 
 from __future__ import annotations
 
-from ..sanitize import unsafe_html
-from ..sensitive import find_personal_data, find_secrets, masked
+from ..safety.sanitize import unsafe_html
+from ..safety.sensitive import find_personal_data, find_secrets, masked
 from .registry import ERROR, Finding, lenient, rule
 
 

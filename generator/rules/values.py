@@ -4,7 +4,7 @@ values' types and formats are the model's, judged in `fields`."""
 
 from __future__ import annotations
 
-from ..model import TIME_FIELDS, Status
+from ..kb.model import TIME_FIELDS, Status
 from .registry import ERROR, Finding, lenient, rule, unknown_value
 
 

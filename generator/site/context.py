@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .. import availability, metrics, similarity
-from ..config import Config
+from ..figures import availability, metrics, similarity
+from ..kb.config import Config
+from ..kb.model import Action, PostMortem, page_path, slugify
 from ..labels import Labels
-from ..model import Action, PostMortem, page_path, slugify
 
 if TYPE_CHECKING:
-    from ..gitinfo import History
+    from ..kb.gitinfo import History
 
 #: Post-mortems per search bundle. The indexer's memory grows with what it indexes (about 75 KB a
 #: post-mortem), so a large knowledge base is indexed in parts, one after the other, and the search

@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
-from ..model import PostMortem, Status
-from ..units import duration
+from ..figures.units import duration
+from ..kb.model import PostMortem, Status
 from .context import Site, path_of
 from .markup import page_url
 from .search import plain_text

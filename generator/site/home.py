@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import availability, metrics
-from ..units import duration, rate
+from ..figures import availability, metrics
+from ..figures.units import duration, rate
 from .context import Site
 from .feed import FEED
 from .markup import WIDE, Fragments, e, front_matter_block, table

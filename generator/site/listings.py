@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import PostMortem, slugify
+from ..kb.model import PostMortem, slugify
 from .context import Site
 from .markup import WIDE, Fragments, e, front_matter_block, href, paragraph, table
 from .tables import postmortem_table

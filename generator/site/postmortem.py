@@ -8,11 +8,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .. import metrics
+from ..figures import metrics
+from ..figures.units import duration
+from ..kb.model import PostMortem, Status
 from ..labels import Labels
-from ..model import PostMortem, Status
 from ..rules.allowing import without_allow_comments
-from ..units import duration
 from .context import Site, path_of
 from .markup import BODY_END, BODY_START, Fragments, depth, e, front_matter_block, href, without_markers
 from .tables import action_table, badge, cause_link, postmortem_link, service_links, status_badge

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import availability, metrics
-from ..units import duration
+from ..figures import availability, metrics
+from ..figures.units import duration
 from .context import Site
 from .home import card
 from .markup import WIDE, Fragments, e, front_matter_block, href, paragraph, table

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from ..units import duration
+from ..figures.units import duration
 from .context import Site, path_of
 from .markup import e, front_matter_block, paragraph
 

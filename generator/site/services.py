@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .. import availability, metrics
-from ..units import duration, percent
+from ..figures import availability, metrics
+from ..figures.units import duration, percent
 from .context import Site
 from .markup import WIDE, Fragments, e, front_matter_block, paragraph, table
 from .tables import action_table, availability_cell, budget_row, postmortem_table, spread_table

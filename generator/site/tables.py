@@ -3,10 +3,10 @@ owners, and the tables of post-mortems, actions and error budgets."""
 
 from __future__ import annotations
 
-from .. import availability, metrics
-from ..config import Service
-from ..model import Action, PostMortem
-from ..units import duration, percent
+from ..figures import availability, metrics
+from ..figures.units import duration, percent
+from ..kb.config import Service
+from ..kb.model import Action, PostMortem
 from .context import Site, path_of
 from .markup import depth, e, href, table
 

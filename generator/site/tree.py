@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..sanitize import clean_page_html
+from ..safety.sanitize import clean_page_html
 from .markup import BODY_END, BODY_START, FRAGMENT, fill_fragments, page_url
 
 FRAGMENTS_SUFFIX = ".json"

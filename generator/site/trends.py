@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .. import availability, metrics
-from ..charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
-from ..units import rate
+from ..figures import availability, metrics
+from ..figures.units import rate
+from ..reports.charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
 from .context import Site
 from .markup import Fragments, e, front_matter_block, paragraph, table
 from .tables import postmortem_link, spread_table

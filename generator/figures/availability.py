@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from .model import FrontMatter
+from ..kb.model import FrontMatter
 
 
 def downtime_interval(front: FrontMatter) -> tuple[dt.datetime, dt.datetime] | None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, fields
 
-from . import metrics
-from .config import Config
-from .errors import UsageError
-from .knowledgebase import KnowledgeBase
-from .labels import Labels
-from .model import PostMortem, page_path
+from ..errors import UsageError
+from ..figures import metrics
+from ..kb.config import Config
+from ..kb.layout import KnowledgeBase
+from ..kb.model import PostMortem, page_path
+from ..labels import Labels
 from .texttables import aligned_columns, markdown_cell
 
 

@@ -9,14 +9,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from . import availability, metrics
-from .config import Config
+from ..errors import UsageError
+from ..figures import availability, metrics
+from ..figures.units import duration, percent, rate
+from ..kb.config import Config
+from ..kb.layout import KnowledgeBase
+from ..kb.model import Action, ActionStatus
+from ..labels import Labels
 from .document import FIGURE
-from .errors import UsageError
-from .knowledgebase import KnowledgeBase
-from .labels import Labels
-from .model import Action, ActionStatus
-from .units import duration, percent, rate
 
 QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
 #: How many areas the report names, and how many open actions it lists for each.

@@ -11,10 +11,10 @@ import io
 import json
 from typing import Any
 
-from . import metrics
-from .knowledgebase import KnowledgeBase
-from .labels import Labels
-from .model import FrontMatter, Impact, PostMortem, Roles
+from ..figures import metrics
+from ..kb.layout import KnowledgeBase
+from ..kb.model import FrontMatter, Impact, PostMortem, Roles
+from ..labels import Labels
 from .review import as_records, review_actions
 
 #: Nested front-matter fields, exported one column a sub-field (`roles.incident_commander`).

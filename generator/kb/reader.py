@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..diagnostics import Diagnostic
+from ..rules import diagnostic, fields, parsing
 from .body import is_placeholder, parse_sections
-from .diagnostics import Diagnostic
 from .model import Action, FrontMatter, PostMortem
-from .rules import diagnostic, fields, parsing
 
 
 def read_postmortem(path: str, file: Path) -> tuple[PostMortem | None, list[Diagnostic]]:

@@ -8,10 +8,10 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from .config import POSTMORTEMS_DIR
-from .errors import UsageError
-from .knowledgebase import KnowledgeBase
-from .model import MAX_SLUG_LENGTH, SLUG_PATTERN, slugify
+from ..errors import UsageError
+from ..kb.config import POSTMORTEMS_DIR
+from ..kb.layout import KnowledgeBase
+from ..kb.model import MAX_SLUG_LENGTH, SLUG_PATTERN, slugify
 
 TEMPLATES_DIR = "_templates"
 LANGUAGES = ("en", "fr")
@@ -100,7 +100,7 @@ def new_postmortem(
         raise UsageError(f"post-mortem {postmortem_id!r} exists already: {kb.relative(taken[0])} "
                          "(choose another --slug)")
     if branch:
-        from .gitinfo import check_can_branch
+        from ..kb.gitinfo import check_can_branch
 
         check_can_branch(kb, branch_name(postmortem_id))
     day = start.date()
@@ -125,7 +125,7 @@ def new_postmortem(
     except FileExistsError:
         raise UsageError(f"{kb.relative(path)} exists already: it was not changed") from None
     if branch:
-        from .gitinfo import commit_on_new_branch
+        from ..kb.gitinfo import commit_on_new_branch
 
         commit_on_new_branch(kb, branch_name(postmortem_id), path, f"Post-mortem {postmortem_id}: {title.strip()}")
     return path

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import PostmortemError
+from ..errors import PostmortemError
 
 #: Where a chart goes in a report's Markdown: a paragraph of its own, `[[figure:NAME]]`.
 FIGURE = "[[figure:{name}]]"

@@ -7,11 +7,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from ..diagnostics import CheckResult
+from ..errors import UsageError
+from ..rules.configuration import load_config
 from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES, Config
-from .diagnostics import CheckResult
-from .errors import UsageError
 from .model import PostMortem
-from .rules.configuration import load_config
 
 BUILD_DIR = "build"
 SITE_DIR = "site"

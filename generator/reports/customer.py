@@ -8,12 +8,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .config import CUSTOMER_SUMMARY, Config
-from .errors import UsageError
-from .knowledgebase import KnowledgeBase
-from .labels import LABELS, Labels
-from .model import ActionStatus, PostMortem
-from .units import duration
+from ..errors import UsageError
+from ..figures.units import duration
+from ..kb.config import CUSTOMER_SUMMARY, Config
+from ..kb.layout import KnowledgeBase
+from ..kb.model import ActionStatus, PostMortem
+from ..labels import LABELS, Labels
 
 #: Text between these comments stays internal: `<!-- internal -->` ... `<!-- /internal -->`.
 INTERNAL = re.compile(r"<!--\s*internal\s*-->.*?<!--\s*/internal\s*-->", re.S | re.I)

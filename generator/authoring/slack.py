@@ -17,7 +17,7 @@ import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 
 #: Slack's markup: `<@U123>`, `<#C123|name>`, `<!here>`, `<!subteam^S1|@team>`, `<https://x|label>`.
 SLACK_MARKUP = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")

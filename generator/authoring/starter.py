@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import __version__
-from .config import CONFIG_FILE, POSTMORTEMS_DIR, Config
-from .errors import UsageError
-from .rules.configuration import config_message
+from .. import __version__
+from ..errors import UsageError
+from ..kb.config import CONFIG_FILE, POSTMORTEMS_DIR, Config
+from ..rules.configuration import config_message
 from .scaffold import LANGUAGES, TEMPLATES_DIR, default_template
 
 REQUIREMENTS_FILE = "requirements-postmortem.txt"
@@ -94,7 +94,7 @@ def init_knowledge_base(folder: Path, services: list[str] | None = None, title: 
     of the git repository holding it (`folder` itself when there is none). Existing files are left
     as they are and listed as skipped. Raises UsageError, before writing anything, with every
     problem the config model finds in the services, title, language and time zone."""
-    from .gitinfo import repository_top
+    from ..kb.gitinfo import repository_top
 
     services = list(dict.fromkeys(services or DEFAULT_SERVICES))
     title = title.strip()

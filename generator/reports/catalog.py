@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .knowledgebase import KnowledgeBase
-from .model import PostMortem, Visibility
+from ..kb.layout import KnowledgeBase
+from ..kb.model import PostMortem, Visibility
 from .texttables import aligned_columns
 
 

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import cbor2
 
-from .checker import available_cores, collector_paused, load
-from .diagnostics import CheckResult
-from .errors import BuildError, PostmortemError
-from .knowledgebase import KnowledgeBase, is_attachment
-from .site import GeneratedFile, Site, generate_pages
-from .site.search import search_documents
-from .site.searchindex import sort_pagefind_index
-from .site.tree import write_tree
+from ..checker import available_cores, collector_paused, load
+from ..diagnostics import CheckResult
+from ..errors import BuildError, PostmortemError
+from ..kb.layout import KnowledgeBase, is_attachment
+from . import GeneratedFile, Site, generate_pages
+from .search import search_documents
+from .searchindex import sort_pagefind_index
 from .siteconfig import site_config_file
+from .tree import write_tree
 
 LOCK_FILE = ".lock"
 
@@ -62,7 +62,7 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
     then the docs tree into `build/docs` with its HTML fragments in `build/fragments`. Returns the
     check's result, the number of pages and the notices (why there is no history). Raises
     ValidationFailed."""
-    from .gitinfo import read_history
+    from ..kb.gitinfo import read_history
 
     result = load(kb, jobs).loading
     if result.errors:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from ..kb.config import Config
+from ..kb.model import Action, ActionStatus, FrontMatter, Status
 from .availability import availability, downtime_by_month, month_key
-from .config import Config
-from .model import Action, ActionStatus, FrontMatter, Status
 
 RECURRENCE_WINDOW = dt.timedelta(days=30)
 OPEN_STATUSES = (ActionStatus.open, ActionStatus.in_progress)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import metrics, units
-from .knowledgebase import KnowledgeBase
+from ..figures import metrics, units
+from ..kb.layout import KnowledgeBase
 
 
 def compute_stats(kb: KnowledgeBase, since: dt.date | None = None, until: dt.date | None = None,
@@ -13,7 +13,7 @@ def compute_stats(kb: KnowledgeBase, since: dt.date | None = None, until: dt.dat
     """The figures of a loaded knowledge base's incidents started from `since` to `until` (default:
     all, up to today). Post-mortems whose front matter is invalid are left out, as drafts are. The
     time to post-mortem comes from git, and is None outside a repository or in a shallow clone."""
-    from .gitinfo import read_history
+    from ..kb.gitinfo import read_history
 
     today = today or kb.config.today()
     published = read_history(kb).published_by_id()

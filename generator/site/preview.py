@@ -22,17 +22,17 @@ import watchdog.events
 import watchdog.observers
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
+from ..checker import load, read_checked
+from ..errors import PostmortemError
+from ..kb.config import CONFIG_FILE, POSTMORTEMS_DIR
+from ..kb.gitinfo import History, read_history
+from ..kb.layout import SITE_DIR, KnowledgeBase, is_postmortem_file, open_knowledge_base
+from . import Site, generate_pages
 from .build import ValidationFailed, attachments, build_site
-from .checker import load, read_checked
-from .config import CONFIG_FILE, POSTMORTEMS_DIR
 from .engine import LiveMkDocs
-from .errors import PostmortemError
-from .gitinfo import History, read_history
-from .knowledgebase import SITE_DIR, KnowledgeBase, is_postmortem_file, open_knowledge_base
-from .site import Site, generate_pages
-from .site.postmortem import postmortem_page
-from .site.tree import finish_pages, write_tree
+from .postmortem import postmortem_page
 from .siteconfig import MKDOCS_FILE, site_config_file
+from .tree import finish_pages, write_tree
 
 #: What a save does to a file, as watchdog tells it (not the reads: the build reads every file).
 WRITES = {"created", "modified", "deleted", "moved", "closed"}

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import git
 
+from ..errors import UsageError
 from .config import CONFIG_FILE, POSTMORTEMS_DIR
-from .errors import UsageError
-from .knowledgebase import is_postmortem_file
+from .layout import is_postmortem_file
 
 if TYPE_CHECKING:
-    from .knowledgebase import KnowledgeBase
+    from .layout import KnowledgeBase
 
 FULL_HISTORY = "fetch the full history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
 #: Commit header in log output; the fields are separated by 0x1f, the header from its files by NUL.

@@ -42,8 +42,8 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .errors import BuildError, SiteConfigError
-from .site.tree import finish_page, finish_pages, page_fragments
+from ..errors import BuildError, SiteConfigError
+from .tree import finish_page, finish_pages, page_fragments
 
 
 def build_with(engine: str, config_file: Path, docs_dir: Path, fragments_dir: Path, site_dir: Path,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from .config import Config
-from .knowledgebase import KnowledgeBase
-from .labels import Labels
+from ..kb.config import Config
+from ..kb.layout import KnowledgeBase
+from ..labels import Labels
 
 MKDOCS_FILE = "mkdocs.yml"
 

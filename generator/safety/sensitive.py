@@ -35,7 +35,7 @@ from detect_secrets.plugins.slack import SlackDetector
 from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 from detect_secrets.plugins.stripe import StripeDetector
 
-from .diagnostics import line_and_column
+from ..diagnostics import line_and_column
 
 
 @dataclass(frozen=True)
