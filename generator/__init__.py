@@ -31,7 +31,7 @@ _API = {
     "customer_report": "reports.customer",
     "init_knowledge_base": "authoring.starter",
     "list_postmortems": "reports.catalog",
-    "load_config": "rules.configuration",
+    "load_config": "kb.config.loader",
     "load_knowledge_base": "checker",
     "new_postmortem": "authoring.scaffold",
     "open_knowledge_base": "kb.layout",

@@ -11,7 +11,7 @@ import json
 import re
 from importlib import resources
 
-from .kb.config import Config, SectionSpec, Service, SeverityLevel
+from .kb.config.schema import Config, SectionSpec, Service, SeverityLevel
 from .kb.model import Action, FrontMatter, Impact, Roles, front_matter_schema
 from .reports.texttables import markdown_cell
 from .rules import RULES

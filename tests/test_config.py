@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ConfigError
-from generator.kb.config import DEFAULT_ROOT_CAUSES
+from generator.kb.config.loader import load_config
+from generator.kb.config.schema import DEFAULT_ROOT_CAUSES
 from generator.kb.layout import open_knowledge_base
-from generator.rules.configuration import load_config
 
 from .conftest import config_cases
 

@@ -10,9 +10,9 @@ import yaml
 
 from generator.checker import check
 from generator.errors import ConfigError
+from generator.kb.config.loader import load_config
 from generator.kb.layout import open_knowledge_base
 from generator.rules import RULES
-from generator.rules.configuration import load_config
 
 from .conftest import FIXTURES, MADE_CASES, config_cases, lay_out
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.figures import availability, metrics
-from generator.kb.config import Config
+from generator.kb.config.schema import Config
 from generator.kb.model import FrontMatter
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import UsageError
-from ..kb.config import POSTMORTEMS_DIR
+from ..kb.config.schema import POSTMORTEMS_DIR
 from ..kb.layout import KnowledgeBase
 from ..kb.model import MAX_SLUG_LENGTH, SLUG_PATTERN, slugify
 

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from .. import __version__
 from ..errors import UsageError
-from ..kb.config import CONFIG_FILE, POSTMORTEMS_DIR, Config
-from ..rules.configuration import config_message
+from ..kb.config.loader import config_message
+from ..kb.config.schema import CONFIG_FILE, POSTMORTEMS_DIR, Config
 from .scaffold import LANGUAGES, TEMPLATES_DIR, default_template
 
 REQUIREMENTS_FILE = "requirements-postmortem.txt"

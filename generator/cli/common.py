@@ -21,7 +21,7 @@ def complete_from_config(attribute: str):
     """Shell completion of severity or service ids from postmortem.yml."""
     def complete(ctx, param, incomplete):
         from ..errors import ConfigError
-        from ..rules.configuration import load_config
+        from ..kb.config.loader import load_config
 
         try:
             config = load_config(kb_root(ctx))

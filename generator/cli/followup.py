@@ -126,7 +126,7 @@ def timeline(ctx, export, channel, start, end, reactions, keep_all) -> None:
           --from 2026-03-13T18:30 --to 2026-03-13T20:00 --only-reactions white_check_mark
     """
     from ..authoring.slack import slack_timeline
-    from ..rules.configuration import load_config
+    from ..kb.config.loader import load_config
 
     zone = load_config(kb_root(ctx)).zone
     start, end = (moment if moment.tzinfo else moment.replace(tzinfo=zone) for moment in (start, end))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from ..kb.config import Config
+from ..kb.config.schema import Config
 from ..kb.model import Action, ActionStatus, FrontMatter, Status
 from .availability import availability, downtime_by_month, month_key
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import git
 
 from ..errors import UsageError
-from .config import CONFIG_FILE, POSTMORTEMS_DIR
+from .config.schema import CONFIG_FILE, POSTMORTEMS_DIR
 from .layout import is_postmortem_file
 
 if TYPE_CHECKING:

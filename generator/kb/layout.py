@@ -9,8 +9,8 @@ from pathlib import Path, PurePath
 
 from ..diagnostics import CheckResult
 from ..errors import UsageError
-from ..rules.configuration import load_config
-from .config import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES, Config
+from .config.loader import load_config
+from .config.schema import CONFIG_FILE, POSTMORTEMS_DIR, SKIPPED_PREFIXES, Config
 from .model import PostMortem
 
 BUILD_DIR = "build"

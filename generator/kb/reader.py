@@ -11,21 +11,23 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import frontmatter
 from pydantic import TypeAdapter, ValidationError
 
 from ..diagnostics import Diagnostic
 from ..rules import diagnostic, fields, parsing
 from .body import is_placeholder, parse_sections
 from .model import Action, FrontMatter, PostMortem
+from .yamlsource import YamlDocument, YamlSyntaxError, YamlTooComplex, load_yaml
 
 
 def read_postmortem(path: str, file: Path) -> tuple[PostMortem | None, list[Diagnostic]]:
     """Read and parse `file`, shown as `path` (relative to the knowledge base). Returns the
     post-mortem (None when it cannot be parsed) and the diagnostics found while reading it."""
-    text, unreadable = parsing.read_text(path, file)
+    text, unreadable = _read_text(path, file)
     if unreadable is not None:
         return None, [unreadable]
-    parsed = parsing.read_front_matter(path, text)
+    parsed = _read_front_matter(path, text)
     if isinstance(parsed, Diagnostic):
         return None, [parsed]
     document, body = parsed
@@ -61,6 +63,63 @@ def read_postmortem(path: str, file: Path) -> tuple[PostMortem | None, list[Diag
         actions=actions,
     )
     return postmortem, diagnostics
+
+
+#: Larger files are refused (PM008): a post-mortem links to its logs rather than holding them.
+MAX_FILE_BYTES = 1024 * 1024
+_HANDLER = frontmatter.YAMLHandler()
+
+
+def _read_text(path: str, file: Path) -> tuple[str | None, Diagnostic | None]:
+    """The text of the post-mortem `file` (shown as `path`), UTF-8 with its line ends made `\\n`;
+    or why it cannot be read as one (PM001, PM002, PM003, PM008, PM010)."""
+    try:
+        with open(file, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return None, parsing.UNREADABLE.at(path, None, None, f"cannot read the file: {error.strerror or error}")
+    if len(raw) > MAX_FILE_BYTES:
+        size = file.stat().st_size / 1024 / 1024
+        return None, parsing.TOO_LARGE.at(path, None, None, f"the file is {size:.1f} MiB, over the 1 MiB limit: move "
+                                                           "logs and attachments out of it and link to them")
+    if b"\x00" in raw:
+        return None, parsing.BINARY.at(path, None, None,
+                                "binary file (it holds NUL bytes): post-mortems are Markdown text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        return None, parsing.NOT_UTF8.at(path, raw.count(b"\n", 0, error.start) + 1, error.start - line_start + 1,
+                                f"byte 0x{raw[error.start]:02x} is not UTF-8: re-save the file as UTF-8")
+    if not text.strip():
+        return None, parsing.EMPTY.at(path, 1, None, "empty file: create post-mortems with `postmortem new`")
+    return text.replace("\r\n", "\n"), None
+
+
+def _read_front_matter(path: str, text: str) -> tuple[YamlDocument, str] | Diagnostic:
+    """The front matter of `text`, parsed (a mapping, with the position of every key), and the body
+    after it; or why there is none to read (PM004, PM005, PM006, PM007, PM009)."""
+    if not _HANDLER.detect(text):
+        return parsing.NO_FRONT_MATTER.at(path, 1, 1, "no front matter: the file must start with a `---` line, the YAML "
+                                               "fields, then another `---` line")
+    try:
+        front, body = _HANDLER.split(text)
+    except ValueError:
+        return parsing.UNCLOSED_FRONT_MATTER.at(path, 1, 1, "the front matter opened here is never closed: add a `---` line "
+                                               "after it")
+    first_line = text.count("\n", 0, _HANDLER.FM_BOUNDARY.match(text).end()) + 1
+    try:
+        document = load_yaml(front, first_line)
+    except YamlSyntaxError as error:
+        return parsing.YAML_SYNTAX.at(path, error.line, error.column, f"YAML syntax error: {error.message}")
+    except YamlTooComplex:
+        return parsing.TOO_COMPLEX.at(path, 1, 1, "the front matter expands to too many values or nests too deep "
+                                               "(YAML anchors and aliases): write the values out")
+    if not isinstance(document.data, dict):
+        found = "empty" if document.data is None else f"a {type(document.data).__name__}"
+        return parsing.NOT_A_MAPPING.at(path, first_line, 1, f"the front matter is {found}, not a mapping of fields: "
+                                                        "write `key: value` lines")
+    return document, body
 
 
 def _take_placeholders(data: dict, prefix: tuple = ()) -> set[tuple]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from ..figures import availability, metrics
 from ..figures.units import duration, percent, rate
-from ..kb.config import Config
+from ..kb.config.schema import Config
 from ..kb.layout import KnowledgeBase
 from ..kb.model import Action, ActionStatus
 from ..labels import Labels

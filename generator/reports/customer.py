@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..figures.units import duration
-from ..kb.config import CUSTOMER_SUMMARY, Config
+from ..kb.config.schema import CUSTOMER_SUMMARY, Config
 from ..kb.layout import KnowledgeBase
 from ..kb.model import ActionStatus, PostMortem
 from ..labels import LABELS, Labels

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, fields
 
 from ..errors import UsageError
 from ..figures import metrics
-from ..kb.config import Config
+from ..kb.config.schema import Config
 from ..kb.layout import KnowledgeBase
 from ..kb.model import PostMortem, page_path
 from ..labels import Labels

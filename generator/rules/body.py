@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from ..kb.body import blocks, has_text, is_placeholder
-from ..kb.config import CUSTOMER_SUMMARY
+from ..kb.config.schema import CUSTOMER_SUMMARY
 from ..kb.model import Status
 from .registry import ERROR, WARNING, Finding, lenient, rule
 

@@ -1,20 +1,12 @@
 """PM5xx: `postmortem.yml`, read and checked with every problem collected. Any of these stops
-`validate` with exit code 2, since no post-mortem can be judged against a broken configuration."""
+`validate` with exit code 2, since no post-mortem can be judged against a broken configuration.
+The config's loader (`kb.config.loader`) enforces them, through the rules declared here."""
 
 from __future__ import annotations
 
-import difflib
-from pathlib import Path
+from .registry import ERROR, declare
 
-from pydantic import ValidationError
-
-from ..errors import ConfigError
-from ..kb.config import CONFIG_FILE, Config
-from ..kb.model import field_names_at
-from ..kb.yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
-from .registry import ERROR, declare, diagnostic
-
-declare("PM501", "config-unreadable", ERROR, "`postmortem.yml` cannot be read or is not YAML.", """
+UNREADABLE_CONFIG = declare("PM501", "config-unreadable", ERROR, "`postmortem.yml` cannot be read or is not YAML.", """
     Failing:
     ```yaml
     services:
@@ -31,7 +23,7 @@ declare("PM501", "config-unreadable", ERROR, "`postmortem.yml` cannot be read or
     ```
 """)
 
-declare("PM502", "config-unknown-key", ERROR, "`postmortem.yml` has a key the configuration does not define.", """
+UNKNOWN_KEY = declare("PM502", "config-unknown-key", ERROR, "`postmortem.yml` has a key the configuration does not define.", """
     The message suggests the nearest known key.
 
     Failing:
@@ -47,7 +39,7 @@ declare("PM502", "config-unknown-key", ERROR, "`postmortem.yml` has a key the co
     ```
 """)
 
-declare("PM503", "config-invalid-value", ERROR, "A value in `postmortem.yml` is invalid or inconsistent.", """
+INVALID_VALUE = declare("PM503", "config-invalid-value", ERROR, "A value in `postmortem.yml` is invalid or inconsistent.", """
     Wrong types, ranges (an SLO is above 0 and at most 100), unknown time zones, duplicate ids,
     a service's team missing from `teams`, a team member missing from `people`, and a missing
     `services` catalog.
@@ -69,89 +61,3 @@ declare("PM503", "config-invalid-value", ERROR, "A value in `postmortem.yml` is 
       - id: checkout-web
     ```
 """)
-
-
-def load_config(root: Path) -> Config:
-    """Read `postmortem.yml` under `root`; the defaults (and no service catalog) without one.
-    Raises ConfigError with every problem found."""
-    path = root / CONFIG_FILE
-    if not path.exists():
-        return Config.model_construct(services=[])
-    try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([_problem("PM501", None, None, f"cannot read the config: {error}")]) from None
-    try:
-        document = load_yaml(text)
-    except YamlSyntaxError as error:
-        raise ConfigError([_problem("PM501", error.line, error.column, f"YAML syntax error: {error.message}")]) from None
-    except YamlTooComplex:
-        raise ConfigError([_problem("PM501", 1, 1, "the config expands to too many values (YAML aliases)")]) from None
-    data = {} if document.data is None else document.data
-    if not isinstance(data, dict):
-        raise ConfigError([_problem("PM501", 1, 1, "the config must be a mapping of keys to values")])
-    problems = [
-        _problem("PM501", *position, f"duplicate key {'.'.join(map(str, path))!r}: keep one")
-        for path, position in document.duplicate_keys
-    ]
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as error:
-        for item in error.errors():
-            loc = tuple(item["loc"])
-            code = "PM502" if item["type"] == "extra_forbidden" else "PM503"
-            problems.append(_problem(code, *document.position(loc), config_message(item)))
-        raise ConfigError(problems) from None
-    problems.extend(
-        _problem("PM503", *document.position(loc), message) for loc, message in _cross_check(config)
-    )
-    if problems:
-        raise ConfigError(problems)
-    return config
-
-
-def _problem(code: str, line: int | None, column: int | None, message: str):
-    return diagnostic(code, CONFIG_FILE, line, column, message)
-
-
-def config_message(item: dict) -> str:
-    """A problem pydantic found in the config (an item of `ValidationError.errors()`), in words that
-    name its key: what `validate` reports, and `init` before writing the file."""
-    loc = tuple(item["loc"])
-    dotted = dotted_path(loc)
-    if item["type"] == "extra_forbidden":
-        known = field_names_at(Config, loc[:-1])
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else f"; known keys: {', '.join(sorted(known))}"
-        return f"unknown key {dotted!r}{hint}"
-    if item["type"] == "missing":
-        return f"missing required key {dotted!r}" + (
-            ": list the services of the catalog, each with an id" if loc == ("services",) else ""
-        )
-    message = item["msg"].removeprefix("Value error, ")
-    message = message[0].lower() + message[1:]
-    if item["type"] == "string_pattern_mismatch":  # the value, for a reader who does not read patterns
-        message = f"{item['input']!r} {message.removeprefix('string ')}"
-    return f"{dotted}: {message}"
-
-
-def _cross_check(config: Config):
-    """Checks that span keys: unique ids, teams that exist, members who are people."""
-    for key, items in (("severities", config.severities), ("services", config.services)):
-        seen = set()
-        for index, item in enumerate(items):
-            if item.id in seen:
-                yield (key, index, "id"), f"duplicate {key[:-1] if key == 'services' else 'severity'} id {item.id!r}"
-            seen.add(item.id)
-    for index, service in enumerate(config.services):
-        if service.team and config.teams and service.team not in config.teams:
-            yield ("services", index, "team"), f"team {service.team!r} is not in `teams`: add it there or fix the name"
-    if config.people:
-        for team, members in config.teams.items():
-            for index, member in enumerate(members):
-                if member.lstrip("@") not in config.people:
-                    yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"
-    if config.owners:
-        for owner in config.github:
-            if owner not in config.owners:
-                yield ("github", owner), f"{owner!r} is not in `people` or `teams`: add them there or fix the name"

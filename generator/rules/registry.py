@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Level
-from ..kb.config import Config
+from ..kb.config.schema import Config
 from ..kb.model import PostMortem
 
 ERROR, WARNING = Level.ERROR, Level.WARNING
@@ -45,6 +45,11 @@ class Rule:
     doc: str
     check: Callable[[PostMortem, CheckContext], Iterator[Finding]] | None = None
 
+    def at(self, path: str, line: int | None, column: int | None, message: str) -> Diagnostic:
+        """A diagnostic of this rule at its default level: how the loaders, which enforce the rules
+        declared without a check, report them."""
+        return Diagnostic(path, line, column, self.code, self.level, message)
+
 
 RULES: dict[str, Rule] = {}
 
@@ -66,9 +71,10 @@ def rule(code: str, name: str, level: Level, summary: str):
     return register
 
 
-def declare(code: str, name: str, level: Level, summary: str, doc: str) -> None:
-    """Register a rule that the loader, the model or the config loader enforces."""
-    _register(Rule(code, name, level, summary, inspect.cleandoc(doc)))
+def declare(code: str, name: str, level: Level, summary: str, doc: str) -> Rule:
+    """Register a rule that the loader, the model or the config loader enforces; they report it
+    through the rule returned (`Rule.at`)."""
+    return _register(Rule(code, name, level, summary, inspect.cleandoc(doc)))
 
 
 def diagnostic(code: str, path: str, line: int | None, column: int | None, message: str,

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..figures import availability, metrics, similarity
-from ..kb.config import Config
+from ..kb.config.schema import Config
 from ..kb.model import Action, PostMortem, page_path, slugify
 from ..labels import Labels
 

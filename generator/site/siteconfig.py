@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ..kb.config import Config
+from ..kb.config.schema import Config
 from ..kb.layout import KnowledgeBase
 from ..labels import Labels
 

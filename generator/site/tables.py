@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..figures import availability, metrics
 from ..figures.units import duration, percent
-from ..kb.config import Service
+from ..kb.config.schema import Service
 from ..kb.model import Action, PostMortem
 from .context import Site, path_of
 from .markup import depth, e, href, table

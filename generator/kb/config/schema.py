@@ -1,5 +1,5 @@
 """`postmortem.yml`: the model of the knowledge base's configuration (read and checked by
-`rules.configuration`, which collects every problem)."""
+`loader`, beside it, which collects every problem)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from .model import SLUG_PATTERN, normalize_title
+from ..model import SLUG_PATTERN, normalize_title
 
 CONFIG_FILE = "postmortem.yml"
 POSTMORTEMS_DIR = "postmortems"
