@@ -298,11 +298,11 @@ def test_validate_jobs_gives_the_same_report(runner, bad_kb: Path, base_text: st
 @pytest.mark.parametrize("jobs, parallel", [("1", False), ("2", True)])
 def test_build_jobs_chooses_how_many_processes_render(runner, tmp_path: Path, monkeypatch, jobs: str,
                                                       parallel: bool) -> None:
-    from generator.site import engine
+    from generator.site import mkdocs_internals
 
     shared_out = []
-    monkeypatch.setattr(engine, "_build_in_processes",
-                        lambda config, count, original=engine._build_in_processes: shared_out.append(count)
+    monkeypatch.setattr(mkdocs_internals, "build_in_processes",
+                        lambda config, count, original=mkdocs_internals.build_in_processes: shared_out.append(count)
                         or original(config, count))
     root = copy_knowledge_base(tmp_path)
     result = invoke(runner, "--root", root, "build", "--jobs", jobs, "--today", "2026-11-26")

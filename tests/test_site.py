@@ -24,7 +24,7 @@ from generator.figures.units import duration
 from generator.kb.layout import open_knowledge_base
 from generator.site import Site
 from generator.site.build import build_site, generate
-from generator.site.engine import run_mkdocs
+from generator.site.engine import LiveMkDocs, run_mkdocs
 from generator.site.markup import href, page_url
 from generator.site.siteconfig import site_config_file
 from generator.site.tree import finish_page, finish_pages, write_tree
@@ -307,6 +307,25 @@ def test_pages_finished_as_mkdocs_writes_them_are_those_finished_after(tmp_path:
     run_mkdocs(site_config_file(kb), kb.docs_dir, during, TODAY, jobs, fragments_dir=kb.fragments_dir)
     assert tree_digest(after) == tree_digest(during)
     assert '<dl class="pm-header">' in (during / "postmortems/2026/2026-03-13-payment-api-outage/index.html").read_text()
+
+
+def test_an_mkdocs_not_checked_builds_through_its_public_build(tmp_path: Path) -> None:
+    """An MkDocs other than the one whose internals were checked (its version given here, as if it
+    were installed): MkDocs' public build() and the finishing plugin build the sample, with one
+    warning; the same bytes as the pages shared out by processes, hence the same visible text. The
+    live preview then rebuilds the whole site (no MkDocs kept loaded)."""
+    kb = open_knowledge_base(copy_knowledge_base(tmp_path / "kb"))
+    generate(kb, TODAY)
+    config, fast, public = site_config_file(kb), tmp_path / "fast", tmp_path / "public"
+    assert run_mkdocs(config, kb.docs_dir, fast, TODAY, 2, fragments_dir=kb.fragments_dir) == []
+    warnings = run_mkdocs(config, kb.docs_dir, public, TODAY, 2, fragments_dir=kb.fragments_dir, mkdocs_version="1.7.0")
+    assert warnings == ["MkDocs 1.7.0 is not the version whose internals were checked (1.6.1): building through "
+                        "MkDocs' public build(), in one process (slower, the same pages)"]
+    assert len(tree_digest(public)) > 90
+    assert tree_digest(public) == tree_digest(fast)
+    assert '<dl class="pm-header">' in (public / f"postmortems/2026/{LATE}/index.html").read_text()
+    assert LiveMkDocs.load(config, kb.docs_dir, public, mkdocs_version="1.7.0") is None
+    assert LiveMkDocs.load(config, kb.docs_dir, public) is not None
 
 
 @pytest.mark.parametrize("source, target, link", [
