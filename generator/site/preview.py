@@ -6,8 +6,11 @@ last build, and open pages reload (well under a second on 1,000 post-mortems). T
 page whose content moved (listings, figures, related incidents) is generated, the changed ones
 rendered, and open pages reload again. A post-mortem added or removed, a change to `postmortem.yml`,
 `mkdocs.yml`, the theme's overrides (`custom_dir`), the templates or an attachment, a config with
-MkDocs plugins, and the Zensical engine rebuild the whole site. The search index is the one of the
-last whole build.
+MkDocs plugins, the Zensical engine, and an MkDocs whose internals were not checked rebuild the
+whole site. The search index is the one of the last whole build.
+
+The server is our own (`site.liveserver`); the sources are watched with inotify (watchdog's
+`Observer`: a polling one sees a save only at its next pass).
 """
 
 from __future__ import annotations
@@ -15,27 +18,30 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import watchdog.events
 import watchdog.observers
-from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from ..checker import load, read_checked
-from ..errors import PostmortemError
-from ..kb.config import CONFIG_FILE, POSTMORTEMS_DIR
+from ..errors import PostmortemError, UsageError
+from ..kb.config.schema import CONFIG_FILE, POSTMORTEMS_DIR
 from ..kb.gitinfo import History, read_history
 from ..kb.layout import SITE_DIR, KnowledgeBase, is_postmortem_file, open_knowledge_base
 from . import Site, generate_pages
 from .build import ValidationFailed, attachments, build_site
 from .engine import LiveMkDocs
+from .liveserver import LiveServer
 from .postmortem import postmortem_page
 from .siteconfig import MKDOCS_FILE, site_config_file
 from .tree import finish_pages, write_tree
 
 #: What a save does to a file, as watchdog tells it (not the reads: the build reads every file).
 WRITES = {"created", "modified", "deleted", "moved", "closed"}
+#: A rebuild starts once the sources have not changed for this long (an editor's save is several writes).
+QUIET_SECONDS = 0.1
 
 
 class Preview:
@@ -125,83 +131,82 @@ class Preview:
             self.report(error)
 
 
-class PreviewServer(LiveReloadServer):
-    """MkDocs' live-reload server, told which files changed, with inotify (its polling observer
-    sees a save only at its next pass, up to half a second later), and reloading open pages twice
-    for a two-step rebuild: once the changed page is there, once the rest is."""
+class Rebuilds:
+    """The sources watched, and the preview rebuilt in a thread after they change, the open pages
+    reloaded after each step of a rebuild: once the changed page is there, once the rest is (unless
+    another change is already waiting)."""
 
-    def __init__(self, preview: Preview, host: str, port: int, root: Path) -> None:
-        self.preview = preview
+    def __init__(self, preview: Preview, server: LiveServer) -> None:
+        self.preview, self.server = preview, server
         self.changed: set[Path] = set()
-        super().__init__(builder=preview.build, host=host, port=port, root=str(root))
+        self.noticed = threading.Condition()
         self.observer = watchdog.observers.Observer()
 
-    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
-        path = os.path.abspath(path)
-
-        def callback(event) -> None:
-            if event.is_directory or event.event_type not in WRITES:
-                return
-            with self._rebuild_cond:
-                self.changed.update(Path(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p)
-                self._want_rebuild = True
-                self._rebuild_cond.notify_all()
-
+    def watch(self, path: Path) -> None:
         handler = watchdog.events.FileSystemEventHandler()
-        handler.on_any_event = callback
-        self._watched_paths[path] = 1
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        handler.on_any_event = self._notice
+        self.observer.schedule(handler, os.path.abspath(path), recursive=True)
+
+    def start(self) -> None:
+        self.observer.start()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+
+    def _notice(self, event) -> None:
+        if event.is_directory or event.event_type not in WRITES:
+            return
+        with self.noticed:
+            self.changed.update(Path(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p)
+            self.noticed.notify_all()
 
     def _take_changed(self) -> set[Path]:
-        with self._rebuild_cond:
+        with self.noticed:
+            self.noticed.wait_for(lambda: self.changed)
+            while self.noticed.wait(timeout=QUIET_SECONDS):
+                pass
             changed, self.changed = self.changed, set()
         return changed
 
-    def _build_loop(self) -> None:
-        # MkDocs' loop (mkdocs/livereload), which reloads the pages once the builder returns; then the
-        # rest of the rebuild, unless another change is already waiting, and a second reload.
-        while True:
-            with self._rebuild_cond:
-                while not self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._shutdown,
-                                                      timeout=self.shutdown_delay):
-                    pass
-                if self._shutdown:
-                    break
-                while self._rebuild_cond.wait(timeout=self.build_delay):
-                    pass
-                self._wanted_epoch = _timestamp()
-                self._want_rebuild = False
-            try:
-                rest = self.preview.update(self._take_changed())
-                self._reload(self._wanted_epoch)
-                if rest is not None and not self._want_rebuild:
-                    rest()
-                    self._reload(_timestamp())
-            except Exception as error:  # a bug must not stop the server, nor leave requests waiting
-                self.preview.report(f"the rebuild failed: {type(error).__name__}: {error}")
-                self._reload(_timestamp())
+    def _waiting(self) -> bool:
+        with self.noticed:
+            return bool(self.changed)
 
-    def _reload(self, epoch: int) -> None:
-        with self._epoch_cond:
-            self._wanted_epoch = self._visible_epoch = epoch
-            self._epoch_cond.notify_all()
+    def _run(self) -> None:
+        while True:
+            changed = self._take_changed()
+            try:
+                rest = self.preview.update(changed)
+                self.server.reload()
+                if rest is not None and not self._waiting():
+                    rest()
+                    self.server.reload()
+            except Exception as error:  # a bug must not stop the previews to come
+                self.preview.report(f"the rebuild failed: {type(error).__name__}: {error}")
 
 
 def serve_site(root: Path, host: str, port: int, today: dt.date | None = None,
                report: Callable[[object], None] = lambda message: None) -> None:
     """Build, serve `site/` at http://host:port/, and rebuild when the post-mortems, the config or
     `mkdocs.yml` change; open pages reload. A build that fails keeps the last good site and reports
-    why through `report`."""
+    why through `report`. Raises UsageError when the address cannot be served."""
+    try:
+        server = LiveServer(root / SITE_DIR, host, port)
+    except OSError as error:
+        raise UsageError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
     preview = Preview(root, today, report)
     preview.build()
-    server = PreviewServer(preview, host, port, root / SITE_DIR)
+    rebuilds = Rebuilds(preview, server)
     overrides = preview.engine.config.theme.custom_dir if preview.engine else None
     for watched in (root / POSTMORTEMS_DIR, root / CONFIG_FILE, root / MKDOCS_FILE, overrides):
         if watched and Path(watched).exists():
-            server.watch(str(watched))
+            rebuilds.watch(Path(watched))
+    rebuilds.start()
     try:
-        server.serve()
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        rebuilds.stop()
+        server.server_close()
