@@ -121,3 +121,81 @@ def test_every_rule_code_is_judged_in_the_module_that_documents_it(code: str) ->
     raised_through = declared is not None and any(
         re.search(rf"\b{declared[1]}\b", path.read_text(encoding="utf-8")) for path in MODULES.values() if path != home)
     assert raised_here or raised_through, f"{code} is documented in {home.name} but raised nowhere"
+
+
+def private_names_defined_in(folder: Path) -> set[str]:
+    """The private names (`_x`, not `__x__`) that the modules under `folder` define: functions,
+    classes, variables and attributes."""
+    names = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return {name for name in names if name.startswith("_") and not name.endswith("__")}
+
+
+def root_name(node: ast.expr) -> str | None:
+    """The name an expression starts from: `b` in `b.x.y(1).z`."""
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def private_mkdocs_names(source: str, mkdocs_private: set[str]) -> set[str]:
+    """The private names of MkDocs that `source` uses: imported from MkDocs, read or set on what
+    came from MkDocs (imported, or made by it: `x = pages._Processor()`), or on anything (a subclass
+    of MkDocs' server, a page) when MkDocs defines that name (`mkdocs_private`); and the private
+    methods of a subclass of an MkDocs class (overriding its `_build_loop`, say)."""
+    tree = ast.parse(source)
+    from_mkdocs, found = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "mkdocs":
+                    from_mkdocs.add(alias.asname or alias.name.split(".")[0])
+                    found.update(part for part in alias.name.split(".") if part.startswith("_"))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "mkdocs":
+            found.update(part for part in node.module.split(".") if part.startswith("_"))
+            for alias in node.names:
+                from_mkdocs.add(alias.asname or alias.name)
+                if alias.name.startswith("_"):
+                    found.add(alias.name)
+    assignments = [node for node in ast.walk(tree) if isinstance(node, ast.Assign)]
+    for _ in range(2):  # a name made from one made from MkDocs
+        from_mkdocs.update(target.id for node in assignments if root_name(node.value) in from_mkdocs
+                           for target in node.targets if isinstance(target, ast.Name))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.endswith("__"):
+            if node.attr in mkdocs_private or root_name(node.value) in from_mkdocs:
+                found.add(node.attr)
+        elif isinstance(node, ast.ClassDef) and any(root_name(base) in from_mkdocs for base in node.bases):
+            found.update(item.name for item in node.body if isinstance(item, ast.FunctionDef)
+                         and item.name.startswith("_") and not item.name.endswith("__"))  # a private loop overridden
+    return found
+
+
+def test_every_private_name_of_mkdocs_is_in_its_own_module() -> None:
+    """MkDocs' internals are used in `site/mkdocs_internals.py` only, which lists them all at its top
+    (checked against one version of MkDocs, with a public fallback for another)."""
+    import mkdocs
+
+    from generator.site import mkdocs_internals
+
+    # A name defined by a function or a class of our own is ours (`self._render`), unless it is read on
+    # what came from MkDocs; names only assigned stay MkDocs' (`self._want_rebuild = True` in a subclass).
+    ours = {node.name for path in MODULES.values() for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+    mkdocs_private = private_names_defined_in(Path(mkdocs.__file__).parent) - ours
+    old_preview = ("from mkdocs.livereload import LiveReloadServer, _timestamp\nfrom mkdocs.commands import build as b\n"
+                   "class S(LiveReloadServer):\n    def _build_loop(self):\n        self._want_rebuild = _timestamp()\n"
+                   "        b._populate_page(self._page)\n        made = b.pages._Processor()\n        made._add()\n")
+    assert private_mkdocs_names(old_preview, mkdocs_private) == {"_timestamp", "_want_rebuild", "_populate_page",
+                                                                 "_Processor", "_add", "_build_loop"}
+    uses = {name: private_mkdocs_names(path.read_text(encoding="utf-8"), mkdocs_private) for name, path in MODULES.items()}
+    home = "generator.site.mkdocs_internals"
+    assert {name: found for name, found in uses.items() if found and name != home} == {}
+    assert uses[home] == {name.rpartition(".")[2] for name in mkdocs_internals.PRIVATE_NAMES}
