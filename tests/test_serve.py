@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -102,6 +103,24 @@ def test_an_edit_shows_up_without_a_restart(server) -> None:
     config.write_text(config.read_text().replace("    name: Payments API", "    name: Payment platform"))
     wait_for(lambda: "Payment platform" in (fetch(base + "services/") or ""))
     assert process.poll() is None
+
+
+def test_open_pages_reload_once_the_edit_is_served(server) -> None:
+    # What an open page's script does: ask /livereload for a site newer than the page's, then reload.
+    root, base, _ = server
+    epoch = re.search(r'\(async \(epoch\) => .*\}\)\("(\d+)"\);</script>\s*</body>', fetch(base + PAGE), re.S)[1]
+    answer = []
+    waiting = threading.Thread(target=lambda: answer.append(
+        urllib.request.urlopen(f"{base}livereload?since={epoch}", timeout=90).read().decode()))
+    waiting.start()
+    time.sleep(0.5)
+    assert answer == []  # nothing changed: the request waits
+    source = root / "postmortems/2026/2026-03-13-payment-api-outage.md"
+    source.write_text(source.read_text().replace("title: Payment API unavailable for 47 minutes",
+                                                 "title: Payment API down for 47 minutes"))
+    waiting.join(timeout=90)
+    assert answer and answer[0] != epoch
+    assert "Payment API down for 47 minutes" in fetch(base + PAGE)  # what the reload shows
 
 
 def test_a_broken_edit_keeps_the_last_good_site(server) -> None:
