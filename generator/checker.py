@@ -10,8 +10,9 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
-from .diagnostics import CheckResult, Silenced
+from .diagnostics import CheckResult, Diagnostic, Silenced
 from .kb.layout import KnowledgeBase, markdown_files, open_knowledge_base
 from .kb.model import PostMortem
 from .kb.reader import read_postmortem
@@ -20,6 +21,22 @@ from .rules.allowing import apply_allow_comments
 
 #: Below this many files a second process costs more than it saves.
 PARALLEL_THRESHOLD = 200
+
+
+class Checked(NamedTuple):
+    """What checking post-mortem files found, and the post-mortems read from them: every one that
+    could be read (with its valid fields) when they were asked for, none otherwise."""
+
+    result: CheckResult
+    postmortems: list[PostMortem]
+
+
+class _FilesChecked(NamedTuple):
+    """What one process found in its share of the files (see `_check_files`)."""
+
+    diagnostics: list[Diagnostic]
+    silenced: list[Silenced]
+    postmortems: list[PostMortem]
 
 
 def available_cores() -> int:
@@ -40,7 +57,7 @@ def check(kb: KnowledgeBase, files: Iterable[Path] | None = None, jobs: int | No
         kb.require_postmortems_dir()
     every_file = kb.files()
     targets = every_file if files is None else list(dict.fromkeys(Path(f) for f in files))
-    return _check(kb, _ids(kb, every_file), targets, jobs, keep=False)[0]
+    return _check(kb, _ids(kb, every_file), targets, jobs, keep_postmortems=False).result
 
 
 def load_knowledge_base(root: Path, jobs: int | None = None) -> KnowledgeBase:
@@ -50,18 +67,24 @@ def load_knowledge_base(root: Path, jobs: int | None = None) -> KnowledgeBase:
 
 
 def load(kb: KnowledgeBase, jobs: int | None = None) -> KnowledgeBase:
-    """Read and check every post-mortem of `kb`: `postmortems` then holds those that could be read
-    (with their valid fields), `loading` what checking them found. Returns `kb`."""
-    kb.require_postmortems_dir()
-    every_file = kb.files()
-    kb.loading, kb.postmortems = _check(kb, _ids(kb, every_file), every_file, jobs, keep=True)
+    """Read and check every post-mortem of `kb` into it (see `read_all`): `postmortems` then holds
+    those that could be read, `check_result` what checking them found. Returns `kb`."""
+    kb.check_result, kb.postmortems = read_all(kb, jobs)
     return kb
 
 
-def read_checked(kb: KnowledgeBase, files: list[Path]) -> tuple[CheckResult, list[PostMortem]]:
+def read_all(kb: KnowledgeBase, jobs: int | None = None) -> Checked:
+    """Read and check every post-mortem of `kb`: what was found, and every post-mortem that could
+    be read (with its valid fields), sorted by path. `kb` is left as it was."""
+    kb.require_postmortems_dir()
+    every_file = kb.files()
+    return _check(kb, _ids(kb, every_file), every_file, jobs, keep_postmortems=True)
+
+
+def read_checked(kb: KnowledgeBase, files: list[Path]) -> Checked:
     """Read and check `files` against the whole knowledge base (its ids), in this process: what was
     found, and the post-mortems that could be read. `kb` is left as it was."""
-    return _check(kb, _ids(kb, kb.files()), files, jobs=1, keep=True)
+    return _check(kb, _ids(kb, kb.files()), files, jobs=1, keep_postmortems=True)
 
 
 def check_changed_since(kb: KnowledgeBase, ref: str, jobs: int | None = None) -> CheckResult:
@@ -80,7 +103,7 @@ def check_changed_since(kb: KnowledgeBase, ref: str, jobs: int | None = None) ->
     targets = set(changes.changed)
     targets.update(path for changed in changes.changed for path in ids.get(Path(changed).stem, []))
     targets.update(files_mentioning(kb, changes.removed_ids - ids.keys()))
-    return _check(kb, ids, [kb.root / path for path in sorted(targets)], jobs, keep=False)[0]
+    return _check(kb, ids, [kb.root / path for path in sorted(targets)], jobs, keep_postmortems=False).result
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -96,25 +119,27 @@ def _ids(kb: KnowledgeBase, files: list[Path]) -> dict[str, list[str]]:
 
 
 def _check(kb: KnowledgeBase, ids: dict[str, list[str]], targets: list[Path], jobs: int | None,
-           keep: bool) -> tuple[CheckResult, list[PostMortem]]:
+           keep_postmortems: bool) -> Checked:
+    """Check `targets` in `jobs` processes (one when they are few). The post-mortems read are kept
+    only with `keep_postmortems`: sending them back from the workers costs more than checking them."""
     context = CheckContext(kb.config, services_checked=kb.config_from_file, ids=ids)
     jobs = min(jobs or available_cores(), max(1, len(targets) // (PARALLEL_THRESHOLD // 2)))
     if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
         size = -(-len(targets) // (jobs * 4))
         chunks = [targets[i:i + size] for i in range(0, len(targets), size)]
         with ProcessPoolExecutor(jobs, mp_context=_process_context(), initializer=_start_worker,
-                                 initargs=(kb, context, keep)) as pool, collector_paused():
+                                 initargs=(kb, context, keep_postmortems)) as pool, collector_paused():
             parts = list(pool.map(_check_in_worker, chunks))
     else:
-        parts = [_check_files(kb, targets, context, keep)]
-    diagnostics = sorted((d for part in parts for d in part[0]), key=lambda d: d.sort_key())
-    silenced = sorted((s for part in parts for s in part[2]), key=lambda s: s.diagnostic.sort_key())
-    postmortems = [pm for part in parts for pm in part[1]]
-    return CheckResult(checked=len(targets), diagnostics=diagnostics, silenced=silenced), postmortems
+        parts = [_check_files(kb, targets, context, keep_postmortems)]
+    diagnostics = sorted((d for part in parts for d in part.diagnostics), key=lambda d: d.sort_key())
+    silenced = sorted((s for part in parts for s in part.silenced), key=lambda s: s.diagnostic.sort_key())
+    postmortems = [pm for part in parts for pm in part.postmortems]
+    return Checked(CheckResult(checked=len(targets), diagnostics=diagnostics, silenced=silenced), postmortems)
 
 
-def _check_files(kb: KnowledgeBase, files: list[Path], context: CheckContext, keep: bool):
-    diagnostics = []
+def _check_files(kb: KnowledgeBase, files: list[Path], context: CheckContext, keep_postmortems: bool) -> _FilesChecked:
+    diagnostics: list[Diagnostic] = []
     silenced: list[Silenced] = []
     postmortems: list[PostMortem] = []
     for file in files:
@@ -126,10 +151,10 @@ def _check_files(kb: KnowledgeBase, files: list[Path], context: CheckContext, ke
                                                  [*found, *run_checks(postmortem, context)])
             diagnostics.extend(kept)
             silenced.extend(allowed)
-            if keep:
+            if keep_postmortems:
                 postmortem.release_parse_data()
                 postmortems.append(postmortem)
-    return diagnostics, postmortems, silenced
+    return _FilesChecked(diagnostics, silenced, postmortems)
 
 
 @contextlib.contextmanager
@@ -156,11 +181,11 @@ def _process_context():
 _worker_state: tuple = ()
 
 
-def _start_worker(kb: KnowledgeBase, context: CheckContext, keep: bool) -> None:
+def _start_worker(kb: KnowledgeBase, context: CheckContext, keep_postmortems: bool) -> None:
     global _worker_state
-    _worker_state = (kb, context, keep)
+    _worker_state = (kb, context, keep_postmortems)
 
 
-def _check_in_worker(files: list[Path]):
-    kb, context, keep = _worker_state
-    return _check_files(kb, files, context, keep)
+def _check_in_worker(files: list[Path]) -> _FilesChecked:
+    kb, context, keep_postmortems = _worker_state
+    return _check_files(kb, files, context, keep_postmortems)

@@ -94,9 +94,9 @@ def test_parallel_and_serial_runs_agree(kb: Path, base_text: str) -> None:
         write(kb, f"2026-03-02-copy-{index:03d}.md", text)
     serial = load_knowledge_base(kb, jobs=1)
     parallel = load_knowledge_base(kb, jobs=2)
-    assert serial.loading.checked == parallel.loading.checked == 240
-    assert len(serial.loading.diagnostics) == 80
-    assert parallel.loading.diagnostics == serial.loading.diagnostics
+    assert serial.check_result.checked == parallel.check_result.checked == 240
+    assert len(serial.check_result.diagnostics) == 80
+    assert parallel.check_result.diagnostics == serial.check_result.diagnostics
     assert len(parallel.postmortems) == len(serial.postmortems) == 240
     assert [pm.path for pm in parallel.postmortems] == [pm.path for pm in serial.postmortems]
 
@@ -120,8 +120,8 @@ documents = st.builds(
 def test_any_bytes_give_diagnostics_not_exceptions(kb: Path, content: bytes) -> None:
     write(kb, "2026-03-02-fuzz.md", content)
     loaded = load_knowledge_base(kb, jobs=1)
-    assert loaded.loading.checked == 1
-    assert loaded.postmortems or loaded.loading.diagnostics
+    assert loaded.check_result.checked == 1
+    assert loaded.postmortems or loaded.check_result.diagnostics
 
 
 front_matter_lines = st.lists(

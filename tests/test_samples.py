@@ -18,7 +18,7 @@ def samples():
 
 
 def test_samples_validate_clean(samples) -> None:
-    assert samples.loading.diagnostics == []
+    assert samples.check_result.diagnostics == []
 
 
 def test_samples_are_many_and_span_eighteen_months(samples) -> None:

@@ -22,7 +22,7 @@ MARKDOWN_SUFFIX = ".md"
 @dataclass
 class KnowledgeBase:
     """A knowledge base at `root`: `postmortem.yml` and `postmortems/`, and what the build writes
-    (`build/`, `site/`). `postmortems` and `loading` are filled by `checker.load_knowledge_base`."""
+    (`build/`, `site/`). `postmortems` and `check_result` are filled by `checker.load_knowledge_base`."""
 
     root: Path
     config: Config
@@ -31,7 +31,7 @@ class KnowledgeBase:
     #: Every post-mortem that could be read (fields that failed validation left out), sorted by path.
     postmortems: list[PostMortem] = field(default_factory=list, repr=False)
     #: What reading and checking every post-mortem found; None until loaded.
-    loading: CheckResult | None = None
+    check_result: CheckResult | None = None
 
     @property
     def postmortems_dir(self) -> Path:

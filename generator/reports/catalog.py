@@ -12,7 +12,7 @@ def list_postmortems(kb: KnowledgeBase, severity: str | None = None, service: st
     """The post-mortems of a loaded knowledge base matching every filter given, newest first, and
     how many files were skipped because they cannot be read at all (run `postmortem validate` to
     see why). A file with errors in some fields is listed with the fields that are valid."""
-    skipped = kb.loading.checked - len(kb.postmortems)
+    skipped = kb.check_result.checked - len(kb.postmortems)
     chosen = [
         pm for pm in kb.postmortems
         if (severity is None or pm.value("severity") == severity)
