@@ -6,36 +6,30 @@ sanitises the authors' part once an engine has built the tree, so any MkDocs-com
 builds it with the same result. Every front-matter string is HTML-escaped where a page shows it,
 and post-mortem text is never used as a template.
 
-One module per kind of page; `context` holds what they share (the post-mortems, the config, the
-figures), `tables` the HTML several pages show, `markup` escaping, links and fragments.
+One module per kind of page, listed in `pages`; `context` holds what they share (the post-mortems,
+the config, the figures), `tables` the HTML several pages show, `markup` escaping, links and
+fragments.
+
+`Site`, `generate_pages`, `PAGES` and `GeneratedFile` are imported from here on first use: the
+build's parent process imports `site.build` and `site.engine`, which need none of the pages (nor
+numpy and scipy behind them), so only its page-generating child imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from .actions import action_pages
-from .context import Site
-from .feed import feed
-from .home import home_page
-from .listings import listing_pages
-from .postmortem import postmortem_pages
-from .report import report_page
-from .search import search_page
-from .services import service_pages
-from .static import static_pages
-from .trends import trend_pages
+if TYPE_CHECKING:
+    from .context import Site
+    from .markup import GeneratedFile
+    from .pages import PAGES, generate_pages
 
-#: A generated file: its path in the docs tree, its content, and (for a page) its HTML fragments.
-GeneratedFile = tuple[str, str | bytes, list[str]]
-
-PAGES: list[Callable[[Site], Iterator[GeneratedFile]]] = [
-    home_page, search_page, postmortem_pages, listing_pages, service_pages, trend_pages, action_pages,
-    report_page, static_pages, feed,
-]
+__all__ = ["PAGES", "GeneratedFile", "Site", "generate_pages"]
+_LAZY = {"Site": ".context", "GeneratedFile": ".markup", "PAGES": ".pages", "generate_pages": ".pages"}
 
 
-def generate_pages(site: Site) -> Iterator[GeneratedFile]:
-    """Every page and file of the docs tree."""
-    for pages in PAGES:
-        yield from pages(site)
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_LAZY[name], __name__), name)

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .context import Site
-from .markup import WIDE, Fragments, e, front_matter_block, paragraph
+from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, paragraph
 from .tables import action_table, owner_link
 
 #: Done actions shown on the actions page, the most recently closed first.
 DONE_SHOWN = 200
 
 
-def action_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def action_pages(site: Site) -> Iterator[GeneratedFile]:
     label = site.labels
     source, html = "actions/index.md", Fragments()
     every = site.all_actions()

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..figures.units import duration
 from ..kb.model import PostMortem, Status
 from .context import Site, path_of
-from .markup import page_url
+from .markup import GeneratedFile, page_url
 from .search import plain_text
 
 FEED = "feed.xml"
@@ -21,7 +21,7 @@ FEED_ENTRIES = 50
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def feed(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def feed(site: Site) -> Iterator[GeneratedFile]:
     """The feed of the FEED_ENTRIES post-mortems published last (by git when it tells, else by start)."""
     chosen = [pm for pm in site.postmortems if pm.value("status") == Status.published]
     chosen.sort(key=lambda pm: (_published(site, pm), pm.id), reverse=True)

@@ -9,7 +9,7 @@ from ..figures import availability, metrics
 from ..figures.units import duration, rate
 from .context import Site
 from .feed import FEED
-from .markup import WIDE, Fragments, e, front_matter_block, table
+from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, table
 from .tables import budget_row, postmortem_table, spread_note
 
 LATEST = 10
@@ -20,7 +20,7 @@ def card(title: str, value: str, note: str) -> str:
     return f'<div class="pm-card-figure"><span>{e(title)}</span><strong>{e(value)}</strong><small>{e(note)}</small></div>'
 
 
-def home_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def home_page(site: Site) -> Iterator[GeneratedFile]:
     label, source, html = site.labels, "index.md", Fragments()
     start, end = site.period(0)
     now, previous = site.figures(site.in_period(start, end)), site.figures(site.in_period(*site.period(90)))

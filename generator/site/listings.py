@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from ..kb.model import PostMortem, slugify
 from .context import Site
-from .markup import WIDE, Fragments, e, front_matter_block, href, paragraph, table
+from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, href, paragraph, table
 from .tables import postmortem_table
 
 
-def listing_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def listing_pages(site: Site) -> Iterator[GeneratedFile]:
     label = site.labels
     years = sorted({pm.id[:4] for pm in site.postmortems}, reverse=True)
     source, html = "postmortems/index.md", Fragments()
@@ -36,7 +36,7 @@ def listing_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
 
 
 def _grouped_pages(site: Site, folder: str, title_key: str, index_title: str,
-                   groups: dict[str, tuple[str, str, list[PostMortem]]]) -> Iterator[tuple[str, str, list[str]]]:
+                   groups: dict[str, tuple[str, str, list[PostMortem]]]) -> Iterator[GeneratedFile]:
     """An index page of `folder` and one page per group: {file stem: (title, intro, post-mortems)}."""
     label = site.labels
     index, html = f"{folder}/index.md", Fragments()
@@ -51,7 +51,7 @@ def _grouped_pages(site: Site, folder: str, title_key: str, index_title: str,
                                  html(postmortem_table(site, source, items))]), html.blocks
 
 
-def _severities(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def _severities(site: Site) -> Iterator[GeneratedFile]:
     label = site.labels
     groups = {
         slugify(s.id) or f"severity-{i}": (label("severity_title", severity=s.id), s.description,
@@ -61,7 +61,7 @@ def _severities(site: Site) -> Iterator[tuple[str, str, list[str]]]:
     yield from _grouped_pages(site, "severities", "severity", label("severities_title"), groups)
 
 
-def _causes(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def _causes(site: Site) -> Iterator[GeneratedFile]:
     """A page per root-cause category: the post-mortems it is the root cause of, then those it
     contributed to; the index counts both."""
     label = site.labels
@@ -83,7 +83,7 @@ def _causes(site: Site) -> Iterator[tuple[str, str, list[str]]]:
         ]), html.blocks
 
 
-def _tags(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def _tags(site: Site) -> Iterator[GeneratedFile]:
     label = site.labels
     tagged = site.grouped("tags")
     groups = {tag: (label("tag_title", tag=tag), "", tagged[tag]) for tag in sorted(tagged)}

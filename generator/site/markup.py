@@ -24,6 +24,10 @@ MARKER_LOOKALIKE = re.compile(r"<!--\s*/?\s*pm-(?:body|fragment)", re.IGNORECASE
 #: Pages wide enough for tables: Material's navigation sidebar hidden.
 WIDE = {"hide": ["navigation"]}
 
+#: A file of the docs tree, as the pages yield it: its path in the tree, its content, and (for a
+#: Markdown page) its HTML fragments, which `site.tree.finish_page` puts in place once it is built.
+GeneratedFile = tuple[str, str | bytes, list[str]]
+
 
 class Fragments:
     """The generated HTML of one page, kept out of its Markdown: the page holds a marker comment

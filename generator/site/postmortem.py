@@ -14,7 +14,7 @@ from ..kb.model import PostMortem, Status
 from ..labels import Labels
 from ..rules.allowing import without_allow_comments
 from .context import Site, path_of
-from .markup import BODY_END, BODY_START, Fragments, depth, e, front_matter_block, href, without_markers
+from .markup import BODY_END, BODY_START, Fragments, GeneratedFile, depth, e, front_matter_block, href, without_markers
 from .tables import action_table, badge, cause_link, postmortem_link, service_links, status_badge
 
 IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "support_tickets", "sla_breached",
@@ -22,7 +22,7 @@ IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "suppo
 ROLES = ("incident_commander", "technical_owner", "communications_owner")
 
 
-def postmortem_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def postmortem_pages(site: Site) -> Iterator[GeneratedFile]:
     for pm in site.postmortems:
         yield postmortem_page(site, pm)
 

@@ -9,13 +9,13 @@ from ..figures import availability, metrics
 from ..figures.units import duration
 from .context import Site
 from .home import card
-from .markup import WIDE, Fragments, e, front_matter_block, href, paragraph, table
+from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, href, paragraph, table
 from .tables import cause_link, postmortem_table, spread_table
 
 TOP_AREAS = 3
 
 
-def report_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def report_page(site: Site) -> Iterator[GeneratedFile]:
     label, source, html = site.labels, "report.md", Fragments()
     start, end = site.period(0)
     period = site.in_period(start, end)

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 from ..figures.units import duration
 from .context import Site, path_of
-from .markup import e, front_matter_block, paragraph
+from .markup import GeneratedFile, e, front_matter_block, paragraph
 
 INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
 
 
-def search_page(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def search_page(site: Site) -> Iterator[GeneratedFile]:
     """The search page, and `assets/search.json`: what the search box of every page and the search
     page need besides the index (the bundles to merge, the filters with their values' names in the
     order to list them, and the words of the interface)."""
@@ -52,7 +52,7 @@ def search_bundle(index: int) -> str:
     return "pagefind" if index == 0 else f"pagefind-{index}"
 
 
-def search_documents(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def search_documents(site: Site) -> Iterator[GeneratedFile]:
     """One small HTML document per post-mortem, for the search indexer: the title, the front
     matter's words, and the body's sections with the anchors the site gives their headings, under
     the folder of its search bundle. Indexing these instead of the themed pages keeps the

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from ..figures import availability, metrics
 from ..figures.units import duration, percent
 from .context import Site
-from .markup import WIDE, Fragments, e, front_matter_block, paragraph, table
+from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, paragraph, table
 from .tables import action_table, availability_cell, budget_row, postmortem_table, spread_table
 
 
-def service_pages(site: Site) -> Iterator[tuple[str, str, list[str]]]:
+def service_pages(site: Site) -> Iterator[GeneratedFile]:
     label = site.labels
     key = availability.month_key(site.today)
     source, html = "services/index.md", Fragments()

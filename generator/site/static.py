@@ -8,12 +8,12 @@ from importlib import resources
 
 from ..reference import reference_pages
 from .context import Site
-from .markup import e, front_matter_block
+from .markup import GeneratedFile, e, front_matter_block
 
 ASSETS = ("postmortem.css", "postmortem.js")
 
 
-def static_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
+def static_pages(site: Site) -> Iterator[GeneratedFile]:
     label = site.labels
     for name, text in reference_pages().items():
         yield f"reference/{name}", text, []

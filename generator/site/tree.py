@@ -11,14 +11,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..safety.sanitize import clean_page_html
-from .markup import BODY_END, BODY_START, FRAGMENT, fill_fragments, page_url
+from .markup import BODY_END, BODY_START, FRAGMENT, GeneratedFile, fill_fragments, page_url
 
 FRAGMENTS_SUFFIX = ".json"
 #: From this many pages, finishing them is shared by several processes.
 PARALLEL_PAGES = 500
 
 
-def write_tree(files: Iterable[tuple[str, str | bytes, list[str]]], folder: Path,
+def write_tree(files: Iterable[GeneratedFile], folder: Path,
                fragments_folder: Path | None = None, prune: bool = True) -> set[str]:
     """Write the files under `folder` and the pages' fragments under `fragments_folder` (as JSON),
     touching only files whose content changed (so that a live preview re-renders only what moved),
