@@ -6,11 +6,33 @@ SVGs are reproducible: no creation date, and element ids salted with a constant.
 from __future__ import annotations
 
 import io
+from typing import NamedTuple
 
 SEVERITY_COLOURS = ["#c62828", "#ef6c00", "#f9a825", "#78909c", "#8d6e63"]
 SERIES_COLOURS = ["#1e88e5", "#e53935", "#43a047", "#8e24aa", "#fb8c00", "#00acc1", "#6d4c41", "#546e7a",
                   "#d81b60", "#7cb342"]
 INK = "#888888"  # readable on the light and the dark palette
+
+
+class ChartSpec(NamedTuple):
+    """What a chart shows (see `chart`): plain data, so that another process can draw it."""
+
+    months: list[str]
+    series: dict[str, list[float | None]]
+    kind: str
+    colours: list[str]
+    unit: str = ""
+    limit: float | None = None
+
+
+def draw_all(specs: list[ChartSpec]) -> list[bytes]:
+    """The SVG of each chart of `specs`, drawn here."""
+    return [chart(*spec) for spec in specs]
+
+
+def prepare() -> None:
+    """Import matplotlib and set its parameters now (about 0.4 s), ahead of the first chart."""
+    _pyplot()
 
 
 def _pyplot():

@@ -6,20 +6,51 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from ..figures import availability, metrics
 from ..figures.units import rate
-from ..reports.charts import SERIES_COLOURS, SEVERITY_COLOURS, chart
+from ..reports.charts import SERIES_COLOURS, SEVERITY_COLOURS, ChartSpec
 from .context import Site
-from .markup import Fragments, e, front_matter_block, paragraph, table
+from .markup import Fragments, GeneratedFile, e, front_matter_block, paragraph, table
 from .tables import postmortem_link, spread_table
 
 TREND_MONTHS = 24
 
 
-def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
-    """The Trends page and its SVG charts."""
+class TrendChart(NamedTuple):
+    """One chart of the Trends page: its file's name, its heading, and what it shows."""
+
+    name: str
+    heading: str
+    spec: ChartSpec
+
+
+def trend_pages(site: Site) -> Iterator[GeneratedFile]:
+    """The Trends page and its SVG charts (drawn by `site.draw_charts`)."""
     label, html = site.labels, Fragments()
+    charts = trend_charts(site)
+    months = charts[0].spec.months
+    by_month = metrics.by_month(site.incidents, months, site.zone)
+    title = label("trends")
+    parts = [front_matter_block(title), f"# {e(title)}\n",
+             paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1]))),
+             f"## {e(label('spread_title'))}\n", html(spread_table(site, site.figures([i for items in by_month.values() for i in items])))]
+    for (name, heading, spec), svg in zip(charts, site.draw_charts([chart.spec for chart in charts]), strict=True):
+        yield f"trends/{name}.svg", svg, []
+        rows = [[e(m), *(e(_number(values[index])) for values in spec.series.values())]
+                for index, m in enumerate(months)]
+        parts += [f"## {e(heading)}\n", f'<p class="pm-chart"><img src="{name}.svg" alt="{e(heading)}"></p>\n',
+                  html(table([label("month"), *spec.series.keys()], rows))]
+    parts += _actions_worked(site, html)
+    yield "trends/index.md", "\n".join(parts), html.blocks
+
+
+def trend_charts(site: Site) -> list[TrendChart]:
+    """The charts of the Trends page, over up to 24 months: worked out once a site (`site.trend_charts`)."""
+    if site.trend_charts is not None:
+        return site.trend_charts
+    label = site.labels
     first_incident = site.incidents[0].started.astimezone(site.zone).date() if site.incidents else site.today
     index = site.today.year * 12 + site.today.month - 1 - (TREND_MONTHS - 1)
     start = max(dt.date(index // 12, index % 12 + 1, 1), first_incident.replace(day=1))
@@ -53,18 +84,9 @@ def trend_pages(site: Site) -> Iterator[tuple[str, str | bytes, list[str]]]:
     if site.published is not None:  # git history tells when each post-mortem was published
         charts.append(("on-time", label("chart_on_time"), {label("chart_on_time"): percents([f.on_time_rate for f in figures])},
                        "lines", SERIES_COLOURS, "%", 100))
-    title = label("trends")
-    parts = [front_matter_block(title), f"# {e(title)}\n",
-             paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1]))),
-             f"## {e(label('spread_title'))}\n", html(spread_table(site, site.figures([i for items in by_month.values() for i in items])))]
-    for name, heading, series, kind, colours, unit, limit in charts:
-        yield f"trends/{name}.svg", chart(months, series, kind, colours, unit, limit), []
-        rows = [[e(m), *(e(_number(values[index])) for values in series.values())]
-                for index, m in enumerate(months)]
-        parts += [f"## {e(heading)}\n", f'<p class="pm-chart"><img src="{name}.svg" alt="{e(heading)}"></p>\n',
-                  html(table([label("month"), *series.keys()], rows))]
-    parts += _actions_worked(site, html)
-    yield "trends/index.md", "\n".join(parts), html.blocks
+    site.trend_charts = [TrendChart(name, heading, ChartSpec(months, series, kind, colours, unit, limit))
+                         for name, heading, series, kind, colours, unit, limit in charts]
+    return site.trend_charts
 
 
 def _actions_worked(site: Site, html: Fragments) -> list[str]:
