@@ -1,6 +1,8 @@
 """Benchmark of `postmortem build` against a bare MkDocs-Material build, and of search in Chromium.
 
-    python benchmarks/bench_build.py [--count 10000] [--repeat 3] [--search-only]
+    python benchmarks/bench_build.py [--count 10000 ...] [--repeat 3] [--search-only | --no-search]
+
+With several counts (`--count 100 1000 10000`), the builds are compared at each size in turn.
 
 The corpus is benchmarks/corpus/<count>/ (written by corpus.py, kept between runs). The bare build
 is `mkdocs build` of the same post-mortem files, copied as they are into a docs folder with an index
@@ -137,19 +139,22 @@ def measure_search(ours: Path, bare: Path) -> dict[str, dict[str, list[float]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--count", type=int, nargs="+", default=[10_000], help="post-mortems (several: each size in turn)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--search-only", action="store_true", help="measure search on the sites already built")
+    parser.add_argument("--no-search", action="store_true", help="compare the builds only")
     parser.add_argument("--zensical", action="store_true", help="also time `postmortem build` with engine: zensical")
     arguments = parser.parse_args()
-    root, bare = prepare(arguments.count)
-    if not arguments.search_only:
-        compare_builds(root, bare, arguments)
-    build_for_search(root, bare)
-    report_search(measure_search(root / "site", bare / "site"))
+    for count in arguments.count:
+        root, bare = prepare(count)
+        if not arguments.search_only:
+            compare_builds(root, bare, count, arguments)
+        if not arguments.no_search:
+            build_for_search(root, bare)
+            report_search(measure_search(root / "site", bare / "site"))
 
 
-def compare_builds(root: Path, bare: Path, arguments) -> None:
+def compare_builds(root: Path, bare: Path, count: int, arguments) -> None:
     bin_dir = Path(sys.executable).parent
     scratch = Path(tempfile.gettempdir()) / "postmortem-bench-build"
     ours, theirs = FreshCopy(root, scratch / "ours"), FreshCopy(bare, scratch / "bare")
@@ -170,7 +175,7 @@ def compare_builds(root: Path, bare: Path, arguments) -> None:
             [str(bin_dir / "postmortem"), "--root", str(zensical_copy.target), "build", "--today", TODAY])
     results = compare(commands, arguments.repeat)
     base = results["mkdocs build (bare, minimal nav)"]
-    print(f"{arguments.count} post-mortems, {arguments.repeat} interleaved pairs of cold runs, each on "
+    print(f"\n{count} post-mortems, {arguments.repeat} interleaved pairs of cold runs, each on "
           f"{ours.describe()}\n")
     print("| command | median wall time | ratio | peak memory (process tree, PSS) | ratio |")
     print("| --- | --- | --- | --- | --- |")
