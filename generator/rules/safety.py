@@ -4,7 +4,7 @@ credentials, customers' personal data. (The comments that allow a finding, PM604
 
 from __future__ import annotations
 
-from ..safety.sanitize import unsafe_html
+from ..safety.sanitize import dropped_html
 from ..safety.sensitive import find_personal_data, find_secrets, masked
 from .registry import ERROR, Finding, lenient, rule
 
@@ -13,7 +13,9 @@ from .registry import ERROR, Finding, lenient, rule
                                      "`javascript:` links.")
 def unsafe_html_in_body(doc, context):
     """Every page goes through an allow-list sanitiser, so this HTML would vanish from the site; the
-    rule says where and why. Write code in backticks or a fenced block to show it as text.
+    rule says where and why. It renders the body as the site does and runs the same allow-list, so
+    it reports exactly what the site would drop, and raw HTML the site engine cannot read (which
+    would stop the build). Write code in backticks or a fenced block to show it as text.
 
     Failing:
     ```markdown
@@ -31,17 +33,8 @@ def unsafe_html_in_body(doc, context):
     - 14:06 — ![error rate](graph.png)
     ```
     """
-    if not ("<" in doc.body or "](" in doc.body or "]:" in doc.body):
-        return
-    code_lines = {doc.body_line + line for section in doc.sections for token in section.tokens
-                  if token.type in ("fence", "code_block") for line in range(*token.map)}
-    for offset, line in enumerate(doc.body.split("\n")):
-        number = doc.body_line + offset
-        if number in code_lines or not ("<" in line or "](" in line or "]:" in line):
-            continue
-        for column, why in unsafe_html(line):
-            yield Finding(number, f"{why}: the site drops it; show it as code in backticks, or remove it",
-                          column=column)
+    for dropped in dropped_html(doc.body, doc.body_line):
+        yield Finding(dropped.line, dropped.why, column=dropped.column)
 
 
 @rule("PM602", "secret", ERROR, "A credential (key, token, password, private key) is in the file.")

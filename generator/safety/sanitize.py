@@ -1,15 +1,22 @@
 """What HTML a page may carry: the allow-list that every built page's content goes through (nh3,
-the binding of the Ammonia sanitiser), and the finder that tells authors which raw HTML in their
-Markdown it would drop, with its line.
+the binding of the Ammonia sanitiser), and the finder that tells authors what of their Markdown it
+would drop, with its line.
+
+The finder does not keep a list of its own: it renders the body as the site does (Python-Markdown
+with the built-in site's extensions), runs the same allow-list over it, and reports every element
+and attribute that did not come through, and any raw HTML the site engine cannot read.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import html
 import re
-from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
+import markdown
 import nh3
 
 #: Allowed on top of nh3's defaults: what Python-Markdown's tables, table of contents (permalinks,
@@ -17,6 +24,9 @@ import nh3
 EXTRA_ATTRIBUTES = {"*": {"class", "id", "title", "lang", "dir"}, "a": {"href", "title"},
                     "img": {"alt", "title"}, "th": {"style"}, "td": {"style"}, "abbr": {"title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+#: The Markdown extensions of the built-in site (`site.siteconfig`), with their settings: the body
+#: is rendered so here too.
+SITE_MARKDOWN_EXTENSIONS = {"tables": {}, "fenced_code": {}, "toc": {"permalink": True}}
 #: The only inline style kept: the alignment Markdown tables write.
 TABLE_ALIGNMENT = re.compile(r"^text-align:\s*(left|right|center);?$")
 
@@ -57,22 +67,31 @@ def clean_page_html(content: str, keep: re.Pattern | None = None) -> str:
     return _HELD.sub(lambda match: held[int(match[1])], _CLEANER.clean(protected))
 
 
-#: Elements the site drops, with what they would do.
-DROPPED_ELEMENTS = {
+#: What a dropped element would have done.
+ELEMENT_EFFECTS = {
     "script": "runs code", "iframe": "embeds another page", "frame": "embeds another page",
     "object": "embeds a plugin", "embed": "embeds a plugin", "applet": "embeds a plugin",
     "style": "restyles the whole site", "link": "loads a resource", "meta": "redirects or changes the page",
     "base": "changes where every link goes", "form": "posts readers' input elsewhere",
     "svg": "can carry script", "math": "can carry script", "template": "can carry script",
 }
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>?")
-_HANDLER = re.compile(r"(?:^|[\s\"'/])(on[a-zA-Z]+)\s*=", re.ASCII)
-_URL_ATTRIBUTE = re.compile(r"""(?:^|[\s"'/])(href|src|action|formaction|xlink:href|data|poster|srcset)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
-                            re.IGNORECASE)
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>|^\s*\[[^\]]+\]:\s*<?(\S+)")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+NOT_ALLOWED = "is not on the site's allow-list"
 _SCHEME_EFFECT = {"javascript:": "runs code", "vbscript:": "runs code", "data:": "embeds a document that can run code"}
-_UNSAFE_SCHEMES = tuple(_SCHEME_EFFECT)
+#: A body without any of these renders to no HTML of the author's and no link the allow-list refuses.
+_MAYBE_UNSAFE = re.compile(r"<[A-Za-z!/?]|&#|(?i:script|data)\s*:")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Something of a body that the site's allow-list would drop, or the engine could not read:
+    its line and column (1-based, in the whole file) and why."""
+
+    line: int
+    column: int
+    why: str
 
 
 def unsafe_scheme(url: str) -> str | None:
@@ -80,24 +99,146 @@ def unsafe_scheme(url: str) -> str | None:
     however it is encoded or spaced; None for any other URL."""
     decoded = html.unescape(html.unescape(url))
     compact = re.sub(r"[\x00-\x20]+", "", decoded).lower()
-    return next((scheme for scheme in _UNSAFE_SCHEMES if compact.startswith(scheme)), None)
+    return next((scheme for scheme in _SCHEME_EFFECT if compact.startswith(scheme)), None)
 
 
-def unsafe_html(line: str) -> Iterator[tuple[int, str]]:
-    """What the site would drop from one line of Markdown (code spans aside): (column, why)."""
-    line = _CODE_SPAN.sub(lambda m: " " * len(m[0]), line)
-    if "<" in line:
-        for tag in _TAG.finditer(line):
-            name, rest = tag[2].lower(), tag[3]
-            if name in DROPPED_ELEMENTS and not tag[1]:
-                yield tag.start() + 1, f"<{name}> {DROPPED_ELEMENTS[name]}"
+def dropped_html(body: str, first_line: int) -> list[Dropped]:
+    """What the site would drop from `body` (whose first line is `first_line` of its file) or could
+    not build: the body rendered as the site renders it, then run through the site's allow-list;
+    each element or attribute that did not come through, at the line that wrote it."""
+    if not _MAYBE_UNSAFE.search(body):
+        return []
+    if stopped := _unreadable(body, markdown.htmlparser.htmlparser.HTMLParser()):
+        line, problem = stopped
+        return [Dropped(first_line + line - 1, 1, f"HTML that the site engine cannot read ({problem}): the build "
+                                                   "would stop, even with it in code; rewrite it (outside code, "
+                                                   "write `<` as `&lt;`)")]
+    fragment = _renderer().convert(body)
+    if stopped := _unreadable(fragment, HTMLParser()):  # the site's sanitiser reads anything; this finder cannot
+        return [Dropped(first_line, 1, f"HTML that cannot be checked ({stopped[1]}): remove it")]
+    source = _Source(body, first_line)
+    return [source.locate(signature) for signature in _dropped(fragment)]
+
+
+def _renderer() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(SITE_MARKDOWN_EXTENSIONS), extension_configs=SITE_MARKDOWN_EXTENSIONS)
+
+
+def _dropped(fragment: str) -> list[tuple[str, ...]]:
+    """What the allow-list drops from `fragment`, in order: ("element", tag) and
+    ("attribute", tag, name, value)."""
+    before, after = _elements(fragment), _elements(clean_page_html(fragment))
+    found: list[tuple[str, ...]] = []
+    matcher = difflib.SequenceMatcher(None, [tag for tag, _ in before], [tag for tag, _ in after], autojunk=False)
+    for operation, start, end, other, _ in matcher.get_opcodes():
+        for index in range(start, end):
+            tag, attributes = before[index]
+            if operation == "equal":
+                kept = after[other + index - start][1]
+                found += [("attribute", tag, name, value) for name, value in attributes.items()
+                          if kept.get(name) != value]
+            else:
+                found.append(("element", tag))
+    return found
+
+
+def _unreadable(text: str, parser: HTMLParser) -> tuple[int, str] | None:
+    """Where and why `parser` stops on `text`, or None. MkDocs runs Python-Markdown's copy of
+    html.parser over every page's Markdown (to find anchors), and a build stops where it does."""
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError, IndexError) as error:
+        return parser.getpos()[0], str(error).split(" at ", 1)[0] or type(error).__name__
+    return None
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.elements.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def _elements(fragment: str) -> list[tuple[str, dict[str, str]]]:
+    collector = _Collector()
+    collector.feed(fragment)
+    collector.close()
+    return collector.elements
+
+
+def _why(signature: tuple[str, ...]) -> str:
+    if signature[0] == "element":
+        tag = signature[1]
+        if tag in ELEMENT_EFFECTS:
+            return f"<{tag}> {ELEMENT_EFFECTS[tag]}"
+        if tag in nh3.ALLOWED_TAGS:
+            return f"<{tag}> goes with what encloses it (an unclosed <style> or <script>, or <svg> or <math> content)"
+        return f"<{tag}> {NOT_ALLOWED}"
+    _, tag, name, value = signature
+    if name.startswith("on"):
+        return f"the event handler {name}= runs code"
+    if scheme := unsafe_scheme(value):
+        return f"a {scheme} URL in {name}= {_SCHEME_EFFECT[scheme]}"
+    if tag == "img" and name == "src":
+        return "an image from another site (it tracks readers and may not load)"
+    if name == "style":
+        return "an inline style restyles the page"
+    return f"the attribute {name}= of <{tag}> {NOT_ALLOWED}"
+
+
+class _Source:
+    """The body's lines as an author wrote them, code and comments blanked (the site shows code as
+    text and drops comments), to find the line of each thing the allow-list dropped: the first line
+    that, rendered alone, has it dropped too; else the first that writes it."""
+
+    def __init__(self, body: str, first_line: int) -> None:
+        self.first_line = first_line
+        text = _COMMENT.sub(lambda match: re.sub(r"[^\n]", " ", match[0]), body)
+        lines, fence = [], None
+        for line in text.split("\n"):
+            opening = _FENCE.match(line)
+            if fence or opening:
+                if opening and (fence is None or opening[1][0] == fence[0] and len(opening[1]) >= len(fence)):
+                    fence = None if fence else opening[1]
+                lines.append("")
                 continue
-            for handler in _HANDLER.finditer(rest):
-                yield tag.start() + 1, f"the event handler {handler[1]}= runs code"
-            for attribute in _URL_ATTRIBUTE.finditer(rest):
-                if scheme := unsafe_scheme(attribute[2].strip("\"'")):
-                    yield tag.start() + 1, f"a {scheme} URL in {attribute[1]}= {_SCHEME_EFFECT[scheme]}"
-    if ":" in line:
-        for link in _LINK_TARGET.finditer(line):
-            if scheme := unsafe_scheme(link[1] or link[2] or link[3] or ""):
-                yield link.start() + 1, f"a {scheme} link {_SCHEME_EFFECT[scheme]}"
+            lines.append(_CODE_SPAN.sub(lambda match: " " * len(match[0]), line))
+        self.lines = lines
+        self.alone: dict[int, list[tuple[str, ...]]] = {}
+
+    def _dropped_alone(self, number: int) -> list[tuple[str, ...]]:
+        """What the allow-list drops from line `number` rendered on its own (taken as it is claimed)."""
+        if number not in self.alone:
+            line = self.lines[number]
+            fragment = _renderer().convert(line) if _MAYBE_UNSAFE.search(line) else ""
+            self.alone[number] = _dropped(fragment) if fragment and not _unreadable(fragment, HTMLParser()) else []
+        return self.alone[number]
+
+    def locate(self, signature: tuple[str, ...]) -> Dropped:
+        """The first line that drops `signature` when rendered alone, else the first that writes it."""
+        for number in range(len(self.lines)):
+            dropped = self._dropped_alone(number)
+            if signature in dropped:
+                dropped.remove(signature)
+                return self._at(number, signature)
+        written = self._written(signature)
+        return self._at(next((number for number, line in enumerate(self.lines) if written.search(line)), 0), signature)
+
+    @staticmethod
+    def _written(signature: tuple[str, ...]) -> re.Pattern:
+        if signature[0] == "element":
+            return re.compile(rf"<\s*{re.escape(signature[1])}(?![\w-])", re.I)
+        _, _, name, value = signature
+        return re.compile(re.escape(value.strip()) if value.strip() else rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.I)
+
+    def _at(self, number: int, signature: tuple[str, ...]) -> Dropped:
+        line = self.lines[number]
+        where = [self._written(signature).search(line)]
+        if signature[0] == "attribute":
+            where.insert(0, re.search(rf"(?<![\w-]){re.escape(signature[2])}(?![\w-])", line, re.I))
+        column = next((match.start() for match in where if match), 0)
+        return Dropped(self.first_line + number, column + 1, f"{_why(signature)}: the site drops it; show it as code "
+                                                             "in backticks, or remove it")

@@ -14,6 +14,7 @@ import yaml
 from ..kb.config.schema import Config
 from ..kb.layout import KnowledgeBase
 from ..labels import Labels
+from ..safety.sanitize import SITE_MARKDOWN_EXTENSIONS
 
 MKDOCS_FILE = "mkdocs.yml"
 
@@ -43,7 +44,7 @@ def builtin_config(config: Config) -> dict:
         },
         # Material's search is off: Pagefind indexes the site (it stays fast on 10,000 pages).
         "plugins": [],
-        "markdown_extensions": ["tables", {"toc": {"permalink": True}}],
+        "markdown_extensions": [{name: settings} if settings else name for name, settings in SITE_MARKDOWN_EXTENSIONS.items()],
         "extra_css": ["assets/postmortem.css"],
         "extra_javascript": ["assets/postmortem.js"],
         "nav": [
