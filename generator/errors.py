@@ -38,3 +38,8 @@ class ConfigError(UsageError):
         for diagnostic in self.diagnostics:
             click.echo(diagnostic.text_line(), err=True)
         super().show(file)
+
+
+class MissingExtraError(UsageError):
+    """A command needs an optional part of the package that is not installed: the `site` extra for the
+    site and the HTML and PDF reports (exit code 2)."""

@@ -17,14 +17,18 @@ def build(ctx, today, jobs) -> None:
     Errors stop the build and are printed; the previous site/ is then left as it was.
 
     Exit status: 0 when built, 1 when the post-mortems have errors or a page cannot be rendered,
-    2 for a configuration problem (postmortem.yml, mkdocs.yml, the engine) or a usage error.
+    2 for a configuration problem (postmortem.yml, mkdocs.yml, the engine) or a usage error, or
+    without the site engine (pip install 'postmortem-kb[site]').
 
     \b
     Examples:
       postmortem build
       postmortem build --today 2026-11-26   # byte-identical output for the same input
     """
+    from ..extras import require_site
     from ..kb.layout import open_knowledge_base
+
+    require_site("postmortem build")
     from ..site.build import ValidationFailed, build_site
 
     try:
@@ -47,12 +51,16 @@ def serve(ctx, today, host, port) -> None:
 
     Open pages reload by themselves. Saving a post-mortem rebuilds its page first (open pages
     reload), then the other pages it changes; other changes rebuild the whole site. A change that
-    breaks validation prints the diagnostics and keeps the last good site.
+    breaks validation prints the diagnostics and keeps the last good site. Needs the site engine:
+    pip install 'postmortem-kb[site]'.
 
     \b
     Example:
       postmortem serve --port 8000    # then open http://127.0.0.1:8000/
     """
+    from ..extras import require_site
+
+    require_site("postmortem serve")
     from ..site.preview import serve_site
 
     def report(message) -> None:

@@ -211,8 +211,13 @@ def incidents_chart(report: BoardReport, config: Config) -> str:
 
 def board_document(kb: KnowledgeBase, quarter: Quarter, today: dt.date, output_format: str) -> str | bytes:
     """The report as Markdown (`md`, without the chart), a standalone HTML page (`html`) or a PDF
-    printed by Chromium (`pdf`). Raises PostmortemError when the PDF cannot be printed."""
+    printed by Chromium (`pdf`). Raises PostmortemError when the PDF cannot be printed, and
+    MissingExtraError for `html` and `pdf` (the chart: matplotlib) without the `site` extra."""
+    from ..extras import require_site
     from .document import html_page, pdf_of
+
+    if output_format != "md":
+        require_site(f"postmortem report --format {output_format}")
 
     report = board_report(kb, quarter, today)
     text = report_markdown(report, kb.config)
