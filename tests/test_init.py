@@ -20,7 +20,7 @@ from .conftest import REPOSITORY, git
 
 BIN = Path(sys.executable).parent
 CREATED = [
-    "postmortem.yml", "requirements-postmortem.txt", ".gitignore", "README.md", ".github/workflows/validate.yml",
+    "postmortem.yml", "requirements-postmortem.txt", "requirements-postmortem-site.txt", ".gitignore", "README.md", ".github/workflows/validate.yml",
     ".github/workflows/publish.yml", ".github/workflows/weekly-review.yml", ".github/PULL_REQUEST_TEMPLATE.md",
     ".github/CODEOWNERS",
     ".pre-commit-config.yaml", "postmortems/_templates/postmortem.en.md.j2",
@@ -52,6 +52,9 @@ def test_init_writes_a_knowledge_base_and_says_what_next(runner, tmp_path: Path)
     assert [service["id"] for service in config["services"]] == ["checkout", "payments"]
     assert (config["title"], config["language"], config["timezone"]) == ("Post-mortems", "en", "UTC")
     assert (top / "requirements-postmortem.txt").read_text().endswith(f"\npostmortem-kb=={__version__}\n")
+    # The site's install: that pin, with the extra (pip merges the two requirements on one version).
+    assert (top / "requirements-postmortem-site.txt").read_text().endswith(
+        "\n-r requirements-postmortem.txt\npostmortem-kb[site]\n")
     assert invoke(runner, top, "validate").stdout == "0 post-mortems checked: no problems found.\n"
 
 
@@ -83,9 +86,10 @@ def test_init_in_a_folder_of_a_monorepo(runner, tmp_path: Path) -> None:
                                   "--service checkout, then commit and push.\n")
     validate = yaml.safe_load((top / ".github/workflows/validate.yml").read_text())
     assert validate[True]["pull_request"]["paths"][:2] == ["ops/incidents/postmortems/**", "ops/incidents/postmortem.yml"]
-    runs = [step.get("run", "") for step in validate["jobs"]["validate"]["steps"]]
-    assert "pip install -r ops/incidents/requirements-postmortem.txt" in runs
-    assert "postmortem --root ops/incidents build" in runs
+    runs = {job: [step.get("run", "") for step in validate["jobs"][job]["steps"]] for job in ("validate", "site")}
+    assert "pip install -r ops/incidents/requirements-postmortem.txt" in runs["validate"]
+    assert "pip install -r ops/incidents/requirements-postmortem-site.txt" in runs["site"]
+    assert "postmortem --root ops/incidents build" in runs["site"]
     publish = yaml.safe_load((top / ".github/workflows/publish.yml").read_text())
     assert publish["jobs"]["build"]["steps"][-1]["with"]["path"] == "ops/incidents/site"
 

@@ -43,6 +43,8 @@ def test_the_action_reports_validate_and_build() -> None:
     runs = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
     assert "--format github" in runs and '--format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
     assert 'postmortem --root "$ROOT" build' in runs
+    # validate installs the validator alone, build the site engine too.
+    assert 'extra="[site]"' in runs and '"postmortem-kb$extra==$VERSION"' in runs and '"$ACTION_PATH$extra"' in runs
 
 
 def test_release_publishes_with_trusted_publishing_on_one_job_only() -> None:
@@ -106,12 +108,23 @@ def test_validate_runs_on_pull_requests_touching_the_knowledge_base_with_full_hi
     workflow = load("validate.yml")
     triggers = workflow[True]
     assert triggers["pull_request"]["paths"] == ["postmortems/**", "postmortem.yml", "mkdocs.yml",
-                                                 "requirements-postmortem.txt"]
+                                                 "requirements-postmortem.txt", "requirements-postmortem-site.txt"]
     assert "merge_group" in triggers
     steps = workflow["jobs"]["validate"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
     assert steps[1]["with"]["cache"] == "pip"
     assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_pull_requests_are_validated_by_the_light_install_and_the_site_built_after() -> None:
+    jobs = load("validate.yml")["jobs"]
+    installs = {name: [step["run"] for step in job["steps"] if step.get("run", "").startswith("pip install")]
+                for name, job in jobs.items()}
+    assert installs == {"validate": ["pip install -r requirements-postmortem.txt"],
+                        "site": ["pip install -r requirements-postmortem-site.txt"]}
+    assert jobs["site"]["needs"] == "validate" and jobs["site"]["steps"][-1]["run"] == "postmortem build"
+    assert (REPOSITORY / "requirements-postmortem.txt").read_text().splitlines()[-1] == "."
+    assert (REPOSITORY / "requirements-postmortem-site.txt").read_text().splitlines()[-1] == ".[site]"
 
 
 def test_publish_deploys_main_to_pages_with_least_privilege() -> None:

@@ -22,6 +22,8 @@ from ..kb.config.schema import CONFIG_FILE, POSTMORTEMS_DIR, Config
 from .scaffold import LANGUAGES, TEMPLATES_DIR, default_template
 
 REQUIREMENTS_FILE = "requirements-postmortem.txt"
+#: What the site's workflows install: the requirements above, with the `site` extra.
+SITE_REQUIREMENTS_FILE = "requirements-postmortem-site.txt"
 
 
 DEFAULT_SERVICES = ["api"]
@@ -73,6 +75,7 @@ def starter_files(prefix: str, services: list[str], title: str, language: str, t
     files = {
         f"{prefix}{CONFIG_FILE}": _render("postmortem.yml.j2", values),
         f"{prefix}{REQUIREMENTS_FILE}": _render("requirements-postmortem.txt.j2", values),
+        f"{prefix}{SITE_REQUIREMENTS_FILE}": _render("requirements-postmortem-site.txt.j2", values),
         f"{prefix}.gitignore": _render("gitignore", values),
         f"{prefix}README.md": _render(f"README.{language}.md.j2", {**values, "title": title}),
         ".github/workflows/validate.yml": _render("validate.yml.j2", values),

@@ -188,10 +188,16 @@ def rules(output_format: str) -> None:
 def init(ctx, folder, services, title, language, timezone) -> None:
     """Start a knowledge base in FOLDER (default: --root, the current folder).
 
-    Writes postmortem.yml, the templates, a README for authors, .gitignore and the pinned
-    requirements-postmortem.txt there; and, at the top of the git repository holding FOLDER,
-    the GitHub workflows (validate every pull request, publish the site to GitHub Pages), the
-    pull-request checklist, a CODEOWNERS example and a pre-commit hook, all pointed at FOLDER.
+    Writes postmortem.yml, the templates, a README for authors, .gitignore and what the workflows
+    install there:
+
+    \b
+      requirements-postmortem.txt       the pinned validator (pull requests)
+      requirements-postmortem-site.txt  the same with the site engine (the site)
+
+    and, at the top of the git repository holding FOLDER, the GitHub workflows (validate every
+    pull request, publish the site to GitHub Pages), the pull-request checklist, a CODEOWNERS
+    example and a pre-commit hook, all pointed at FOLDER.
     Existing files are left as they are and listed as skipped.
 
     \b
