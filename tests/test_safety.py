@@ -20,7 +20,7 @@ from generator.checker import check, load_knowledge_base
 from generator.cli import cli
 from generator.kb.layout import open_knowledge_base
 from generator.reports.stats import compute_stats
-from generator.safety.sensitive import find_personal_data, find_secrets, iban_valid, luhn_valid
+from generator.safety.sensitive import card_network, find_personal_data, find_secrets, iban_valid, luhn_valid
 from generator.site.build import build_site
 from generator.site.markup import e
 
@@ -68,8 +68,12 @@ PERSONAL = [
     ("IBAN", "refund to FR76 3000 6000 0112 3456 7890 189"),
     ("phone number", "called from +33 6 12 34 56 78"),
     ("phone number", "called from +1 415 555 2671"),
+    ("phone number", "rappelé au 06 12 34 56 78 puis au 01.42.68.53.00"[:27]),  # national, the config's country
     ("public IP address", "requests from 8.8.8.8 were blocked"),
     ("public IP address", "requests from 2606:4700:4700::1111 were blocked"),
+    ("public IP address", "client ::ffff:8.8.8.8 retried"),  # IPv4-mapped: the address is 8.8.8.8
+    ("public IP address", "resolver [2001:4860:4860::8888]:53 timed out"),
+    ("public IP address", "GET http://8.8.4.4:8080/health"),
 ]
 NOT_PERSONAL = [
     "ops@tarteline.com and oncall@eu.tarteline.com paged",  # the company's own domains
@@ -79,6 +83,9 @@ NOT_PERSONAL = [
     "FR76 3000 6000 0112 3456 7890 188",  # fails the IBAN checksum
     "started_at: 2026-03-02T14:00:00+01:00",  # an offset, not a phone
     "10.0.0.8 and 192.168.1.1 and 127.0.0.1 and 2001:db8::1",  # private and documentation ranges
+    "from ::ffff:10.0.0.1 and [::ffff:127.0.0.1]:8080 and fe80::1%eth0",  # private, however written
+    "call (415) 555-0132",  # a national number of another country than the config's
+    "at 2026-03-13 18:42:07, 12 000 users, 1 240 customers, order 123456789",
     "version v1.2.3.4 and 14:02:33",
     "2,300 users, 99.95% availability, 47 minutes",
 ]
@@ -86,14 +93,35 @@ NOT_PERSONAL = [
 
 @pytest.mark.parametrize(("kind", "line"), PERSONAL)
 def test_each_kind_of_personal_data_is_found_on_its_line(kind: str, line: str) -> None:
-    found = find_personal_data(f"## Impact\n\n{line}\n", ["tarteline.com"])
+    found = find_personal_data(f"## Impact\n\n{line}\n", ["tarteline.com"], "FR")
     assert [(f.line, f.kind) for f in found] == [(3, kind)]
     assert line[found[0].column - 1:].startswith(found[0].text)
 
 
 @pytest.mark.parametrize("line", NOT_PERSONAL)
 def test_what_is_not_a_customers_personal_data(line: str) -> None:
-    assert find_personal_data(line, ["tarteline.com"]) == []
+    assert find_personal_data(line, ["tarteline.com"], "FR") == []
+
+
+#: Test numbers of each network (the networks' and payment processors' published test cards).
+CARDS = [("Visa", "4111 1111 1111 1111"), ("Mastercard", "5555 5555 5555 4444"), ("Mastercard", "2223 0000 4840 0011"),
+         ("American Express", "3782 822463 10005"), ("Discover", "6011 1111 1111 1117"),
+         ("Diners Club", "3056 930902 5904"), ("JCB", "3530 1113 3330 0000"), ("UnionPay", "6200 0000 0000 0005"),
+         ("Maestro", "6759 6498 2643 8453"), ("Mir", "2200 0000 0000 0004"), ("Elo", "5066 9911 1111 1118"),
+         ("Hipercard", "6062 8288 8866 6688"), ("Troy", "9792 0300 0000 0000"), ("Dankort", "5019 7170 1010 3742"),
+         ("UATP", "1354 12345 678911")]
+
+
+@pytest.mark.parametrize(("network", "number"), CARDS)
+def test_a_card_of_every_network_is_found(network: str, number: str) -> None:
+    assert card_network(number) == network
+    assert [f.kind for f in find_personal_data(f"charged {number} twice")] == ["card number"]
+
+
+def test_national_phone_numbers_need_the_country() -> None:
+    assert find_personal_data("rappelé au 06 12 34 56 78") == []
+    assert [f.text for f in find_personal_data("rappelé au 06 12 34 56 78", country="FR")] == ["06 12 34 56 78"]
+    assert [f.text for f in find_personal_data("called (415) 555-0132", country="US")] == ["(415) 555-0132"]
 
 
 def test_checksums_computed_by_hand() -> None:

@@ -67,9 +67,11 @@ def secret(doc, context):
 def personal_data(doc, context):
     """Readers of the site need the incident, not the customer: write "a customer", "the card
     ending 1111", "an IP of the reseller". Found: e-mail addresses outside the config's
-    `email_domains` (and the reserved example.com, .test, .invalid), card numbers that pass the Luhn
-    check, IBANs that pass their checksum, phone numbers in international format, and public IP
-    addresses. In a draft this is a warning.
+    `email_domains` (and the reserved example.com, .test, .invalid), card numbers of every network
+    (issuer range, length and Luhn check), IBANs that pass their checksum, phone numbers written
+    internationally or in the national format of the config's `country` (by default the country of
+    its `timezone`), and public IP addresses however written (with a port, in brackets or a URL, an
+    IPv6 address holding an IPv4 one judged by that one). In a draft this is a warning.
 
     Failing:
     ```markdown
@@ -83,7 +85,7 @@ def personal_data(doc, context):
     One customer was charged twice (card ending 1111), from an address of their mobile carrier.
     ```
     """
-    for found in find_personal_data(doc.text, context.config.email_domains):
+    for found in find_personal_data(doc.text, context.config.email_domains, context.config.phone_country):
         yield Finding(found.line, f"{found.kind} {masked(found.text)!r}: a customer's personal data does not "
                                   "belong on the site; describe the customer instead", lenient(doc),
                       column=found.column)

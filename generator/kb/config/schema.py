@@ -7,7 +7,8 @@ import datetime as dt
 import re
 import string
 import zoneinfo
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -162,6 +163,10 @@ class Config(_Strict):
         "EUR", description="The currency of `impact.revenue_lost`.")
     timezone: str = Field("UTC", description="An IANA zone: months and days on the site are counted in it.")
     language: Literal["en", "fr"] = Field("en", description="The language of generated pages and of `new`.")
+    country: str | None = Field(
+        None, description="An ISO 3166 country code (FR, US, GB): phone numbers written in its national format "
+        "(06 12 34 56 78) are found as personal data (PM603), as international ones always are. Default: the "
+        "country of `timezone` (Europe/Paris: FR); none for UTC.")
     severities: list[SeverityLevel] = Field(
         default_factory=lambda: list(DEFAULT_SEVERITIES), min_length=1,
         description="Most severe first. Default: SEV1, SEV2, SEV3 as in postmortem.yml.")
@@ -201,6 +206,13 @@ class Config(_Strict):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Paris or UTC") from None
         return value
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None and value.upper() not in _countries():
+            raise ValueError(f"unknown country {value!r}; use an ISO 3166 code such as FR, US or GB")
+        return value.upper() if value else None
 
     @field_validator("people", mode="after")
     @classmethod
@@ -257,6 +269,11 @@ class Config(_Strict):
         handle = self.github.get(owner)
         return f"@{handle.lstrip('@')}" if handle else owner
 
+    @cached_property
+    def phone_country(self) -> str | None:
+        """The country whose national phone format PM603 reads: `country`, else the time zone's."""
+        return self.country or _zone_countries().get(self.timezone)
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
@@ -264,3 +281,20 @@ class Config(_Strict):
     def today(self) -> dt.date:
         """Today in the knowledge base's time zone: the default day of every figure."""
         return dt.datetime.now(self.zone).date()
+
+
+def _tzdata_table(name: str) -> list[list[str]]:
+    """The rows of one of tzdata's tables (`zone.tab`, `iso3166.tab`), comments left out."""
+    text = resources.files("tzdata").joinpath(f"zoneinfo/{name}").read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(row[0] for row in _tzdata_table("iso3166.tab"))
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    """Each time zone of tzdata's `zone.tab` with its country (Europe/Paris: FR)."""
+    return {row[2]: row[0] for row in _tzdata_table("zone.tab")}
