@@ -1,7 +1,8 @@
 """A team adopting the tool in its own repository: the wheel built from this checkout, installed into
 a new virtual environment outside the repository, then `init`, `new`, the draft filled in,
 `validate` and `build` in an empty git repository, as the README's "Use it in your own repository"
-says. Also what the package ships, and what it must not."""
+says; the validator installed alone, as a pull request's `validate` job installs it, checking a
+change in a real repository and refusing to build. Also what the package ships, and what it must not."""
 
 from __future__ import annotations
 
@@ -70,15 +71,25 @@ def distributions(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def postmortem(distributions: Path, tmp_path_factory) -> Path:
-    """The `postmortem` command of a new virtual environment, outside the repository, that has the
-    wheel and its dependencies."""
-    venv = tmp_path_factory.mktemp("venv")
+def install(distributions: Path, venv: Path, extra: str = "") -> Path:
+    """The `postmortem` command of a new virtual environment `venv`, outside the repository, that has the
+    wheel (with `extra`, such as `[site]`) and its dependencies."""
     run(sys.executable, "-m", "venv", venv, cwd=venv)
     wheel = next(distributions.glob("*.whl"))
-    run(venv / "bin/python", "-m", "pip", "install", "--quiet", wheel, cwd=venv)
+    run(venv / "bin/python", "-m", "pip", "install", "--quiet", f"{wheel}{extra}", cwd=venv)
     return venv / "bin/postmortem"
+
+
+@pytest.fixture(scope="module")
+def postmortem(distributions: Path, tmp_path_factory) -> Path:
+    """`postmortem` with the site: the wheel and its `site` extra, as the publish workflow installs them."""
+    return install(distributions, tmp_path_factory.mktemp("venv"), "[site]")
+
+
+@pytest.fixture(scope="module")
+def validator(distributions: Path, tmp_path_factory) -> Path:
+    """`postmortem` alone: the wheel without extras, as a pull request's `validate` job installs it."""
+    return install(distributions, tmp_path_factory.mktemp("validator-venv"))
 
 
 def test_the_distributions_ship_the_tool_and_nothing_else(distributions: Path) -> None:
@@ -121,3 +132,50 @@ def test_init_new_validate_build_in_an_empty_repository(postmortem: Path, tmp_pa
     assert skip in home
     second = run(postmortem, "init", folder, "--service", "checkout", cwd=repository)
     assert "Created" not in second.stdout
+
+
+#: What the validator's install must leave out: the site engine and its chart and numeric libraries.
+SITE_ONLY = {"mkdocs", "mkdocs-material", "pagefind", "matplotlib", "numpy", "scipy", "cbor2", "phonenumbers"}
+MISSING_EXTRA = "pip install 'postmortem-kb[site]'"
+
+
+def test_the_validator_alone_checks_a_change_and_leaves_the_site_to_its_extra(validator: Path,
+                                                                               tmp_path: Path) -> None:
+    venv = validator.parent.parent
+    listed = run(venv / "bin/python", "-m", "pip", "list", "--format", "freeze", cwd=venv).stdout
+    installed = {line.split("==")[0].lower() for line in listed.splitlines()}
+    assert not installed & SITE_ONLY and "phonenumberslite" in installed
+    # Issue #22 asks for at most 120 MB on disk, pip and the bare environment included.
+    size_mb = int(run("du", "-sk", venv, cwd=venv).stdout.split()[0]) / 1024
+    assert size_mb <= 120, f"{size_mb:.0f} MB"
+
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
+    run(*git, "init", "--quiet", cwd=repository)
+    run(validator, "init", "--service", "checkout", cwd=repository)
+    first = run(validator, "new", "Checkout down for 25 minutes", "--severity", "SEV2", "--service", "checkout",
+                "--started-at", "2026-03-02T14:00+01:00", cwd=repository)
+    path = repository / first.stdout.splitlines()[0].removeprefix("Created ")
+    path.write_text(fill_draft(path.read_text(encoding="utf-8")), encoding="utf-8")
+    run(*git, "add", ".", cwd=repository)
+    run(*git, "commit", "--quiet", "-m", "The first post-mortem", cwd=repository)
+    base = run(*git, "rev-parse", "HEAD", cwd=repository).stdout.strip()
+    path.write_text(path.read_text(encoding="utf-8").replace("severity: SEV2", "severity: SEV9"), encoding="utf-8")
+    run(*git, "commit", "--quiet", "-am", "A severity that does not exist", cwd=repository)
+
+    checked = subprocess.run([validator, "validate", "--changed-since", base], cwd=repository, capture_output=True,
+                             text=True)
+    relative = path.relative_to(repository).as_posix()
+    assert (checked.returncode, checked.stdout) == (1, f"{relative}:4:1: PM107 unknown severity 'SEV9': did you "
+                                                       "mean 'SEV3'? (or add it to `severities` in postmortem.yml)\n"
+                                                       "1 post-mortem checked: 1 error, 0 warnings.\n"), checked
+
+    for named, command in [("build", ["build"]), ("serve", ["serve"]),
+                           ("report --format html", ["report", "--quarter", "2026Q1", "--format", "html"])]:
+        refused = subprocess.run([validator, *command], cwd=repository, capture_output=True, text=True)
+        assert (refused.returncode, refused.stdout) == (2, ""), refused
+        assert refused.stderr.startswith(f"Error: postmortem {named} needs the site engine, which this installation "
+                                         "lacks (mkdocs, "), refused.stderr
+        assert refused.stderr.endswith(f"not installed): {MISSING_EXTRA}\n") and "Traceback" not in refused.stderr
+    assert not (repository / "site").exists()
