@@ -146,14 +146,15 @@ def test_missing_file_is_a_usage_error(runner, valid_kb: Path) -> None:
 
 
 def test_config_errors_exit_2_with_lines(runner, tmp_path: Path) -> None:
-    root = lay_out(tmp_path, "valid", config="services:\n  - id: api\n    slo: 150\ncolour: red\n")
+    root = lay_out(tmp_path, "valid", config="services:\n  - id: api\n    slo: 150\nfavicon: red\n")
     result = invoke(runner, "--root", root, "validate")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
         "postmortem.yml:3:5: PM503 services[0].slo: input should be less than or equal to 100\n"
-        "postmortem.yml:4:1: PM502 unknown key 'colour'; known keys: currency, edit_url, email_domains, engine, github, "
-        "language, people, root_causes, sections, services, severities, site_url, teams, timezone, title, trackers\n"
+        "postmortem.yml:4:1: PM502 unknown key 'favicon'; known keys: country, currency, edit_url, email_domains, engine, "
+        "github, language, people, root_causes, sections, services, severities, site_url, teams, timezone, title, "
+        "trackers\n"
         "Error: postmortem.yml has 2 problems: fix them first\n"
     )
     as_json = invoke(runner, "--root", root, "validate", "--format", "json")

@@ -34,7 +34,7 @@ SECRETS = [
     ("GitHub Token", "curl -H 'Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789'"),
     ("GitLab Token", "CI_TOKEN glpat-abcdefghijklmnopqrst1234"),
     ("Slack Token", "the bot token xoxb-1234567890-abcdefghij leaked"),
-    ("Slack Token", "posted to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"),
+    ("Slack Token", "posted to https://hooks.slack.com/services/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"),
     ("Stripe Access Key", "STRIPE_KEY sk_live_abcdefghijklmnopqrstuvwx"),
     ("JSON Web Token", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
     ("Basic Auth Credentials", "DATABASE_URL=postgres://app:Xk9mP2vL8qR4@db.internal:5432/app"),

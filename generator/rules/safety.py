@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..safety.sanitize import dropped_html
 from ..safety.sensitive import find_personal_data, find_secrets, masked
-from .registry import ERROR, Finding, lenient, rule
+from .registry import ERROR, WARNING, Finding, lenient, rule
 
 
 @rule("PM601", "unsafe-html", ERROR, "The body holds raw HTML that the site drops: script, frames, event handlers, "
@@ -40,15 +40,17 @@ def unsafe_html_in_body(doc, context):
 @rule("PM602", "secret", ERROR, "A credential (key, token, password, private key) is in the file.")
 def secret(doc, context):
     """The post-mortem is in git and on the site: a credential there is a second incident. Remove it,
-    and rotate it, since it is already in the history of the branch. Found by detect-secrets'
-    detectors: cloud keys, private-key blocks, GitHub, GitLab, Slack, Stripe and other service
-    tokens, JSON Web Tokens, passwords in URLs, and high-entropy values assigned to secret-like
-    names. A draft is checked too.
+    and rotate it, since it is already in the history of the branch. Found by gitleaks' rules (some
+    two hundred services) and detect-secrets' detectors: cloud keys, private-key blocks, GitHub,
+    GitLab, Slack, Stripe and other service tokens, JSON Web Tokens, passwords in URLs and command
+    lines, and high-entropy values assigned to secret-like names. A draft is checked too. What
+    reads as a placeholder (`AKIAXXXXXXXXXXXXXXXX`, `changeme`, `<token>`, `${TOKEN}`, a key block
+    without a key) is a warning that says why it looked like a credential.
 
     Failing:
     ```markdown
     ## Timeline
-    - 14:02 — the job used AKIAIOSFODNN7EXAMPLE from postgres://app:Xk9mP2vL8qR4@db.internal/app
+    - 14:02 — the job used AKIAZ7VRSQ5BLXK4MT3W from postgres://app:Xk9mP2vL8qR4@db.internal/app
     ```
 
     Passing:
@@ -58,8 +60,13 @@ def secret(doc, context):
     ```
     """
     for found in find_secrets(doc.text):
-        yield Finding(found.line, f"{found.kind} {masked(found.text)!r}: remove it from the file and rotate it "
-                                  "(it is in the branch's history)", column=found.column)
+        if found.placeholder:
+            yield Finding(found.line, f"{found.kind} {masked(found.text)!r} looks like a credential, but reads as a "
+                                      f"placeholder ({found.placeholder}): make sure it is not a real one",
+                          WARNING, column=found.column)
+        else:
+            yield Finding(found.line, f"{found.kind} {masked(found.text)!r}: remove it from the file and rotate it "
+                                      "(it is in the branch's history)", column=found.column)
 
 
 @rule("PM603", "personal-data", ERROR, "A customer's personal data (e-mail, card number, IBAN, phone, public IP) "

@@ -9,11 +9,9 @@ run over every line of a large knowledge base, and the triggers cost almost noth
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from detect_secrets.plugins.aws import AWSKeyDetector
 from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
@@ -36,6 +34,7 @@ from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 from detect_secrets.plugins.stripe import StripeDetector
 
 from ..diagnostics import line_and_column
+from .gitleaks import entropy, leaks
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,8 @@ class Found:
     column: int
     kind: str
     text: str
+    #: Why it reads as a placeholder rather than the real thing, when it does.
+    placeholder: str | None = None
 
 
 #: detect-secrets' detectors with the lowercase strings one of which a line must hold to be scanned.
@@ -73,15 +74,17 @@ MIN_ENTROPY = 3.0
 MIN_SECRET_LENGTH = 8
 
 
-def entropy(text: str) -> float:
-    """Shannon entropy of `text`, in bits a character."""
-    counts = Counter(text)
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
-
-
 def find_secrets(text: str) -> list[Found]:
-    """Credentials in `text`: cloud and service keys, tokens, private keys, passwords in URLs, and
-    high-entropy values assigned to secret-like names (`password: ...`, `API_TOKEN="..."`)."""
+    """Credentials in `text`: cloud and service keys, tokens, private keys, passwords in URLs and
+    command lines, and high-entropy values assigned to secret-like names (`password: ...`,
+    `API_TOKEN="..."`), by detect-secrets' detectors and gitleaks' rules; one finding where both
+    see the same text. A finding that reads as a placeholder says why (`Found.placeholder`)."""
+    found = _detect_secrets(text)
+    found += [Found(*line_and_column(text, leak.start), leak.rule.id, leak.secret) for leak in leaks(text)]
+    return [replace(item, placeholder=placeholder_reason(item, text)) for item in _one_per_span(found)]
+
+
+def _detect_secrets(text: str) -> list[Found]:
     lowered = text.lower()
     active = [(detector, triggers) for detector, triggers in DETECTORS if any(t in lowered for t in triggers)]
     keyword = any(name in lowered for name in SECRET_NAMES)
@@ -97,7 +100,46 @@ def find_secrets(text: str) -> list[Found]:
                       for value in _KEYWORD.analyze_string(line, table)}
             found += _located(line, number, "secret assigned to a secret-like name",
                               (v for v in values if len(v) >= MIN_SECRET_LENGTH and entropy(v) >= MIN_ENTROPY))
-    return _first_per_place(found)
+    return found
+
+
+def _one_per_span(found: list[Found]) -> list[Found]:
+    """One finding where several overlap on a line: the first to start, detect-secrets' at a tie."""
+    kept: list[Found] = []
+    for item in sorted(found, key=lambda f: (f.line, f.column)):
+        if not any(k.line == item.line and k.column <= item.column < k.column + max(len(k.text), 1) for k in kept):
+            kept.append(item)
+    return kept
+
+
+#: What a credential left as a placeholder reads as: these words, or a template's variable.
+PLACEHOLDER_WORDS = ("example", "changeme", "change_me", "placeholder", "dummy", "redacted", "your_", "your-",
+                     "yourkey", "xxxx", "insert", "replace", "fake", "sample", "<", "${", "{{", "%s", "...", "…")
+#: A private key's body: base64 lines of some length.
+KEY_BODY = re.compile(r"^[A-Za-z0-9+/=]{40,}$", re.M)
+
+
+def placeholder_reason(found: Found, text: str) -> str | None:
+    """Why a finding reads as a placeholder rather than a credential, or None: one character
+    repeated, a run of x or *, a placeholder's word, a template variable, a private-key block
+    without a key's body."""
+    value = found.text
+    compact = re.sub(r"[\W_]", "", value)
+    lowered = value.lower()
+    if "private key" in found.kind.lower() or "BEGIN" in value:
+        after = text.split("\n")[found.line - 1:found.line + 40]
+        body = "\n".join(line.strip() for line in after[1:])
+        if not KEY_BODY.search(body.split("-----END", 1)[0]):
+            return "the block holds no key, only its markers"
+        return None
+    if compact and len(set(compact.lower())) == 1:
+        return "it is one character repeated"
+    if re.search(r"[xX*]{4,}", value) and len(re.findall(r"[xX*]", value)) * 2 >= len(compact):
+        return "it is mostly x or *"
+    word = next((word for word in PLACEHOLDER_WORDS if word in lowered), None)
+    if word:
+        return f"it holds {word!r}"
+    return None
 
 
 def _located(line: str, number: int, kind: str, values: Iterable[str]) -> list[Found]:
