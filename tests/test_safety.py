@@ -20,26 +20,46 @@ from generator.checker import check, load_knowledge_base
 from generator.cli import cli
 from generator.kb.layout import open_knowledge_base
 from generator.reports.stats import compute_stats
-from generator.safety.sensitive import card_network, find_personal_data, find_secrets, iban_valid, luhn_valid
+from generator.safety.credentials import find_secrets
+from generator.safety.personal import card_network, find_personal_data, iban_valid, luhn_valid
 from generator.site.build import build_site
 from generator.site.markup import e
 
 from .conftest import FIXTURES, REPOSITORY, TODAY, copy_knowledge_base, lay_out, write
 
+#: Made-up credentials in the forms people paste, none a placeholder: each must be an error.
 SECRETS = [
-    ("AWS Access Key", "the job used AKIAIOSFODNN7EXAMPLE for the upload"),
-    ("AWS Access Key", 'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"'),
-    ("Private Key", "-----BEGIN RSA PRIVATE KEY-----"),
-    ("Private Key", "-----BEGIN OPENSSH PRIVATE KEY-----"),
-    ("GitHub Token", "curl -H 'Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789'"),
-    ("GitLab Token", "CI_TOKEN glpat-abcdefghijklmnopqrst1234"),
-    ("Slack Token", "the bot token xoxb-1234567890-abcdefghij leaked"),
+    ("AWS Access Key", "the job used AKIAZ7VRSQ5BLXK4MT3W for the upload"),
+    ("AWS Access Key", 'aws_secret_access_key = "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"'),
+    ("private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SuFv8Lo1zW5hqG7KpXs3Ny0dQ4jR9uVbH2eLcMk6a\n"
+                    "-----END RSA PRIVATE KEY-----"),
+    ("GitHub Token", "curl -H 'Authorization: token ghp_R8mK2vX9qL4tZ7wN1pS6bY3dF0hJ5cG8uA2e'"),
+    ("GitLab Token", "CI_TOKEN glpat-Kq8vR2mX7pL4zT9wQ3sY"),
+    ("Slack Token", "the bot token xoxb-4820593716-5391746280-Rk7mQ2vX9pL4tZ8wN1sY6bD3 leaked"),
+    ("slack app token", "app token xapp-1-A04QK2L7RZ9-4820593716288-9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b"),
     ("Slack Token", "posted to https://hooks.slack.com/services/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"),
-    ("Stripe Access Key", "STRIPE_KEY sk_live_abcdefghijklmnopqrstuvwx"),
-    ("JSON Web Token", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+    ("Stripe Access Key", "STRIPE_KEY sk_live_R8mK2vX9qL4tZ7wN1pS6bY3d"),
+    ("JSON Web Token", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
     ("Basic Auth Credentials", "DATABASE_URL=postgres://app:Xk9mP2vL8qR4@db.internal:5432/app"),
-    ("secret assigned to a secret-like name", "DB_PASSWORD=Xk9#mP2$vL8qR4w"),
-    ("secret assigned to a secret-like name", 'api_key: "f3Kd9sLq0vB7xZ2m"'),
+    ("password in a URL", "amqp://guest:S3cr!t-Kq8vR2@rabbit.internal"),  # `!` is allowed in user information
+    ("curl auth user", "curl -u admin:Kq8vR2mX7pL4 https://api.internal/v1"),
+    ("authorization header", "Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+    ("password on a database client's command line", "mysql -u root -pKq8vR2mX7pL4 -h db.internal"),
+    (".netrc password", "machine api.internal login deploy password Kq8vR2mX7pL4zT"),
+    ("NPM tokens", "//registry.npmjs.org/:_authToken=npm_Kq8vR2mX7pL4zT9wQ3sY6uB1nD5fH0jA2cE4"),
+]
+#: What a credential looks like before anyone fills it in: a warning that says why, never an error.
+PLACEHOLDERS = [
+    ("the documentation's AKIAIOSFODNN7EXAMPLE", "'example'"),
+    ("AKIAXXXXXXXXXXXXXXXX", "mostly x"),
+    ("glpat-XXXXXXXXXXX-XXXXXXXX", "mostly x"),
+    ("ghu_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "mostly x"),
+    ("-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----", "no key"),
+    ("mongodb://xxxx:xxxxx@mongo.internal", "one character"),
+    ("https://user:password@example.com", "the word"),
+    ("xoxp-572370529330-573807301142-572331691188-####################", "mask"),
+    ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "counts"),
+    ("glsoat-PREfix_helloworld380_testin_pretty_long_token_long_", "words"),
 ]
 NOT_SECRETS = [
     "password: hunter2",  # low entropy: a placeholder, not a credential
@@ -52,8 +72,14 @@ NOT_SECRETS = [
 @pytest.mark.parametrize(("kind", "line"), SECRETS)
 def test_each_kind_of_secret_is_found_on_its_line(kind: str, line: str) -> None:
     found = find_secrets(f"## Timeline\n\n- 14:02 — nothing here\n{line}\n")
-    assert [(f.line, f.kind) for f in found] == [(4, kind)]
-    assert line[f.column - 1:].startswith(f.text) if (f := found[0]) else False
+    assert [(f.line, f.kind, f.placeholder) for f in found] == [(4, kind, None)]
+    assert line[found[0].column - 1:].startswith(found[0].text)
+
+
+@pytest.mark.parametrize(("line", "why"), PLACEHOLDERS)
+def test_a_placeholder_says_why_it_is_one(line: str, why: str) -> None:
+    [found] = find_secrets(line)
+    assert why in found.placeholder
 
 
 @pytest.mark.parametrize("line", NOT_SECRETS)

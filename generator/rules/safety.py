@@ -4,8 +4,10 @@ credentials, customers' personal data. (The comments that allow a finding, PM604
 
 from __future__ import annotations
 
+from ..safety.credentials import PROBABLE, find_secrets
+from ..safety.findings import masked
+from ..safety.personal import find_personal_data
 from ..safety.sanitize import dropped_html
-from ..safety.sensitive import find_personal_data, find_secrets, masked
 from .registry import ERROR, WARNING, Finding, lenient, rule
 
 
@@ -64,6 +66,10 @@ def secret(doc, context):
             yield Finding(found.line, f"{found.kind} {masked(found.text)!r} looks like a credential, but reads as a "
                                       f"placeholder ({found.placeholder}): make sure it is not a real one",
                           WARNING, column=found.column)
+        elif found.kind in PROBABLE:
+            yield Finding(found.line, f"{found.kind} {masked(found.text)!r} is probably a credential (a random value "
+                                      "under a secret's name): remove it and rotate it, or say why it is not one in an "
+                                      "allow comment", WARNING, column=found.column)
         else:
             yield Finding(found.line, f"{found.kind} {masked(found.text)!r}: remove it from the file and rotate it "
                                       "(it is in the branch's history)", column=found.column)

@@ -18,7 +18,10 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
+
+#: Gitleaks' default configuration, shipped beside this module.
+RULE_SET = Path(__file__).with_name("gitleaks.toml")
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def rules() -> tuple[tuple[GitleaksRule, ...], Allowlist]:
 
 
 def _read_rules() -> tuple[tuple[GitleaksRule, ...], Allowlist]:
-    config = tomllib.loads(resources.files(__package__).joinpath("gitleaks.toml").read_text("utf-8"))
+    config = tomllib.loads(RULE_SET.read_text("utf-8"))
     found = []
     for rule in config["rules"]:
         if "regex" not in rule:

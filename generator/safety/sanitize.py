@@ -113,21 +113,26 @@ def dropped_html(body: str, first_line: int) -> list[Dropped]:
         return [Dropped(first_line + line - 1, 1, f"HTML that the site engine cannot read ({problem}): the build "
                                                    "would stop, even with it in code; rewrite it (outside code, "
                                                    "write `<` as `&lt;`)")]
-    fragment = _renderer().convert(body)
+    fragment = render_as_site(body)
     if stopped := _unreadable(fragment, HTMLParser()):  # the site's sanitiser reads anything; this finder cannot
         return [Dropped(first_line, 1, f"HTML that cannot be checked ({stopped[1]}): remove it")]
     source = _Source(body, first_line)
     return [source.locate(signature) for signature in _dropped(fragment)]
 
 
-def _renderer() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(SITE_MARKDOWN_EXTENSIONS), extension_configs=SITE_MARKDOWN_EXTENSIONS)
+def render_as_site(text: str) -> str:
+    """Markdown to HTML as the site's engine renders an author's text (before the allow-list)."""
+    renderer = markdown.Markdown(extensions=list(SITE_MARKDOWN_EXTENSIONS), extension_configs=SITE_MARKDOWN_EXTENSIONS)
+    return renderer.convert(text)
 
 
 def _dropped(fragment: str) -> list[tuple[str, ...]]:
     """What the allow-list drops from `fragment`, in order: ("element", tag) and
-    ("attribute", tag, name, value)."""
-    before, after = _elements(fragment), _elements(clean_page_html(fragment))
+    ("attribute", tag, name, value). Both sides are read as the sanitiser's own HTML parser reads
+    them (html5ever, through nh3): the fragment cleaned by a cleaner that keeps every name it holds,
+    against the fragment cleaned by the site's allow-list; so a parser's difference of opinion on
+    odd markup is no finding."""
+    before, after = _elements(_kept_whole(fragment)), _elements(clean_page_html(fragment))
     found: list[tuple[str, ...]] = []
     matcher = difflib.SequenceMatcher(None, [tag for tag, _ in before], [tag for tag, _ in after], autojunk=False)
     for operation, start, end, other, _ in matcher.get_opcodes():
@@ -140,6 +145,18 @@ def _dropped(fragment: str) -> list[tuple[str, ...]]:
             else:
                 found.append(("element", tag))
     return found
+
+
+def _kept_whole(fragment: str) -> str:
+    """`fragment` as nh3 parses and writes it, keeping every tag, attribute and URL scheme it names
+    (comments aside, which the site drops and which run nothing)."""
+    names = set(re.findall(r"[^\s\"'<>/=`]+", fragment))
+    tags = {name.lower() for name in names} | names | set(nh3.ALLOWED_TAGS)
+    written = html.unescape(html.unescape(fragment))  # `&#106;avascript&colon;` names a scheme too
+    schemes = {scheme.lower() for scheme in re.findall(r"([a-zA-Z][a-zA-Z0-9+.-]*):", written)} | URL_SCHEMES
+    keeper = nh3.Cleaner(tags=tags, clean_content_tags=set(), attributes={"*": tags}, url_schemes=schemes,
+                         link_rel=None, strip_comments=True)
+    return keeper.clean(fragment)
 
 
 def _unreadable(text: str, parser: HTMLParser) -> tuple[int, str] | None:
@@ -213,7 +230,7 @@ class _Source:
         """What the allow-list drops from line `number` rendered on its own (taken as it is claimed)."""
         if number not in self.alone:
             line = self.lines[number]
-            fragment = _renderer().convert(line) if _MAYBE_UNSAFE.search(line) else ""
+            fragment = render_as_site(line) if _MAYBE_UNSAFE.search(line) else ""
             self.alone[number] = _dropped(fragment) if fragment and not _unreadable(fragment, HTMLParser()) else []
         return self.alone[number]
 

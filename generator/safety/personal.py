@@ -1,158 +1,14 @@
-"""Finding what must not reach the site in a post-mortem's text: credentials and personal data,
-each with its line and column.
-
-Credentials are found by detect-secrets' detectors. Each detector runs only on the lines that hold
-one of its literal triggers (a key's prefix, a keyword): their regular expressions are too slow to
-run over every line of a large knowledge base, and the triggers cost almost nothing.
-"""
+"""Customers' personal data in a post-mortem's text, each with its line and column: e-mail
+addresses, card numbers, IBANs, phone numbers and public IP addresses, as they are written."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-
-from detect_secrets.plugins.aws import AWSKeyDetector
-from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
-from detect_secrets.plugins.github_token import GitHubTokenDetector
-from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
-from detect_secrets.plugins.jwt import JwtTokenDetector
-from detect_secrets.plugins.keyword import (
-    CONFIG_DENYLIST_REGEX_TO_GROUP,
-    QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
-    KeywordDetector,
-)
-from detect_secrets.plugins.npm import NpmDetector
-from detect_secrets.plugins.openai import OpenAIDetector
-from detect_secrets.plugins.private_key import PrivateKeyDetector
-from detect_secrets.plugins.pypi_token import PypiTokenDetector
-from detect_secrets.plugins.sendgrid import SendGridDetector
-from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.square_oauth import SquareOAuthDetector
-from detect_secrets.plugins.stripe import StripeDetector
 
 from ..diagnostics import line_and_column
-from .gitleaks import entropy, leaks
-
-
-@dataclass(frozen=True)
-class Found:
-    """Something sensitive in a text: where (1-based), what kind, and the text itself."""
-
-    line: int
-    column: int
-    kind: str
-    text: str
-    #: Why it reads as a placeholder rather than the real thing, when it does.
-    placeholder: str | None = None
-
-
-#: detect-secrets' detectors with the lowercase strings one of which a line must hold to be scanned.
-DETECTORS = [
-    (AWSKeyDetector(), ("akia", "asia", "abia", "acca", "a3t", "aws")),
-    (AzureStorageKeyDetector(), ("accountkey=",)),
-    (BasicAuthDetector(), ("://",)),
-    (GitHubTokenDetector(), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
-    (GitLabTokenDetector(), ("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "gr1348941", "glcbt-", "gloas-",
-                             "glagent-", "glimt-", "glptt-")),
-    (JwtTokenDetector(), ("eyj",)),
-    (NpmDetector(), ("_authtoken",)),
-    (OpenAIDetector(), ("t3blbkfj",)),
-    (PrivateKeyDetector(), ("private key", "putty-user-key")),
-    (PypiTokenDetector(), ("pypi-",)),
-    (SendGridDetector(), ("sg.",)),
-    (SlackDetector(), ("xox", "hooks.slack.com")),
-    (SquareOAuthDetector(), ("sq0csp-",)),
-    (StripeDetector(), ("k_live_",)),
-]
-SECRET_NAMES = ("pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "credential", "private_key")
-_KEYWORD = KeywordDetector()
-#: A value assigned to a secret-like name is a credential from this entropy (bits a character) and length.
-MIN_ENTROPY = 3.0
-MIN_SECRET_LENGTH = 8
-
-
-def find_secrets(text: str) -> list[Found]:
-    """Credentials in `text`: cloud and service keys, tokens, private keys, passwords in URLs and
-    command lines, and high-entropy values assigned to secret-like names (`password: ...`,
-    `API_TOKEN="..."`), by detect-secrets' detectors and gitleaks' rules; one finding where both
-    see the same text. A finding that reads as a placeholder says why (`Found.placeholder`)."""
-    found = _detect_secrets(text)
-    found += [Found(*line_and_column(text, leak.start), leak.rule.id, leak.secret) for leak in leaks(text)]
-    return [replace(item, placeholder=placeholder_reason(item, text)) for item in _one_per_span(found)]
-
-
-def _detect_secrets(text: str) -> list[Found]:
-    lowered = text.lower()
-    active = [(detector, triggers) for detector, triggers in DETECTORS if any(t in lowered for t in triggers)]
-    keyword = any(name in lowered for name in SECRET_NAMES)
-    if not active and not keyword:
-        return []
-    found = []
-    for number, (line, low) in enumerate(zip(text.split("\n"), lowered.split("\n")), start=1):
-        for detector, triggers in active:
-            if any(t in low for t in triggers):
-                found += _located(line, number, detector.secret_type, detector.analyze_string(line))
-        if keyword and any(name in low for name in SECRET_NAMES):
-            values = {value for table in (CONFIG_DENYLIST_REGEX_TO_GROUP, QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
-                      for value in _KEYWORD.analyze_string(line, table)}
-            found += _located(line, number, "secret assigned to a secret-like name",
-                              (v for v in values if len(v) >= MIN_SECRET_LENGTH and entropy(v) >= MIN_ENTROPY))
-    return found
-
-
-def _one_per_span(found: list[Found]) -> list[Found]:
-    """One finding where several overlap on a line: the first to start, detect-secrets' at a tie."""
-    kept: list[Found] = []
-    for item in sorted(found, key=lambda f: (f.line, f.column)):
-        if not any(k.line == item.line and k.column <= item.column < k.column + max(len(k.text), 1) for k in kept):
-            kept.append(item)
-    return kept
-
-
-#: What a credential left as a placeholder reads as: these words, or a template's variable.
-PLACEHOLDER_WORDS = ("example", "changeme", "change_me", "placeholder", "dummy", "redacted", "your_", "your-",
-                     "yourkey", "xxxx", "insert", "replace", "fake", "sample", "<", "${", "{{", "%s", "...", "…")
-#: A private key's body: base64 lines of some length.
-KEY_BODY = re.compile(r"^[A-Za-z0-9+/=]{40,}$", re.M)
-
-
-def placeholder_reason(found: Found, text: str) -> str | None:
-    """Why a finding reads as a placeholder rather than a credential, or None: one character
-    repeated, a run of x or *, a placeholder's word, a template variable, a private-key block
-    without a key's body."""
-    value = found.text
-    compact = re.sub(r"[\W_]", "", value)
-    lowered = value.lower()
-    if "private key" in found.kind.lower() or "BEGIN" in value:
-        after = text.split("\n")[found.line - 1:found.line + 40]
-        body = "\n".join(line.strip() for line in after[1:])
-        if not KEY_BODY.search(body.split("-----END", 1)[0]):
-            return "the block holds no key, only its markers"
-        return None
-    if compact and len(set(compact.lower())) == 1:
-        return "it is one character repeated"
-    if re.search(r"[xX*]{4,}", value) and len(re.findall(r"[xX*]", value)) * 2 >= len(compact):
-        return "it is mostly x or *"
-    word = next((word for word in PLACEHOLDER_WORDS if word in lowered), None)
-    if word:
-        return f"it holds {word!r}"
-    return None
-
-
-def _located(line: str, number: int, kind: str, values: Iterable[str]) -> list[Found]:
-    return [Found(number, line.find(value) + 1, kind, value) for value in values if value and value in line]
-
-
-def _first_per_place(found: list[Found]) -> list[Found]:
-    """One finding per line and column (two detectors may report the same text)."""
-    seen: dict[tuple[int, int], Found] = {}
-    for item in found:
-        seen.setdefault((item.line, item.column), item)
-    return sorted(seen.values(), key=lambda f: (f.line, f.column))
-
+from .findings import Found, first_per_place
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b")
 #: Domains that name nobody (RFC 2606 and 6761).
@@ -167,7 +23,7 @@ CARD_NETWORKS = [
     ("Discover", [("6011", "6011"), ("644", "649"), ("65", "65"), ("622126", "622925")], (16, 17, 18, 19)),
     ("Diners Club", [("300", "305"), ("3095", "3095"), ("36", "36"), ("38", "39")], (14, 15, 16, 17, 18, 19)),
     ("JCB", [("3528", "3589")], (16, 17, 18, 19)),
-    ("UnionPay", [("62", "62"), ("81", "81")], (16, 17, 18, 19)),
+    ("UnionPay", [("62", "62"), ("81", "81")], (14, 15, 16, 17, 18, 19)),
     ("Maestro", [("5018", "5018"), ("5020", "5020"), ("5038", "5038"), ("5893", "5893"), ("6304", "6304"),
                  ("6759", "6759"), ("6761", "6763"), ("56", "58"), ("639", "639"), ("67", "67")],
      tuple(range(12, 20))),
@@ -182,6 +38,8 @@ CARD_NETWORKS = [
              ("650541", "650598"), ("650700", "650718"), ("650720", "650727"), ("650901", "650978"),
              ("651652", "651679"), ("655000", "655019"), ("655021", "655058")], (16,)),
     ("Hipercard", [("606282", "606282"), ("3841", "3841")], (16, 19)),
+    ("Hiper", [("637095", "637095"), ("637568", "637568"), ("637599", "637599"), ("637609", "637609"),
+               ("637612", "637612")], (16,)),
     ("Dankort", [("5019", "5019")], (16,)),
     ("UATP", [("1", "1")], (15,)),
     ("InterPayment", [("636", "636")], (16, 17, 18, 19)),
@@ -219,7 +77,7 @@ def find_personal_data(text: str, own_domains: Iterable[str] = (), country: str 
             found += [Found(*line_and_column(text, m.start()), kind, m[0]) for m in pattern.finditer(text) if accept(m)]
     if PHONE_GATE.search(DATE_TIME.sub("-", text)):
         found += _phones(text, country)
-    return _first_per_place(found)
+    return first_per_place(found)
 
 
 #: The shape of a text for the cheap tests that decide which searches run: digits become 0, capital
@@ -291,10 +149,3 @@ def _public_ip(text: str) -> bool:
         if embedded is not None:
             return embedded.is_global
     return address.is_global
-
-
-def masked(text: str) -> str:
-    """`text` with all but its first and last characters hidden, for messages that quote a finding."""
-    if len(text) <= 6:
-        return "*" * len(text)
-    return text[:3] + "…" + text[-2:]
