@@ -54,8 +54,8 @@ ENTRY = "- 18:50 — "
 
 #: The rule that must find each corpus' samples.
 CODE_OF_CORPUS = {"gitleaks": "PM602", "detect-secrets": "PM602", "dompurify": "PM601", "cards": "PM603",
-                  "ibans": "PM603", "phones": "PM603", "ips": "PM603", "log-lines": "PM603"}
-CREDENTIAL_CORPORA = ("gitleaks", "detect-secrets")
+                  "ibans": "PM603", "phones": "PM603", "ips": "PM603", "log-lines": "PM603", "pasted-forms": "PM602"}
+CREDENTIAL_CORPORA = ("gitleaks", "detect-secrets", "pasted-forms")
 #: The credential families SECURITY.md names (the issue's target: 97% found, at most 2% false errors).
 NAMED_FAMILIES = ("AWS", "Azure", "GitHub", "GitLab", "Slack", "Stripe", "private key", "JWT", "password in URL",
                   "npm", "PyPI", "OpenAI", "SendGrid", "Square")
@@ -296,20 +296,23 @@ def summary(rows: list[dict]) -> list[str]:
     out = []
     for label, chosen in (("named families", [r for r in credential if r["family"] in NAMED_FAMILIES]),
                           ("other credentials", [r for r in credential if r["family"] == "other"]),
-                          ("secret-like names", [r for r in credential if r["family"] == "secret-like name"])):
-        for corpus in ("gitleaks", "detect-secrets"):
+                          ("secret-like names", [r for r in credential if r["family"] == "secret-like name"]),
+                          ("forms people paste", [r for r in credential if r["family"] == "pasted form"])):
+        for corpus in ("gitleaks", "detect-secrets", "pasted-forms"):
             part = [r for r in chosen if r["corpus"] == corpus]
             fire = sum(r["must_fire"] for r in part)
             quiet = sum(r["must_not_fire"] for r in part)
+            if not fire and not quiet:
+                continue
             out.append(f"- PM602, {label}, {corpus}: found {_share(sum(r['found'] for r in part), fire)} of {fire}; "
                        f"false errors {_share(sum(r['false_errors'] for r in part), quiet)} of {quiet}.")
     for family in NAMED_FAMILIES:
         part = [r for r in credential if r["family"] == family]
         fire = sum(r["must_fire"] for r in part)
-        out.append(f"- PM602, {family}, both suites: found {_share(sum(r['found'] for r in part), fire)} of {fire}.")
+        out.append(f"- PM602, {family}, every suite: found {_share(sum(r['found'] for r in part), fire)} of {fire}.")
     quiet = sum(r["must_not_fire"] for r in credential)
     aside = sum(r["set_aside"] for r in credential)
-    out.append(f"- PM602, every must-not-fire sample of both suites: false errors "
+    out.append(f"- PM602, every must-not-fire sample of every suite: false errors "
                f"{_share(sum(r['false_errors'] for r in credential), quiet)} of {quiet} ({aside} set aside: contested "
                "or unmatchable).")
     return out

@@ -301,3 +301,25 @@ def test_every_accepted_postmortem_is_in_every_output(runner, tmp_path: Path) ->
 def test_escaping_any_value_is_html_escape_of_its_text(value):
     # e() skips html.escape for text with nothing to escape: it must never differ from it.
     assert e(value) == html.escape(str(value), quote=True)
+
+
+def test_every_countrys_example_numbers_are_found_in_its_national_format() -> None:
+    """The phone library's own example numbers (fixed line and mobile) of each country it knows,
+    written as that country writes them at home, with the config's `country` set to it. Numbers of
+    fewer than six digits (a few islands': 62889 on Ascension) are not looked for: every count of
+    users or requests would be one."""
+    import phonenumbers
+
+    missed = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+            if sum(char.isdigit() for char in national) < 6:
+                continue
+            if not [f for f in find_personal_data(f"- 18:50 — called {national} back", country=region)
+                    if f.kind == "phone number"]:
+                missed.append(f"{region} {national}")
+    assert missed == []

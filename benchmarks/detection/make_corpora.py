@@ -34,6 +34,8 @@ from io import BytesIO
 from pathlib import Path
 from unittest import mock
 
+from generator.safety.personal import luhn_valid
+
 try:
     import re._parser as sre_parse  # Python 3.11+
     from re import _constants as sre_constants
@@ -579,14 +581,6 @@ def dompurify_records(repository: Repository, report: list[str]) -> Iterator[dic
 CARD_GROUPS = {"american-express": (4, 6, 5), "diners-club": (4, 6, 4)}
 
 
-def luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
 def card_records(repository: Repository, report: list[str]) -> Iterator[dict]:
     """Every whole card number (12 digits or more) of credit-card-type's tests, written compact, in
     groups with spaces and with dashes; those failing the Luhn check are not card numbers."""
@@ -604,7 +598,7 @@ def card_records(repository: Repository, report: list[str]) -> Iterator[dict]:
                 rest = rest[size:]
         if rest:
             parts.append(rest)
-        valid = luhn(number)
+        valid = luhn_valid(number)
         for form, text in (("compact", number), ("spaces", " ".join(parts)), ("dashes", "-".join(parts))):
             yield {"family": f"card: {network}" if valid else "card: fails the Luhn check",
                    "expect": "fire" if valid else "quiet", "text": text, "kind": form,

@@ -120,9 +120,12 @@ def _pasted_forms(text: str) -> list[Found]:
 
 
 def _one_per_span(found: list[Found]) -> list[Found]:
-    """One finding where several overlap on a line: the first to start, detect-secrets' at a tie."""
+    """One finding where several overlap on a line: the first to start; at a tie, the one that says
+    most (a service's own format, then a pasted form, then a value under a secret's name), and
+    among those detect-secrets' before gitleaks' (the order they were found in)."""
+    forms = {kind for _, kind, _ in PASTED_FORMS}
     kept: list[Found] = []
-    for item in sorted(found, key=lambda f: (f.line, f.column)):
+    for item in sorted(found, key=lambda f: (f.line, f.column, f.kind in PROBABLE, f.kind in forms)):
         if not any(k.line == item.line and k.column <= item.column < k.column + max(len(k.text), 1) for k in kept):
             kept.append(item)
     return kept
