@@ -125,26 +125,65 @@ def _read_rules() -> tuple[tuple[GitleaksRule, ...], Allowlist]:
 
 @cache
 def _keyword_finder() -> tuple[re.Pattern, dict[str, list[GitleaksRule]]]:
+    """A pattern that finds, at every place, the longest keyword starting there (a lookahead:
+    places overlap); and for each keyword, the rules it wakes: its own and those of the keywords
+    that begin it (`api` is in `apikey`)."""
     by_keyword: dict[str, list[GitleaksRule]] = {}
     for rule in rules()[0]:
         for keyword in rule.keywords:
             by_keyword.setdefault(keyword, []).append(rule)
-    alternatives = sorted(by_keyword, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, alternatives))), by_keyword
+    waking = {keyword: [rule for prefix in by_keyword if keyword.startswith(prefix) for rule in by_keyword[prefix]]
+              for keyword in by_keyword}
+    return re.compile(f"(?=({_trie_pattern(sorted(by_keyword))}))"), waking
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One pattern for all of `words`, their common prefixes written once (`xox(?:a|b|p)`): Python's
+    `re` tries an alternation's branches one after the other, a prefix tree's letters once."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
+
+
+def _multiline(rule: GitleaksRule) -> bool:
+    """Whether a rule's pattern can match across lines (a key block, a command continued)."""
+    return any(token in rule.regex.pattern for token in (r"\n", r"\s\S", r"[\r\n]", r"\r"))
 
 
 def leaks(text: str) -> list[Leak]:
-    """The secrets gitleaks' rules find in `text`: each rule runs on the whole text, once one of its
-    keywords is in it (one pass of all the keywords finds which)."""
-    finder, by_keyword = _keyword_finder()
+    """The secrets gitleaks' rules find in `text`. One pass of every keyword says which rules may;
+    each then runs on the lines that hold one of its keywords (a rule whose pattern spans lines, on
+    the whole text)."""
+    finder, waking = _keyword_finder()
     lowered = text.lower()
-    awake = {id(rule): rule for keyword in set(finder.findall(lowered)) for rule in by_keyword[keyword]}
+    awake = {id(rule): rule for keyword in set(finder.findall(lowered)) for rule in waking[keyword]}
     if not awake:
         return []
     everywhere = rules()[1]
+    lines = lowered.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     found = []
     for rule in awake.values():
-        for match in rule.regex.finditer(text):
+        if _multiline(rule):
+            matches = list(rule.regex.finditer(text))
+        else:
+            matches = [match for number, line in enumerate(lines) if any(keyword in line for keyword in rule.keywords)
+                       for match in rule.regex.finditer(text, starts[number], starts[number] + len(line))]
+        for match in matches:
             secret, start = _secret(rule, match)
             if not secret or (rule.entropy and entropy(secret) <= rule.entropy):
                 continue
