@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from markdown.htmlparser import htmlparser as markdown_htmlparser  # Python-Markdown's copy of html.parser
 
 #: Allowed on top of nh3's defaults: what Python-Markdown's tables, table of contents (permalinks,
 #: heading ids), footnotes and code blocks write.
@@ -108,7 +109,7 @@ def dropped_html(body: str, first_line: int) -> list[Dropped]:
     each element or attribute that did not come through, at the line that wrote it."""
     if not _MAYBE_UNSAFE.search(body):
         return []
-    if stopped := _unreadable(body, markdown.htmlparser.htmlparser.HTMLParser()):
+    if stopped := _unreadable(body, markdown_htmlparser.HTMLParser()):
         line, problem = stopped
         return [Dropped(first_line + line - 1, 1, f"HTML that the site engine cannot read ({problem}): the build "
                                                    "would stop, even with it in code; rewrite it (outside code, "
