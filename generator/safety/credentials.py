@@ -13,7 +13,9 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
+import ahocorasick
 from detect_secrets.plugins.aws import AWSKeyDetector
 from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
 from detect_secrets.plugins.basic_auth import BasicAuthDetector
@@ -36,7 +38,7 @@ from detect_secrets.plugins.stripe import StripeDetector
 
 from ..diagnostics import line_and_column
 from .findings import Found
-from .gitleaks import entropy, leaks
+from .gitleaks import entropy, keyword_automaton, leaks, lines_holding
 
 #: detect-secrets' detectors with the lowercase strings one of which a line must hold to be scanned.
 DETECTORS = [
@@ -74,21 +76,36 @@ def find_secrets(text: str) -> list[Found]:
     return [replace(item, placeholder=placeholder_reason(item, text)) for item in _one_per_span(found)]
 
 
+@cache
+def _triggers() -> ahocorasick.Automaton:
+    """Each detector's triggers waking it (its place in DETECTORS), and the secret-like names waking
+    the keyword detector (None)."""
+    woken_by: dict[str, list] = {}
+    for index, (_, triggers) in enumerate(DETECTORS):
+        for trigger in triggers:
+            woken_by.setdefault(trigger, []).append(index)
+    for name in SECRET_NAMES:
+        woken_by.setdefault(name, []).append(None)
+    return keyword_automaton(woken_by)
+
+
 def _detect_secrets(text: str) -> list[Found]:
-    lowered = text.lower()
-    active = [(detector, triggers) for detector, triggers in DETECTORS if any(t in lowered for t in triggers)]
-    keyword = any(name in lowered for name in SECRET_NAMES)
-    if not active and not keyword:
+    """detect-secrets' detectors, each on the lines that hold one of its triggers."""
+    awake = lines_holding(_triggers(), text)
+    if not awake:
         return []
+    lines = text.split("\n")
     found = []
-    for number, (line, low) in enumerate(zip(text.split("\n"), lowered.split("\n")), start=1):
-        for detector, triggers in active:
-            if any(t in low for t in triggers):
-                found += _located(line, number, detector.secret_type, detector.analyze_string(line))
-        if keyword and any(name in low for name in SECRET_NAMES):
+    for index, numbers in awake.items():
+        for number in sorted(numbers):
+            line = lines[number]
+            if index is not None:
+                detector = DETECTORS[index][0]
+                found += _located(line, number + 1, detector.secret_type, detector.analyze_string(line))
+                continue
             values = {value for table in (CONFIG_DENYLIST_REGEX_TO_GROUP, QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
                       for value in _KEYWORD.analyze_string(line, table)}
-            found += _located(line, number, "secret assigned to a secret-like name",
+            found += _located(line, number + 1, "secret assigned to a secret-like name",
                               (v for v in values if len(v) >= MIN_SECRET_LENGTH and entropy(v) >= MIN_ENTROPY))
     return found
 

@@ -11,6 +11,7 @@ two forms Python's `re` reads otherwise.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import tomllib
@@ -20,6 +21,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import ahocorasick
+
+_NEWLINE = re.compile("\n")
 #: Gitleaks' default configuration, shipped beside this module.
 RULE_SET = Path(__file__).with_name("gitleaks.toml")
 
@@ -123,38 +127,38 @@ def _read_rules() -> tuple[tuple[GitleaksRule, ...], Allowlist]:
     return tuple(found), _allowlist(config["allowlist"])
 
 
+def keyword_automaton(woken_by: dict[str, list]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton of lowercase keywords, each valued with what it wakes: it finds
+    every keyword's places in a text in one pass (overlapping ones too: `api` in `apikey`)."""
+    automaton = ahocorasick.Automaton()
+    for keyword, woken in woken_by.items():
+        automaton.add_word(keyword, tuple(woken))
+    automaton.make_automaton()
+    return automaton
+
+
+def lines_holding(automaton: ahocorasick.Automaton, text: str) -> dict:
+    """What the keywords of `text` wake, each with the lines (0-based) its keywords are on."""
+    places = list(automaton.iter(text.lower()))
+    if not places:
+        return {}
+    newlines = [match.start() for match in _NEWLINE.finditer(text)]
+    found: dict = {}
+    for end, woken in places:
+        line = bisect.bisect_left(newlines, end)
+        for item in woken:
+            found.setdefault(item, set()).add(line)
+    return found
+
+
 @cache
-def _keyword_finder() -> tuple[re.Pattern, dict[str, list[GitleaksRule]]]:
-    """A pattern that finds, at every place, the longest keyword starting there (a lookahead:
-    places overlap); and for each keyword, the rules it wakes: its own and those of the keywords
-    that begin it (`api` is in `apikey`)."""
+def _keyword_finder() -> ahocorasick.Automaton:
+    """The rules' keywords, each waking its rules."""
     by_keyword: dict[str, list[GitleaksRule]] = {}
     for rule in rules()[0]:
         for keyword in rule.keywords:
             by_keyword.setdefault(keyword, []).append(rule)
-    waking = {keyword: [rule for prefix in by_keyword if keyword.startswith(prefix) for rule in by_keyword[prefix]]
-              for keyword in by_keyword}
-    return re.compile(f"(?=({_trie_pattern(sorted(by_keyword))}))"), waking
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """One pattern for all of `words`, their common prefixes written once (`xox(?:a|b|p)`): Python's
-    `re` tries an alternation's branches one after the other, a prefix tree's letters once."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return pattern(tree)
+    return keyword_automaton(by_keyword)
 
 
 def _multiline(rule: GitleaksRule) -> bool:
@@ -163,26 +167,21 @@ def _multiline(rule: GitleaksRule) -> bool:
 
 
 def leaks(text: str) -> list[Leak]:
-    """The secrets gitleaks' rules find in `text`. One pass of every keyword says which rules may;
-    each then runs on the lines that hold one of its keywords (a rule whose pattern spans lines, on
-    the whole text)."""
-    finder, waking = _keyword_finder()
-    lowered = text.lower()
-    awake = {id(rule): rule for keyword in set(finder.findall(lowered)) for rule in waking[keyword]}
+    """The secrets gitleaks' rules find in `text`. One pass of the keyword automaton says which rules
+    may; each then runs on the lines that hold one of its keywords (a rule whose pattern spans lines,
+    on the whole text)."""
+    awake = lines_holding(_keyword_finder(), text)
     if not awake:
         return []
     everywhere = rules()[1]
-    lines = lowered.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    bounds = [-1, *(match.start() for match in _NEWLINE.finditer(text)), len(text)]
     found = []
-    for rule in awake.values():
+    for rule, lines in awake.items():
         if _multiline(rule):
             matches = list(rule.regex.finditer(text))
         else:
-            matches = [match for number, line in enumerate(lines) if any(keyword in line for keyword in rule.keywords)
-                       for match in rule.regex.finditer(text, starts[number], starts[number] + len(line))]
+            matches = [match for line in sorted(lines)
+                       for match in rule.regex.finditer(text, bounds[line] + 1, bounds[line + 1])]
         for match in matches:
             secret, start = _secret(rule, match)
             if not secret or (rule.entropy and entropy(secret) <= rule.entropy):

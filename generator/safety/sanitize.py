@@ -78,8 +78,6 @@ ELEMENT_EFFECTS = {
 }
 NOT_ALLOWED = "is not on the site's allow-list"
 _SCHEME_EFFECT = {"javascript:": "runs code", "vbscript:": "runs code", "data:": "embeds a document that can run code"}
-#: A body without any of these renders to no HTML of the author's and no link the allow-list refuses.
-_MAYBE_UNSAFE = re.compile(r"<[A-Za-z!/?]|&#|(?i:script|data)\s*:")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -107,7 +105,7 @@ def dropped_html(body: str, first_line: int) -> list[Dropped]:
     """What the site would drop from `body` (whose first line is `first_line` of its file) or could
     not build: the body rendered as the site renders it, then run through the site's allow-list;
     each element or attribute that did not come through, at the line that wrote it."""
-    if not _MAYBE_UNSAFE.search(body):
+    if not _may_be_unsafe(body):
         return []
     if stopped := _unreadable(body, markdown_htmlparser.HTMLParser()):
         line, problem = stopped
@@ -119,6 +117,20 @@ def dropped_html(body: str, first_line: int) -> list[Dropped]:
         return [Dropped(first_line, 1, f"HTML that cannot be checked ({stopped[1]}): remove it")]
     source = _Source(body, first_line)
     return [source.locate(signature) for signature in _dropped(fragment)]
+
+
+def _may_be_unsafe(text: str) -> bool:
+    """Whether `text` may render to HTML of the author's or a link the allow-list refuses; without
+    `<`, `&#` or a refused scheme it cannot (most post-mortems: no rendering at all)."""
+    if "<" in text or "&#" in text:
+        return True
+    lowered = text.lower()
+    colon = lowered.find(":")
+    while colon != -1:  # a scheme ends at a colon: look only before each one
+        if lowered[max(0, colon - 12):colon].rstrip().endswith(("script", "data")):
+            return True
+        colon = lowered.find(":", colon + 1)
+    return False
 
 
 def render_as_site(text: str) -> str:
@@ -231,7 +243,7 @@ class _Source:
         """What the allow-list drops from line `number` rendered on its own (taken as it is claimed)."""
         if number not in self.alone:
             line = self.lines[number]
-            fragment = render_as_site(line) if _MAYBE_UNSAFE.search(line) else ""
+            fragment = render_as_site(line) if _may_be_unsafe(line) else ""
             self.alone[number] = _dropped(fragment) if fragment and not _unreadable(fragment, HTMLParser()) else []
         return self.alone[number]
 
