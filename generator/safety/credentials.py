@@ -171,8 +171,8 @@ def placeholder_reason(found: Found, text: str) -> str | None:
     body = re.sub(r"^[a-z0-9]{2,9}[_-]", "", lowered)  # without a service's prefix (ghp_, glpat-, xoxb-)
     if "private key" in found.kind.lower() or "BEGIN" in value:
         after = text.split("\n")[found.line - 1:found.line + 40]
-        body = "\n".join(line.strip() for line in after[1:])
-        if not KEY_BODY.search(body.split("-----END", 1)[0]):
+        key_block = "\n".join(line.strip() for line in after[1:])
+        if not KEY_BODY.search(key_block.split("-----END", 1)[0]):
             return "the block holds no key, only its markers"
         return None
     if compact and len(set(compact.lower())) == 1:

@@ -54,6 +54,9 @@ class GitleaksRule:
     entropy: float
     secret_group: int
     allowlists: tuple[Allowlist, ...]
+    #: Whether the pattern can match across lines (a key block, a command continued): such a rule
+    #: reads the whole text, any other the lines that hold its keywords.
+    multiline: bool
 
 
 @dataclass(frozen=True)
@@ -121,9 +124,11 @@ def _read_rules() -> tuple[tuple[GitleaksRule, ...], Allowlist]:
         if "regex" not in rule:
             continue
         lists = tuple(_allowlist(entry) for entry in rule.get("allowlists", []) if "paths" not in entry)
-        found.append(GitleaksRule(rule["id"], rule.get("description", rule["id"]), re.compile(python_pattern(rule["regex"])),
+        pattern = python_pattern(rule["regex"])
+        found.append(GitleaksRule(rule["id"], rule.get("description", rule["id"]), re.compile(pattern),
                                   tuple(word.lower() for word in rule.get("keywords", [])), rule.get("entropy", 0.0),
-                                  rule.get("secretGroup", 0), lists))
+                                  rule.get("secretGroup", 0), lists,
+                                  any(token in pattern for token in (r"\n", r"\s\S", r"[\r\n]", r"\r"))))
     return tuple(found), _allowlist(config["allowlist"])
 
 
@@ -161,11 +166,6 @@ def _keyword_finder() -> ahocorasick.Automaton:
     return keyword_automaton(by_keyword)
 
 
-def _multiline(rule: GitleaksRule) -> bool:
-    """Whether a rule's pattern can match across lines (a key block, a command continued)."""
-    return any(token in rule.regex.pattern for token in (r"\n", r"\s\S", r"[\r\n]", r"\r"))
-
-
 def leaks(text: str) -> list[Leak]:
     """The secrets gitleaks' rules find in `text`. One pass of the keyword automaton says which rules
     may; each then runs on the lines that hold one of its keywords (a rule whose pattern spans lines,
@@ -177,7 +177,7 @@ def leaks(text: str) -> list[Leak]:
     bounds = [-1, *(match.start() for match in _NEWLINE.finditer(text)), len(text)]
     found = []
     for rule, lines in awake.items():
-        if _multiline(rule):
+        if rule.multiline:
             matches = list(rule.regex.finditer(text))
         else:
             matches = [match for line in sorted(lines)

@@ -45,8 +45,7 @@ CARD_NETWORKS = [
     ("InterPayment", [("636", "636")], (16, 17, 18, 19)),
 ]
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
-#: A run of digits and the separators phone numbers are written with, long enough to be one; dates
-#: and times (every front matter has some) are blanked before it is looked for.
+#: A run of digits and the separators phone numbers are written with, long enough to be one.
 PHONE_GATE = re.compile(r"\d[\d ().-]{5,}\d")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
@@ -75,7 +74,7 @@ def find_personal_data(text: str, own_domains: Iterable[str] = (), country: str 
     for gate, pattern, kind, accept in searches:
         if gate:
             found += [Found(*line_and_column(text, m.start()), kind, m[0]) for m in pattern.finditer(text) if accept(m)]
-    if any(not DATE_TIME.fullmatch(match[0]) for match in PHONE_GATE.finditer(text)):
+    if _may_hold_phone(text):
         found += _phones(text, country)
     return first_per_place(found)
 
@@ -123,6 +122,12 @@ def iban_valid(text: str) -> bool:
     return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
 
 
+def _may_hold_phone(text: str) -> bool:
+    """Whether `text` has a run of digits long enough for a phone number that is not a date or a
+    time (every front matter has some)."""
+    return any(not DATE_TIME.fullmatch(match[0]) for match in PHONE_GATE.finditer(text))
+
+
 def _phones(text: str, country: str | None) -> list[Found]:
     """The valid phone numbers the phone library finds on the lines of `text` that may hold one,
     international ones always, national ones in the format of `country`."""
@@ -130,7 +135,7 @@ def _phones(text: str, country: str | None) -> list[Found]:
 
     found = []
     for number, line in enumerate(text.split("\n"), start=1):
-        if PHONE_GATE.search(DATE_TIME.sub("-", line)):
+        if _may_hold_phone(line):
             found += [Found(number, match.start + 1, "phone number", match.raw_string)
                       for match in phonenumbers.PhoneNumberMatcher(line, country, leniency=phonenumbers.Leniency.VALID)]
     return found

@@ -219,6 +219,11 @@ def _why(signature: tuple[str, ...]) -> str:
     return f"the attribute {name}= of <{tag}> {NOT_ALLOWED}"
 
 
+def _attribute_named(name: str) -> re.Pattern:
+    """An attribute's name as written in raw HTML, not part of a longer name."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.I)
+
+
 class _Source:
     """The body's lines as an author wrote them, code and comments blanked (the site shows code as
     text and drops comments), to find the line of each thing the allow-list dropped: the first line
@@ -262,13 +267,13 @@ class _Source:
         if signature[0] == "element":
             return re.compile(rf"<\s*{re.escape(signature[1])}(?![\w-])", re.I)
         _, _, name, value = signature
-        return re.compile(re.escape(value.strip()) if value.strip() else rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.I)
+        return re.compile(re.escape(value.strip()), re.I) if value.strip() else _attribute_named(name)
 
     def _at(self, number: int, signature: tuple[str, ...]) -> Dropped:
         line = self.lines[number]
         where = [self._written(signature).search(line)]
         if signature[0] == "attribute":
-            where.insert(0, re.search(rf"(?<![\w-]){re.escape(signature[2])}(?![\w-])", line, re.I))
+            where.insert(0, _attribute_named(signature[2]).search(line))
         column = next((match.start() for match in where if match), 0)
         return Dropped(self.first_line + number, column + 1, f"{_why(signature)}: the site drops it; show it as code "
                                                              "in backticks, or remove it")
