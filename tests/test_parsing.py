@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -154,3 +155,18 @@ def test_linked_folders_are_not_followed(kb: Path, base_text: str) -> None:
     os.symlink(kb / "postmortems", kb / "postmortems/2026/loop")
     result = check(open_knowledge_base(kb))
     assert result.checked == 1 and result.diagnostics == []
+
+
+@pytest.mark.parametrize(("file", "expected"), [
+    ("kb/postmortems/2026/a.md", "postmortems/2026/a.md"),
+    ("kb/./postmortems/../postmortems/a.md", "postmortems/a.md"),
+    ("kb", "."),
+    ("kb-other/a.md", "{tmp}/kb-other/a.md"),
+    ("a.md", "{tmp}/a.md"),
+])
+def test_paths_are_told_relative_to_the_root_when_inside_it(tmp_path: Path, monkeypatch, file: str,
+                                                             expected: str) -> None:
+    (tmp_path / "kb").mkdir()
+    monkeypatch.chdir(tmp_path)
+    kb = open_knowledge_base(Path("kb"))
+    assert kb.relative(Path(file)) == expected.format(tmp=tmp_path.as_posix())
