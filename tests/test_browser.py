@@ -176,17 +176,24 @@ def test_search_merges_the_bundles_of_a_large_knowledge_base(browser, tmp_path: 
         server.shutdown()
 
 
-def test_trends_show_the_charts(page, served) -> None:
+def test_trends_show_the_charts_on_at_most_three_screens(page, served) -> None:
     page.goto(served)
     page.get_by_role("link", name="Trends").first.click()
     page.wait_for_url("**/trends/")
-    charts = page.locator(".pm-chart img")
     # incidents, times, recurrence, causes, contributing factors, error budget (no git history here)
+    charts = page.locator("figure.pm-chart svg[role=img]")
     assert charts.count() == 6
     for index in range(6):
-        charts.nth(index).scroll_into_view_if_needed()
-        assert charts.nth(index).evaluate("image => image.complete && image.naturalWidth > 0")
+        box = charts.nth(index).bounding_box()
+        assert box["width"] > 400 and box["height"] > 150
+    assert page.get_by_role("img", name="Incidents by severity").is_visible()
+    # every table folded: at most three screens of 900 px at 1280 px wide
+    assert page.locator("details[open]").count() == 0
+    assert page.evaluate("document.documentElement.scrollHeight") <= 2700
     screenshot(page, "trends")
+    figures = page.locator(".pm-chart-card details").first
+    figures.locator("summary").click()
+    assert figures.locator("table").is_visible()
 
 
 def test_actions_show_an_overdue_action_and_filter_by_owner(page, served) -> None:

@@ -73,8 +73,7 @@ def sample_site(tmp_path_factory) -> Path:
     "postmortems/2026/2026-03-13-payment-api-outage/index.html",
     "postmortems/2025/2025-11-21-notifications-retard-black-friday/index.html",
     "services/index.html", "services/payments-api/index.html", "severities/sev1/index.html",
-    "causes/capacity/index.html", "tags/connection-pool/index.html", "trends/index.html", "trends/incidents.svg",
-    "trends/times.svg", "trends/recurrence.svg", "trends/causes.svg", "trends/budget.svg", "actions/index.html",
+    "causes/capacity/index.html", "tags/connection-pool/index.html", "trends/index.html", "actions/index.html",
     "actions/alice/index.html", "actions/payments/index.html", "report/index.html", "reference/metrics/index.html",
     "reference/index.html", "reference/format/index.html", "reference/rules/index.html", "reference/cli/index.html",
     "reference/schema/postmortem.schema.json", "pagefind/pagefind.js", "sitemap.xml",
@@ -121,8 +120,8 @@ def test_time_to_postmortem_on_pages_home_and_trends(sample_site: Path) -> None:
                      r"before: 100%</small>", read(sample_site, "index.html"))
     trends = read(sample_site, "trends/index.html")
     on_time_table = trends[trends.index("Post-mortems published within their severity"):]
-    assert "<td>2026-02</td><td>100</td>" in on_time_table and "<td>2026-03</td><td>0</td>" in on_time_table
-    assert (sample_site / "site/trends/on-time.svg").is_file()
+    assert "<td>2026-02</td><td>100%</td>" in on_time_table and "<td>2026-03</td><td>0%</td>" in on_time_table
+    assert 'aria-labelledby="chart-on-time-title"' in on_time_table
 
 
 def test_outside_git_the_build_says_once_that_there_is_no_history(runner, tmp_path: Path) -> None:
@@ -335,7 +334,7 @@ def test_an_mkdocs_not_checked_builds_through_its_public_build(tmp_path: Path) -
     ("postmortems/2026/2026-03-13-x.md", "index.md", "../../../"),
     ("trends/index.md", "trends/index.md", "../trends/"),
     ("index.md", "index.md", "./"),
-    ("trends/index.md", "trends/budget.svg", "../trends/budget.svg"),
+    ("trends/index.md", "reference/schema/postmortem.schema.json", "../reference/schema/postmortem.schema.json"),
     ("report.md", "causes/capacity.md", "../causes/capacity/"),
 ])
 def test_relative_links(source: str, target: str, link: str) -> None:
@@ -489,7 +488,7 @@ def test_root_cause_pages_count_contributing_factors(sample_site: Path) -> None:
     assert "2026-03-13-payment-api-outage" not in change[:change.index("Contributing factor in")]
     assert "Contributing factor in" not in read(sample_site, "causes/capacity/index.html")
     trends = read(sample_site, "trends/index.html")
-    assert "Contributing factors by month" in trends and (sample_site / "site/trends/factors.svg").is_file()
+    assert '<h2 id="trend-factors">Contributing factors by month</h2>' in trends
 
 
 def test_similar_postmortems_by_their_words_with_the_reason(sample_site: Path) -> None:
@@ -541,3 +540,20 @@ def test_the_feed_lists_the_published_postmortems_newest_first(tmp_path: Path) -
     home = read(root, "index.html")
     assert '<a href="feed.xml" type="application/atom+xml">' in home
 
+
+
+def test_trends_charts_count_in_whole_numbers_and_say_what_they_show(sample_site: Path) -> None:
+    trends = read(sample_site, "trends/index.html")
+    for name in ("incidents", "causes", "factors"):
+        svg = re.search(rf'<svg [^>]*aria-labelledby="chart-{name}-title".*?</svg>', trends, re.DOTALL)[0]
+        ticks = re.findall(r'<text class="pm-tick"[^>]*>([^<]*)</text>', svg)
+        assert ticks == [str(n) for n in range(len(ticks))], (name, ticks)  # 0, 1, 2: one incident a step
+    # Hand count, months to 2026-11: September to November hold 2026-10-02 (SEV2) and 2026-11-18 (SEV3);
+    # June to August, 2026-07-09 (SEV2), 2026-07-28 (SEV3) and 2026-08-21 (SEV2).
+    assert ('<p class="pm-chart-summary">Last three months: 2 (SEV2 1, SEV3 1), 1 fewer than the three months '
+            'before.</p>') in trends
+    assert "<title>2026-11: SEV3 1</title>" in trends  # the bar
+    assert "<title>2026-07: SEV1 0 · SEV2 1 · SEV3 1</title>" in trends  # the month's column
+    # The tables are folded under their charts.
+    # incidents, times, recurrence, causes, factors, budget, and on time (the sample has its git history)
+    assert trends.count("<details><summary>Figures by month</summary><table>") == 7

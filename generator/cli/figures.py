@@ -40,8 +40,8 @@ def stats(ctx, since, until, today, output_format) -> None:
 @click.command()
 @click.option("--quarter", required=True, help="The calendar quarter, e.g. 2026Q3 (July to September).")
 @click.option("--format", "output_format", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True,
-              help="pdf is printed by Chromium (headless), with the chart; html and pdf need the site engine "
-                   "(pip install 'postmortem-kb[site]').")
+              help="html and pdf hold the chart of the last twelve months; pdf is printed by Chromium "
+                   "(headless).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of standard output (a PDF goes to reliability-<QUARTER>.pdf by default).")
 @today_option

@@ -16,6 +16,7 @@ from ..kb.config.schema import Config
 from ..kb.layout import KnowledgeBase
 from ..kb.model import Action, ActionStatus
 from ..labels import Labels
+from .charts import SEVERITY_COLOURS, ChartSpec, chart, legend
 from .document import FIGURE
 
 QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
@@ -200,24 +201,17 @@ def report_markdown(report: BoardReport, config: Config) -> str:
 
 def incidents_chart(report: BoardReport, config: Config) -> str:
     """The incidents of the last twelve months by severity, as the site's stacked bars (SVG)."""
-    from .charts import SEVERITY_COLOURS, chart
-
     months = list(report.monthly)
     series = {severity: [sum(i.front.severity == severity for i in report.monthly[key]) for key in months]
               for severity in config.severity_ids}
-    svg = chart(months, series, "stacked", SEVERITY_COLOURS).decode("utf-8")
-    return svg[svg.index("<svg"):]  # inline in HTML: no XML declaration or doctype
+    spec = ChartSpec(months, series, "stacked", SEVERITY_COLOURS)
+    return chart(spec, "board-incidents", Labels(config.language)("chart_incidents")) + legend(spec, "board-incidents")
 
 
 def board_document(kb: KnowledgeBase, quarter: Quarter, today: dt.date, output_format: str) -> str | bytes:
     """The report as Markdown (`md`, without the chart), a standalone HTML page (`html`) or a PDF
-    printed by Chromium (`pdf`). Raises PostmortemError when the PDF cannot be printed, and
-    MissingExtraError for `html` and `pdf` (the chart: matplotlib) without the `site` extra."""
-    from ..extras import require_site
+    printed by Chromium (`pdf`). Raises PostmortemError when the PDF cannot be printed."""
     from .document import html_page, pdf_of
-
-    if output_format != "md":
-        require_site(f"postmortem report --format {output_format}")
 
     report = board_report(kb, quarter, today)
     text = report_markdown(report, kb.config)

@@ -27,7 +27,9 @@ p, ol, ul { margin: .4rem 0; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0; font-size: .92em; }
 th, td { border-bottom: 1px solid #ddd; padding: .2rem .45rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f7; } figure { margin: .4rem 0; text-align: center; }
-figure svg { max-width: 100%; max-height: 52mm; width: auto; height: auto; }
+figure svg { max-width: 100%; max-height: 46mm; width: auto; height: auto; }
+.pm-legend { display: flex; justify-content: center; gap: 1rem; list-style: none; padding: 0; margin: .1rem 0 0; font-size: .85em; }
+.pm-legend li { display: flex; align-items: center; gap: .3rem; }
 @page { size: A4; margin: 12mm; } @media print { main { margin: 0; max-width: none; padding: 0; } h2 { break-after: avoid; } }
 """
 

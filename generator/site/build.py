@@ -21,7 +21,7 @@ from ..diagnostics import CheckResult
 from ..errors import BuildError, PostmortemError
 from ..kb.layout import KnowledgeBase, is_attachment
 from .markup import GeneratedFile
-from .processes import ChartDrawer, ChildFailed, PagefindFeeder, run_in_child
+from .processes import ChildFailed, PagefindFeeder, run_in_child
 from .siteconfig import site_config_file
 from .tree import write_tree
 
@@ -87,25 +87,21 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
     then the docs tree into `build/docs` with its HTML fragments in `build/fragments`. `kb` is left
     as it was: the post-mortems read are this function's, and go when it returns. Raises
     ValidationFailed."""
-    with ChartDrawer() as drawer:  # importing matplotlib from now on, beside the reading
-        from ..kb.gitinfo import read_history
-        from .context import Site  # the pages, and numpy behind them: only where pages are made
-        from .pages import generate_pages
-        from .search import search_documents
-        from .trends import trend_charts
+    from ..kb.gitinfo import read_history
+    from .context import Site  # the pages, and numpy behind them: only where pages are made
+    from .pages import generate_pages
+    from .search import search_documents
 
-        check, postmortems = read_all(kb, jobs)
-        if check.errors:
-            raise ValidationFailed(check)
-        with collector_paused():
-            history = read_history(kb)
-            site = Site(postmortems, kb.config, today, history=history)
-            # Written whole each time: a bundle is indexed as soon as it is written, before any pruning.
-            shutil.rmtree(kb.search_dir, ignore_errors=True)
-            write_tree(_announced(search_documents(site), bundle_written), kb.search_dir)
-            drawer.start([chart.spec for chart in trend_charts(site)])  # drawn while the other pages are written
-            site.draw_charts = drawer.draw_all
-            pages = _write_pages(kb, generate_pages(site))
+    check, postmortems = read_all(kb, jobs)
+    if check.errors:
+        raise ValidationFailed(check)
+    with collector_paused():
+        history = read_history(kb)
+        site = Site(postmortems, kb.config, today, history=history)
+        # Written whole each time: a bundle is indexed as soon as it is written, before any pruning.
+        shutil.rmtree(kb.search_dir, ignore_errors=True)
+        write_tree(_announced(search_documents(site), bundle_written), kb.search_dir)
+        pages = _write_pages(kb, generate_pages(site))
     return Generated(check, pages, [history.notice] if history.notice else [])
 
 

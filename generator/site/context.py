@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -14,7 +13,6 @@ from ..figures import availability, metrics, similarity
 from ..kb.config.schema import Config
 from ..kb.model import Action, PostMortem, page_path, slugify
 from ..labels import Labels
-from ..reports import charts
 
 if TYPE_CHECKING:
     from ..kb.gitinfo import History
@@ -59,11 +57,6 @@ class Site:
         self.links: dict[tuple[str, int], str] = {}
         #: Post-mortems by the values of a front-matter field: see `grouped`.
         self.groups: dict[str, dict[str, list[PostMortem]]] = {}
-        #: The Trends page's charts, once worked out: see `trends.trend_charts`.
-        self.trend_charts: list | None = None
-        #: Draws the charts' SVGs: here, one after the other, unless the build has another process
-        #: draw them while the other pages are written (see `site.build.generate`).
-        self.draw_charts: Callable[[list[charts.ChartSpec]], list[bytes]] = charts.draw_all
 
     # -- the figures the pages share (the search documents need none) --
 

@@ -1,7 +1,7 @@
 """The processes a build runs beside its own: the page generator in a forked child
 (`run_in_child`), Pagefind fed one search bundle after the other from a thread
-(`PagefindFeeder`), and the charts drawn by a process of their own (`ChartDrawer`). Each is there
-for what it measured (benchmarks/README.md): the figure is beside it."""
+(`PagefindFeeder`). Each is there for what it measured (benchmarks/README.md): the figure is
+beside it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 import cbor2
 
 from ..errors import BuildError
-from ..reports import charts
 from .searchindex import sort_pagefind_index
 
 Result = TypeVar("Result")
@@ -168,70 +167,3 @@ class PagefindFeeder:
         except (OSError, ValueError, KeyError, IndexError, cbor2.CBORError) as error:
             return f"the search index (Pagefind {bundle}) could not be put in order: {error}"
         return None
-
-
-class ChartDrawer:
-    """The Trends page's charts drawn by a child process forked on entering (a context manager),
-    which imports matplotlib at once, while this one reads the post-mortems; `start` gives it the
-    charts, `draw_all` waits for their SVGs (the same bytes as `charts.draw_all` here). Without
-    fork, they are drawn here.
-
-    Why (issue #22): importing matplotlib and drawing five or six charts took about 0.9 s of CPU
-    whatever the number of post-mortems, in line before every other page: a third of the build of
-    100 post-mortems, and most of its page generation. The process ends once it has answered."""
-
-    def __init__(self) -> None:
-        self.connection = self.process = None
-        self.started: list[charts.ChartSpec] | None = None
-
-    def __enter__(self) -> ChartDrawer:
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self.connection, child_end = context.Pipe()
-            self.process = context.Process(target=_draw_charts, args=(child_end,), name="charts")
-            self.process.start()
-            child_end.close()
-        return self
-
-    def __exit__(self, *exception) -> None:
-        if self.process is not None:
-            self.connection.close()  # the child, waiting for charts or to send them, sees the end and goes
-            if exception and exception[0] is not None:
-                self.process.kill()  # the build failed (invalid post-mortems): no need to wait for matplotlib
-            self.process.join()
-            self.process = None
-
-    def start(self, specs: list[charts.ChartSpec]) -> None:
-        """Have the charts `specs` drawn from now on."""
-        if self.process is not None:
-            self.connection.send(specs)
-            self.started = specs
-
-    def draw_all(self, specs: list[charts.ChartSpec]) -> list[bytes]:
-        """The SVG of each chart of `specs` (started already, or now). Raises ChildFailed."""
-        if self.process is None:
-            return charts.draw_all(specs)
-        if specs != self.started:
-            self.start(specs)
-        try:
-            answer = self.connection.recv()
-        except EOFError:
-            answer = _Crashed("stopped before it finished")
-        self.__exit__()
-        if isinstance(answer, _Crashed):
-            raise ChildFailed(f"(charts) {answer.error}")
-        return answer
-
-
-def _draw_charts(connection) -> None:
-    charts.prepare()
-    try:
-        specs = connection.recv()
-    except EOFError:  # the build stopped before it had charts to draw
-        return
-    try:
-        answer: list[bytes] | _Crashed = charts.draw_all(specs)
-    except Exception as error:
-        answer = _Crashed(f"failed: {type(error).__name__}: {error}")
-    with contextlib.suppress(BrokenPipeError):
-        connection.send(answer)

@@ -1,6 +1,6 @@
 """The Trends page: up to 24 months of incidents by severity, MTTD and MTTR, recurrence, root causes,
-error budget used and (with git history) post-mortems published on time; each chart with its
-figures in a table."""
+error budget used and (with git history) post-mortems published on time; each chart with a
+sentence saying what it shows, and its figures in a table folded beneath it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from ..figures import availability, metrics
 from ..figures.units import rate
+from ..labels import Labels
+from ..reports import charts
 from ..reports.charts import SERIES_COLOURS, SEVERITY_COLOURS, ChartSpec
 from .context import Site
 from .markup import Fragments, GeneratedFile, e, front_matter_block, paragraph, table
@@ -27,29 +29,76 @@ class TrendChart(NamedTuple):
 
 
 def trend_pages(site: Site) -> Iterator[GeneratedFile]:
-    """The Trends page and its SVG charts (drawn by `site.draw_charts`)."""
+    """The Trends page: each chart inline, introduced by a sentence, its figures folded beneath."""
     label, html = site.labels, Fragments()
-    charts = trend_charts(site)
-    months = charts[0].spec.months
+    trend = trend_charts(site)
+    months = trend[0].spec.months
     by_month = metrics.by_month(site.incidents, months, site.zone)
     title = label("trends")
-    parts = [front_matter_block(title), f"# {e(title)}\n",
+    cards = "".join(_chart_card(site, item) for item in trend)
+    parts = [front_matter_block(title, hide=["navigation", "toc"]), f"# {e(title)}\n",
              paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1]))),
-             f"## {e(label('spread_title'))}\n", html(spread_table(site, site.figures([i for items in by_month.values() for i in items])))]
-    for (name, heading, spec), svg in zip(charts, site.draw_charts([chart.spec for chart in charts]), strict=True):
-        yield f"trends/{name}.svg", svg, []
-        rows = [[e(m), *(e(_number(values[index])) for values in spec.series.values())]
-                for index, m in enumerate(months)]
-        parts += [f"## {e(heading)}\n", f'<p class="pm-chart"><img src="{name}.svg" alt="{e(heading)}"></p>\n',
-                  html(table([label("month"), *spec.series.keys()], rows))]
+             html(f'<div class="pm-charts">{cards}</div>'),
+             f"## {e(label('spread_title'))}\n",
+             html(spread_table(site, site.figures([i for items in by_month.values() for i in items])))]
     parts += _actions_worked(site, html)
     yield "trends/index.md", "\n".join(parts), html.blocks
 
 
+def _chart_card(site: Site, trend: TrendChart) -> str:
+    """A chart with its heading, the sentence that says what it shows, its legend, and its figures
+    by month in a table folded under it."""
+    label, (name, heading, spec) = site.labels, trend
+    summary = chart_summary(label, trend)
+    rows = [[e(m), *(e(charts.format_value(values[index], spec.unit)) for values in spec.series.values())]
+            for index, m in enumerate(spec.months)]
+    return (f'<section class="pm-chart-card" aria-labelledby="trend-{name}"><h2 id="trend-{name}">{e(heading)}</h2>'
+            f'<p class="pm-chart-summary">{e(summary)}</p>'
+            f'<figure class="pm-chart">{charts.chart(spec, f"chart-{name}", heading, summary)}'
+            f"<figcaption>{charts.legend(spec, f'chart-{name}')}</figcaption></figure>"
+            f"<details><summary>{e(label('chart_figures'))}</summary>{table([label('month'), *spec.series], rows)}"
+            "</details></section>")
+
+
+#: The sentence over a count chart compares this many months with as many before.
+SUMMARY_MONTHS = 3
+
+
+def chart_summary(label: Labels, trend: TrendChart) -> str:
+    """What the chart shows, in one sentence computed from its figures: for counts, the last three
+    months against the three before; for lines, the latest month against the one before it."""
+    spec = trend.spec
+    if spec.kind == "stacked":
+        now = {name: sum(v or 0 for v in values[-SUMMARY_MONTHS:]) for name, values in spec.series.items()}
+        before = sum(sum(v or 0 for v in values[-2 * SUMMARY_MONTHS:-SUMMARY_MONTHS])
+                     for values in spec.series.values())
+        total = sum(now.values())
+        detail = ", ".join(f"{name} {count:g}" for name, count in sorted(now.items(), key=lambda item: -item[1]) if count)
+        change = (label("chart_as_many") if total == before else
+                  label("chart_fewer" if total < before else "chart_more", n=f"{abs(total - before):g}"))
+        return label("chart_counts", now=f"{total:g}", detail=f" ({detail})" if detail else "", change=change)
+    known = [index for index in range(len(spec.months)) if any(values[index] is not None for values in spec.series.values())]
+    if not known:
+        return label("chart_no_figures")
+    latest = known[-1]
+    if trend.name == "budget":
+        series, values = max(spec.series.items(), key=lambda item: item[1][latest] or 0)
+        if not values[latest]:
+            return label("chart_budget_none", month=label.month(spec.months[latest]))
+        return label("chart_budget_most", month=label.month(spec.months[latest]), series=series,
+                     value=charts.format_value(values[latest], spec.unit))
+    series, values = next((name, values) for name, values in spec.series.items() if values[latest] is not None)
+    sentence = label("chart_latest", series=series, month=label.month(spec.months[latest]),
+                     value=charts.format_value(values[latest], spec.unit))
+    earlier = [index for index in range(latest) if values[index] is not None]
+    if earlier:
+        sentence += label("chart_against", month=label.month(spec.months[earlier[-1]]),
+                          value=charts.format_value(values[earlier[-1]], spec.unit))
+    return sentence + "."
+
+
 def trend_charts(site: Site) -> list[TrendChart]:
-    """The charts of the Trends page, over up to 24 months: worked out once a site (`site.trend_charts`)."""
-    if site.trend_charts is not None:
-        return site.trend_charts
+    """The charts of the Trends page, over up to 24 months."""
     label = site.labels
     first_incident = site.incidents[0].started.astimezone(site.zone).date() if site.incidents else site.today
     index = site.today.year * 12 + site.today.month - 1 - (TREND_MONTHS - 1)
@@ -63,7 +112,7 @@ def trend_charts(site: Site) -> list[TrendChart]:
 
     causes_seen = [c for c in site.config.root_causes if any(f.by_cause.get(c) for f in figures)]
     factors_seen = [c for c in site.config.root_causes if any(f.by_factor.get(c) for f in figures)]
-    charts = [
+    made = [
         ("incidents", label("chart_incidents"), {s: [f.by_severity[s] for f in figures] for s in site.config.severity_ids},
          "stacked", SEVERITY_COLOURS, "", None),
         ("times", label("chart_times"), {
@@ -79,14 +128,13 @@ def trend_charts(site: Site) -> list[TrendChart]:
             for s in site.config.services}, "lines", SERIES_COLOURS, "%", 100),
     ]
     if factors_seen:
-        charts.insert(4, ("factors", label("chart_factors"), {c: [f.by_factor.get(c, 0) for f in figures] for c in factors_seen},
+        made.insert(4, ("factors", label("chart_factors"), {c: [f.by_factor.get(c, 0) for f in figures] for c in factors_seen},
                           "stacked", SERIES_COLOURS, "", None))
     if site.published is not None:  # git history tells when each post-mortem was published
-        charts.append(("on-time", label("chart_on_time"), {label("chart_on_time"): percents([f.on_time_rate for f in figures])},
+        made.append(("on-time", label("chart_on_time"), {label("chart_on_time"): percents([f.on_time_rate for f in figures])},
                        "lines", SERIES_COLOURS, "%", 100))
-    site.trend_charts = [TrendChart(name, heading, ChartSpec(months, series, kind, colours, unit, limit))
-                         for name, heading, series, kind, colours, unit, limit in charts]
-    return site.trend_charts
+    return [TrendChart(name, heading, ChartSpec(months, series, kind, colours, unit, limit))
+            for name, heading, series, kind, colours, unit, limit in made]
 
 
 def _actions_worked(site: Site, html: Fragments) -> list[str]:
@@ -103,7 +151,3 @@ def _actions_worked(site: Site, html: Fragments) -> list[str]:
                  str(r.days)] for r in records]
         parts.append(html(table([label("postmortem"), label("actions_closed"), label("came_back_as"), label("days_after")], rows)))
     return parts
-
-
-def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"
