@@ -21,6 +21,7 @@ from generator.cli import cli
 from generator.kb.layout import open_knowledge_base
 from generator.reports.stats import compute_stats
 from generator.safety.credentials import find_secrets
+from generator.safety.gitleaks import rules
 from generator.safety.personal import card_network, find_personal_data, iban_valid, luhn_valid
 from generator.site.build import build_site
 from generator.site.markup import e
@@ -74,6 +75,16 @@ def test_each_kind_of_secret_is_found_on_its_line(kind: str, line: str) -> None:
     found = find_secrets(f"## Timeline\n\n- 14:02 — nothing here\n{line}\n")
     assert [(f.line, f.kind, f.placeholder) for f in found] == [(4, kind, None)]
     assert line[found[0].column - 1:].startswith(found[0].text)
+
+
+def test_every_gitleaks_rule_compiles_in_python() -> None:
+    """The rules compile when a text first wakes them; each must compile, with its allow-lists."""
+    every_rule, everywhere = rules()
+    assert len(every_rule) == 221
+    for rule in every_rule:
+        assert rule.regex.pattern == rule.pattern
+        for allowlist in (*rule.allowlists, everywhere):
+            assert len(allowlist.regexes) == len(allowlist.patterns)
 
 
 @pytest.mark.parametrize(("line", "why"), PLACEHOLDERS)
