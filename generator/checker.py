@@ -13,14 +13,24 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .diagnostics import CheckResult, Diagnostic, Silenced
+from .errors import PostmortemError
 from .kb.layout import KnowledgeBase, markdown_files, open_knowledge_base
 from .kb.model import PostMortem
 from .kb.reader import read_postmortem
 from .rules import CheckContext, run_checks
 from .rules.allowing import apply_allow_comments
+from .rules.public import allowed_in_public_text
 
 #: Below this many files a second process costs more than it saves.
 PARALLEL_THRESHOLD = 200
+
+
+class ValidationFailed(PostmortemError):
+    """The post-mortems have errors: nothing was built. Carries the check's result."""
+
+    def __init__(self, result: CheckResult):
+        self.result = result
+        super().__init__(f"build stopped: {result.errors} error{'' if result.errors == 1 else 's'} to fix first")
 
 
 class Checked(NamedTuple):
@@ -156,6 +166,7 @@ def _check_files(kb: KnowledgeBase, files: list[Path], context: CheckContext, ke
                 kept, allowed = apply_allow_comments(postmortem.path, postmortem.text,
                                                      [*found, *run_checks(postmortem, context)])
                 diagnostics.extend(kept)
+                diagnostics.extend(allowed_in_public_text(postmortem, allowed, context.config))
                 silenced.extend(allowed)
                 if keep_postmortems:
                     postmortem.release_parse_data()

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
-from generator.checker import check
+from generator.checker import ValidationFailed, check
 from generator.kb.layout import open_knowledge_base
 from generator.safety.sanitize import dropped_html, unsafe_scheme
-from generator.site.build import ValidationFailed, build_site
+from generator.site.build import build_site
 
 from .conftest import BASE_POSTMORTEM, TODAY, copy_knowledge_base, write
 

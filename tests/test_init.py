@@ -118,11 +118,11 @@ def test_init_refuses_what_the_config_model_refuses_and_writes_nothing(runner, t
 
 def test_the_demo_is_what_init_writes() -> None:
     """This repository's config, workflows and GitHub files are init's, but for the sample's
-    catalog (services, people, teams, e-mail domains, GitHub handles, trackers); its templates are the package's (tests/test_new.py)."""
+    catalog (services, people, teams, e-mail domains, GitHub handles, trackers, the public page's); its templates are the package's (tests/test_new.py)."""
     files = starter_files("", ["payments-api"], "Tarteline post-mortems", "en", "Europe/Paris")
 
     def without_catalog(text: str) -> str:
-        return re.sub(r"^(services|people|teams|email_domains|github|trackers):.*?(?=^\S|\Z)", r"\1: ...\n", text, flags=re.S | re.M)
+        return re.sub(r"^(services|people|teams|email_domains|github|trackers|public):.*?(?=^\S|\Z)", r"\1: ...\n", text, flags=re.S | re.M)
 
     assert without_catalog((REPOSITORY / "postmortem.yml").read_text()) == without_catalog(files["postmortem.yml"])
     for name in (".github/workflows/validate.yml", ".github/workflows/publish.yml", ".github/workflows/weekly-review.yml",

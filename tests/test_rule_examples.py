@@ -4,8 +4,8 @@ cannot drift from what the validator does.
 
 How an example becomes a knowledge base: the repository's own sample (its postmortem.yml and
 post-mortems), with the example applied to the payment outage of 2026-03-13 (the base):
-- `yaml` of a PM5xx rule: its top-level keys replace those of postmortem.yml, and the base, without
-  its `related` link, is the only post-mortem (the others name services and severities that an
+- `yaml` of a PM5xx rule: its top-level keys replace those of postmortem.yml (without its `public`
+  section), and the base, without its `related` link, is the only post-mortem (the others name services and severities that an
   example's short catalogue leaves out);
 - `yaml` of a PM0xx rule, or of a rule whose example shows a field left out: the whole front
   matter; of any other rule: its top-level keys replace those of the base's front matter;
@@ -112,7 +112,8 @@ def lay_out_example(root: Path, code: str, kind: str, language: str, example: st
     front, body = split(base)
     files = {BASE_PATH: base}
     if family == "PM5":
-        config = overlay(config, example)
+        # The public page names services that an example's short catalogue leaves out, as `related` does.
+        config = overlay(re.sub(r"^public:.*?(?=^\S|\Z)", "", config, flags=re.S | re.M), example)
         files[BASE_PATH] = re.sub(r"^related:.*\n", "", base, flags=re.M)
     elif kind == "Passing" and language in ("yaml", "markdown"):
         files[BASE_PATH] = lay_over_base(front, body, example, language)

@@ -42,8 +42,8 @@ def today_option(function):
 
 def report_failure(error) -> None:
     """A failed build on stderr: the diagnostics when validation stopped it, then the error."""
+    from ..checker import ValidationFailed
     from ..reporters import report_text
-    from ..site.build import ValidationFailed
 
     if isinstance(error, ValidationFailed):
         report_text(error.result, sys.stderr)

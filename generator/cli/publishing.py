@@ -10,11 +10,15 @@ from .common import kb_root, report_failure, today_option
 @click.command()
 @today_option
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for validation and page rendering (default: one per core).")
+@click.option("--public", is_flag=True, help="Build the public trust page instead (postmortem.yml's `public:`), into "
+              "site-public/ by default; needs no site engine.")
 @click.pass_context
-def build(ctx, today, jobs) -> None:
+def build(ctx, today, jobs, public) -> None:
     """Validate, generate the pages and build the site into site/.
 
-    Errors stop the build and are printed; the previous site/ is then left as it was.
+    Errors stop the build and are printed; the previous site/ is then left as it was. With
+    --public, the public trust page for customers and investors: the uptime of the services that
+    `public.services` names, and the customer report of each public incident, nothing internal.
 
     Exit status: 0 when built, 1 when the post-mortems have errors or a page cannot be rendered,
     2 for a configuration problem (postmortem.yml, mkdocs.yml, the engine) or a usage error, or
@@ -24,12 +28,17 @@ def build(ctx, today, jobs) -> None:
     Examples:
       postmortem build
       postmortem build --today 2026-11-26   # byte-identical output for the same input
+      postmortem build --public             # the public trust page, into site-public/
     """
     from ..extras import require_site
     from ..kb.layout import open_knowledge_base
 
+    if public:
+        _build_public(ctx, open_knowledge_base(kb_root(ctx)), today, jobs)
+        return
     require_site("postmortem build")
-    from ..site.build import ValidationFailed, build_site
+    from ..checker import ValidationFailed
+    from ..site.build import build_site
 
     try:
         built = build_site(open_knowledge_base(kb_root(ctx)), today, jobs)
@@ -39,6 +48,20 @@ def build(ctx, today, jobs) -> None:
     for warning in built.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Built {built.pages} pages into {built.site_dir.relative_to(kb_root(ctx)).as_posix()}/")
+
+
+def _build_public(ctx, kb, today, jobs) -> None:
+    from ..checker import ValidationFailed
+    from ..public.build import build_public
+
+    try:
+        built = build_public(kb, today, jobs)
+    except ValidationFailed as failure:
+        report_failure(failure)
+        ctx.exit(1)
+    click.echo(f"Built the public site into {kb.relative(built.folder)}/: {built.services} service"
+               f"{'' if built.services == 1 else 's'}, {built.incidents} public incident"
+               f"{'' if built.incidents == 1 else 's'}")
 
 
 @click.command()

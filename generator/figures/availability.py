@@ -59,18 +59,38 @@ def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.d
 
 
 def downtime_by_month(items: Iterable, service: str, zone: ZoneInfo) -> dict[str, float]:
-    """Minutes of downtime of `service` in each month, over `items` (metrics.Incident), split by the minute at month boundaries.
-    Overlapping incidents of the same service count once."""
+    """Minutes of downtime of `service` in each month (`YYYY-MM`), over `items` (metrics.Incident),
+    split by the minute at month boundaries. Overlapping incidents of the same service count once."""
+    return _split(items, service, lambda when: month_start(when, zone), next_month, month_key)
+
+
+def downtime_by_day(items: Iterable, service: str, zone: ZoneInfo) -> dict[dt.date, float]:
+    """Minutes of downtime of `service` on each day of `zone`, over `items`, split at midnight
+    (a day of a daylight-saving change has its real length). Overlaps count once."""
+    def day_start(when: dt.datetime) -> dt.datetime:
+        local = when.astimezone(zone)
+        return dt.datetime(local.year, local.month, local.day, tzinfo=zone)
+
+    def next_day(start: dt.datetime) -> dt.datetime:
+        following = start.date() + dt.timedelta(days=1)
+        return dt.datetime(following.year, following.month, following.day, tzinfo=zone)
+
+    return _split(items, service, day_start, next_day, lambda start: start.date())
+
+
+def _split(items: Iterable, service: str, period_start, next_period, key) -> dict:
+    """Each period's minutes of the service's merged downtime intervals."""
     intervals = [iv for i in items if service in i.front.services and (iv := downtime_interval(i.front))]
-    totals: dict[str, float] = {}
+    totals: dict = {}
     for start, end in _merged(intervals):
-        month = month_start(start, zone)
-        while month < end:
-            following = next_month(month)
-            overlap = (min(end, following) - max(start, month)).total_seconds() / 60
+        period = period_start(start)
+        while period < end:
+            following = next_period(period)
+            # In UTC: two times of one zone subtract by their wall clocks, wrong across a clock change.
+            overlap = (min(end, following).astimezone(dt.UTC) - max(start, period).astimezone(dt.UTC)).total_seconds() / 60
             if overlap > 0:
-                totals[month_key(month)] = totals.get(month_key(month), 0.0) + overlap
-            month = following
+                totals[key(period)] = totals.get(key(period), 0.0) + overlap
+            period = following
     return totals
 
 

@@ -72,6 +72,7 @@ class Detection(StrEnum):
 class Visibility(StrEnum):
     internal = "internal"
     restricted = "restricted"
+    public = "public"
 
 
 class ActionStatus(StrEnum):
@@ -156,7 +157,8 @@ class FrontMatter(_Strict):
     actions: list[Action] = Field(default_factory=list, description="Corrective actions; a published post-mortem has one at least.")
     visibility: Visibility = Field(
         Visibility.internal, description="restricted: counted in every figure, but the site shows only its id, date, "
-        "severity, services and duration (security incidents, incidents that name a customer).")
+        "severity, services and duration (security incidents, incidents that name a customer). public: once "
+        "published, its customer report is on the public trust page (`postmortem build --public`).")
 
 
 #: The order in which incident times must fall.

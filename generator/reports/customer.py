@@ -42,10 +42,15 @@ def customer_report(kb: KnowledgeBase, postmortem_id: str, today: dt.date) -> Cu
     horizon of each planned action counted from `today`. Raises UsageError for an unknown id or a
     post-mortem that lacks the times or services a report needs."""
     pm = find_postmortem(kb, postmortem_id)
-    front, config = pm.front_matter, kb.config
-    if front is None or front.resolved_at is None:
+    if pm.front_matter is None or pm.front_matter.resolved_at is None:
         raise UsageError(f"{postmortem_id} has no valid front matter with resolved_at: run `postmortem validate "
                          f"{pm.path}` and fix it first")
+    return customer_report_of(pm, kb.config, today)
+
+
+def customer_report_of(pm: PostMortem, config: Config, today: dt.date) -> CustomerReport:
+    """The public report of `pm`, a post-mortem whose front matter is valid and has `resolved_at`."""
+    front = pm.front_matter
     label = Labels(config.language)
     scrub = Scrubber(config, label, {action.ticket for action in front.actions if action.ticket})
     zone = config.zone

@@ -3,7 +3,8 @@ example (published as docs/rules.md). Codes are never reused.
 
 Families: PM0xx reading the file, PM1xx front-matter fields, PM2xx actions, PM3xx body sections,
 PM4xx file names and links between post-mortems, PM5xx the configuration, PM6xx what must not reach
-the site (unsafe HTML, credentials, personal data) and the comments that allow a finding.
+the site (unsafe HTML, credentials, personal data) and the comments that allow a finding, PM7xx
+what the public trust page demands.
 
 Rules with a `check` run on every loaded post-mortem. The others judge a thing as it is parsed
 (the file's bytes, the front-matter model's errors, the config, the allow comments): their module
@@ -19,7 +20,7 @@ from ..diagnostics import Diagnostic
 from ..kb.model import PostMortem
 
 # Importing the families registers their rules.
-from . import actions, allowing, blameless, body, configuration, fields, identity, parsing, safety, values  # noqa: F401
+from . import actions, allowing, blameless, body, configuration, fields, identity, parsing, public, safety, values  # noqa: F401
 from .registry import RULES, CheckContext, Rule, diagnostic
 
 __all__ = ["RULES", "CheckContext", "Rule", "diagnostic", "run_checks"]

@@ -5,7 +5,6 @@ succeeded."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import fcntl
 import itertools
@@ -16,7 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checker import available_cores, collector_paused, read_all
+from ..atomic import replace_folder
+from ..checker import ValidationFailed, available_cores, collector_paused, read_all
 from ..diagnostics import CheckResult
 from ..errors import BuildError, PostmortemError
 from ..kb.layout import KnowledgeBase, is_attachment
@@ -26,14 +26,6 @@ from .siteconfig import site_config_file
 from .tree import write_tree
 
 LOCK_FILE = ".lock"
-
-
-class ValidationFailed(PostmortemError):
-    """The post-mortems have errors: nothing was built. Carries the check's result."""
-
-    def __init__(self, result: CheckResult):
-        self.result = result
-        super().__init__(f"build stopped: {result.errors} error{'' if result.errors == 1 else 's'} to fix first")
 
 
 @dataclass
@@ -189,7 +181,7 @@ def _build_site(kb: KnowledgeBase, today: dt.date | None, jobs: int | None) -> B
                                   kb.config.language)
             for bundle in pagefind.finish():
                 bundle.rename(staging / bundle.name)
-        _swap(staging, kb.site_dir)
+        replace_folder(staging, kb.site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -228,29 +220,3 @@ def _generate_in_child(send: Callable[[BundleWritten], None], kb: KnowledgeBase,
 
 def _import_engine() -> None:
     from . import engine  # noqa: F401
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put `staging` in place of `target`: exchanged in one step where the system can, so that a
-    reader or a killed build never finds `site/` missing or half-written (a test kills builds at
-    several points and finds the previous site or the new one, whole)."""
-    if target.exists() and _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous site
-        return
-    previous = target.with_name(f".{target.name}-previous")
-    if target.exists():
-        target.rename(previous)
-    staging.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths atomically (Linux's renameat2 with RENAME_EXCHANGE); False where unsupported.
-    Through ctypes: Python's os module has no renameat2, and two renames leave a moment with no
-    `site/` at all, which a server reading it, or a build killed then, would see."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:  # pragma: no cover - not glibc
-        return False
-    at_cwd, rename_exchange = -100, 2
-    return renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0

@@ -25,13 +25,13 @@ from pathlib import Path
 import watchdog.events
 import watchdog.observers
 
-from ..checker import load, read_checked
+from ..checker import ValidationFailed, load, read_checked
 from ..errors import PostmortemError, UsageError
 from ..kb.config.schema import CONFIG_FILE, POSTMORTEMS_DIR
 from ..kb.gitinfo import History, read_history
 from ..kb.layout import SITE_DIR, KnowledgeBase, is_postmortem_file, open_knowledge_base
 from . import Site, generate_pages
-from .build import ValidationFailed, attachments, build_site
+from .build import attachments, build_site
 from .engine import LiveMkDocs
 from .liveserver import LiveServer
 from .postmortem import postmortem_page

@@ -152,6 +152,29 @@ DEFAULT_SECTIONS = [
 CUSTOMER_SUMMARY = SectionSpec(title="Customer summary", aliases=["Résumé client"])
 
 
+class PublicSite(_Strict):
+    """The public trust page that `postmortem build --public` writes for customers and investors:
+    uptime of the services named here, and the history of the incidents that are public."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = Field(
+        None, description="Its name (default: the site's title followed by \"status\").")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")] | None = Field(
+        None, description="Where it is published, ending with /: the feed's and the API's links are then absolute.")
+    colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = Field(
+        "#283593", description="The colour of its header, #rrggbb (white text must read on it).")
+    logo: str | None = Field(None, description="An image file of the repository (SVG or PNG), shown in its header.")
+    services: list[Id] = Field(
+        default_factory=list, description="The services it shows, under their `name`, in this order; the others stay "
+        "internal.")
+    sla: float | None = Field(
+        None, gt=0, le=100, description="The monthly availability promised to customers, in percent (default: each "
+        "service's slo).")
+    severities: list[str] = Field(
+        default_factory=list, description="Besides post-mortems marked `visibility: public`, every published one of "
+        "these severities that has a `## Customer summary` is public. Restricted ones never are.")
+    output: str = Field("site-public", description="The folder it is written to, from the knowledge base's root.")
+
+
 class Config(_Strict):
     """The knowledge base's configuration. Every key has a default except `services`."""
 
@@ -197,6 +220,16 @@ class Config(_Strict):
     sections: list[SectionSpec] = Field(
         default_factory=lambda: list(DEFAULT_SECTIONS),
         description="The required sections, in order. Default: the seven of the format, with French aliases.")
+    public: PublicSite = Field(default_factory=PublicSite, description="The public trust page (`postmortem build "
+                               "--public`): which services and incidents it shows, its name and colours.")
+
+    @model_validator(mode="after")
+    def _public_names_known(self) -> Config:
+        unknown = [s for s in self.public.services if s not in {service.id for service in self.services}]
+        unknown += [s for s in self.public.severities if s not in {level.id for level in self.severities}]
+        if unknown:
+            raise ValueError(f"public: {', '.join(unknown)} not in `services` or `severities`")
+        return self
 
     @field_validator("timezone")
     @classmethod
