@@ -3,7 +3,6 @@ are worked out in the comments, the refusals, and a search for anything internal
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
