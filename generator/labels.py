@@ -127,6 +127,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "budget_this_month": ("Error budget left in {month}: {left} of {budget} ({percent}).",
                           "Budget d'erreur restant en {month} : {left} sur {budget} ({percent})."),
     "services_title": ("Services", "Services"),
+    "teams": ("Teams", "Équipes"),
+    "team_title": ("Team {team}", "Équipe {team}"),
+    "members": ("Members", "Membres"),
+    "team_intro": ("A team's incidents are those that affected one of its services; its actions, those owned by the "
+                   "team or by one of its members.",
+                   "Les incidents d'une équipe sont ceux qui ont touché l'un de ses services ; ses actions, celles "
+                   "dont l'équipe ou l'un de ses membres est propriétaire."),
+    "team_availability": ("Availability against the SLO, last {count} months",
+                          "Disponibilité face au SLO, {count} derniers mois"),
+    "team_actions": ("Open actions of the team and its members", "Actions ouvertes de l'équipe et de ses membres"),
     "severities_title": ("Severities", "Sévérités"),
     "causes_title": ("Root causes", "Causes racines"),
     "tags_title": ("Tags", "Étiquettes"),

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.figures import availability, metrics
+from generator.errors import UsageError
+from generator.figures import availability, metrics, selection
 from generator.kb.config.schema import Config
 from generator.kb.model import FrontMatter
 
@@ -229,7 +230,7 @@ def test_summary() -> None:
         SimpleNamespace(id="b", front_matter=front("2026-04-20T10:00:00Z", "+90", detected="+2")),
         SimpleNamespace(id="c", front_matter=front("2026-05-02T10:00:00Z", "+60", services=("web",), status="draft")),
     ]
-    figures = metrics.summary(postmortems, config, dt.date(2026, 4, 1), dt.date(2026, 5, 31), dt.date(2026, 6, 1))
+    figures = selection.summary(postmortems, config, dt.date(2026, 4, 1), dt.date(2026, 5, 31), dt.date(2026, 6, 1))
     assert figures == {
         "incidents": 2,
         "by_severity": {"SEV1": 1, "SEV2": 1, "SEV3": 0},
@@ -249,6 +250,35 @@ def test_summary() -> None:
             "web": {"incidents": 0, "downtime_minutes": 0.0, "availability": {"2026-04": 100.0, "2026-05": 100.0}},
         },
     }
+
+
+def test_selection_of_a_team_services_severities_and_days() -> None:
+    config = Config.model_validate({"timezone": "Europe/Paris", "teams": {"pay": [], "web": [], "ops": []},
+                                    "services": [{"id": "api", "team": "pay"}, {"id": "front", "team": "web"},
+                                                 {"id": "cdn", "team": "web"}]})
+    items = [incident("a", front("2026-04-01T10:00:00+02:00", services=("api",), severity="SEV1")),
+             incident("b", front("2026-04-02T23:30:00+02:00", services=("api", "front"))),  # 04-02 in Paris, 04-02 21:30 UTC
+             incident("c", front("2026-04-03T00:30:00+02:00", services=("cdn",), severity="SEV3")),  # 04-03 in Paris
+             incident("d", front("2026-04-04T10:00:00+02:00", services=("front",), status="draft"))]
+
+    def ids(**choice) -> list[str]:
+        return [i.id for i in selection.select_incidents(items, config, **choice)]
+
+    assert ids() == ["a", "b", "c", "d"]                       # no filter (drafts are left out earlier, by `incidents`)
+    assert ids(team="pay") == ["a", "b"]                       # b affects api too
+    assert ids(team=["web"]) == ids(team="web") == ["b", "c", "d"]
+    assert ids(team="ops") == []                               # a team without services
+    assert ids(team=[], service=()) == ids()                   # empty: no filter
+    assert ids(team="web", service="cdn") == ["c"]             # web's services among those: cdn alone
+    assert ids(team="pay", service="cdn") == []
+    assert ids(severity=("SEV1", "SEV3")) == ["a", "c"]
+    assert ids(since=dt.date(2026, 4, 2), until=dt.date(2026, 4, 2)) == ["b"]   # days in Paris
+    assert [s.id for s in selection.chosen_services(config, team="web")] == ["front", "cdn"]
+    assert selection.known_teams(config) == ["ops", "pay", "web"]
+    with pytest.raises(UsageError, match=r"^unknown team 'sre': use one of ops, pay, web$"):
+        ids(team=["pay", "sre"])
+    with pytest.raises(UsageError, match=r"^unknown severity 'P1': use one of SEV1, SEV2, SEV3$"):
+        ids(severity="P1")
 
 
 def test_time_to_postmortem() -> None:

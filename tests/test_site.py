@@ -72,7 +72,8 @@ def sample_site(tmp_path_factory) -> Path:
     "index.html", "search/index.html", "postmortems/index.html", "postmortems/2025/index.html",
     "postmortems/2026/2026-03-13-payment-api-outage/index.html",
     "postmortems/2025/2025-11-21-notifications-retard-black-friday/index.html",
-    "services/index.html", "services/payments-api/index.html", "severities/sev1/index.html",
+    "services/index.html", "services/payments-api/index.html", "teams/index.html", "teams/payments/index.html",
+    "teams/support/index.html", "severities/sev1/index.html",
     "causes/capacity/index.html", "tags/connection-pool/index.html", "trends/index.html", "actions/index.html",
     "actions/alice/index.html", "actions/payments/index.html", "report/index.html", "reference/metrics/index.html",
     "reference/index.html", "reference/format/index.html", "reference/rules/index.html", "reference/cli/index.html",
@@ -155,6 +156,56 @@ def test_home_figures(sample_site: Path) -> None:
     # 2026-10-02 (SEV3) and 2026-11-18 (SEV2) fall in the last 90 days; 2026-07-09, 07-28 and 08-21 before.
     assert ('<span>Incidents</span><strong>2</strong><small>SEV1: 0, SEV2: 1, SEV3: 1 · before: 3</small>') in home
     assert "Availability in November 2026" in home
+
+
+def test_team_page_figures(sample_site: Path) -> None:
+    page = read(sample_site, "teams/payments/index.html")
+    assert 'Members: <a href="../../actions/alice/">alice</a>, <a href="../../actions/bob/">bob</a>' in page
+    # Team payments owns payments-api alone; its incidents are the five that affected it:
+    # 2026-01-14, 02-20, 03-13 (with checkout-web), 08-21 (with auth-service) and 10-02 (with checkout-web).
+    incidents = page[page.index('id="incidents"'):]
+    assert re.findall(r'href="../../postmortems/\d{4}/(\d{4}-\d\d-\d\d)-', incidents) == [
+        "2026-10-02", "2026-08-21", "2026-03-13", "2026-02-20", "2026-01-14"]
+    # Detected after 45, 13, 0, 3, 3 minutes: sorted 0 3 3 13 45, median 3, p90 of rank ceil(4.5) = 5,
+    # 45; mean 64 / 5 = 12.8. Mitigated after 71, 26, 32, 29, 52: median 32, p90 71, mean 210 / 5 = 42.
+    # Resolved after 1,360 (22 h 40), 35, 47, 45, 61: median 47, p90 1,360, mean 1,548 / 5 = 309.6.
+    assert "<tr><td>Time to detect</td><td>3 min</td><td>45 min</td><td>13 min</td><td>5</td></tr>" in page
+    assert "<tr><td>Time to mitigate</td><td>32 min</td><td>1 h 11</td><td>42 min</td><td>5</td></tr>" in page
+    assert "<tr><td>Time to resolve</td><td>47 min</td><td>22 h 40</td><td>5 h 10</td><td>5</td></tr>" in page
+    # This month (November, 30 days): no downtime, the whole budget of (1 - 0.9995) x 43,200 = 21.6 min.
+    link = '<a href="../../services/payments-api/">Payments API</a>'
+    assert (f'<tr><td>{link}</td><td>99.95%</td><td><span class="pm-ok">100.000%</span></td>'
+            "<td>21.6 min (100%)</td></tr>") in page
+    # Six months, newest first. October: 11 minutes counted of 44,700 (31 days and the hour the clocks
+    # went back): 100 x (1 - 11 / 44,700) = 99.975%; budget 0.0005 x 44,700 = 22.35 min, 11 / 22.35 = 49%
+    # burned. August: 5 of 44,640: 99.989%; 5 / 22.32 = 22%.
+    months = re.findall(r"<tr><td>(2026-\d\d)</td><td>" + re.escape(link) + r"</td><td>([^<]*)</td>"
+                        r'<td><span class="pm-ok">([^<]*)</span></td><td>99.95%</td><td>([^<]*)</td></tr>', page)
+    assert months == [("2026-11", "0 min", "100.000%", "0%"), ("2026-10", "11 min", "99.975%", "49%"),
+                      ("2026-09", "0 min", "100.000%", "0%"), ("2026-08", "5 min", "99.989%", "22%"),
+                      ("2026-07", "0 min", "100.000%", "0%"), ("2026-06", "0 min", "100.000%", "0%")]
+    # The open actions of alice, bob and the team itself, as `postmortem actions --team payments --open`
+    # lists them: four past their due date (03-06, 04-12, 06-11, 11-13), one due 2026-12-18.
+    assert '<h3 id="overdue-4">Overdue (4)' in page and '<h3 id="open-1">Open (1)' in page
+    actions = page[page.index('id="overdue-4"'):page.index('id="incidents"')]
+    assert re.findall(r'href="../../actions/[a-z]+/">([a-z]+)</a>', actions) == ["alice", "bob", "alice", "payments",
+                                                                                 "alice"]
+
+
+def test_teams_are_linked_from_the_navigation_services_and_postmortems(sample_site: Path) -> None:
+    index = read(sample_site, "teams/index.html")
+    # Team, services, members, post-mortems, open actions (overdue included), overdue.
+    assert ('<tr><td><a href="../teams/payments/">payments</a></td><td><a href="../services/payments-api/">Payments '
+            "API</a></td><td>alice, bob</td><td>5</td><td>5</td><td>4</td></tr>") in index
+    assert '<tr><td><a href="../teams/support/">support</a></td><td>—</td><td>lea</td><td>0</td><td>0</td><td>0</td></tr>' in index
+    home = read(sample_site, "index.html")
+    assert re.search(r'<a href="teams/" class="md-tabs__link">\s*Teams\s*</a>', home)
+    outage = read(sample_site, "postmortems/2026/2026-03-13-payment-api-outage/index.html")
+    assert ('<dt>Teams</dt><dd><a href="../../../teams/payments/">payments</a>, '
+            '<a href="../../../teams/checkout/">checkout</a></dd>') in outage
+    assert '<p>Team: <a href="../../teams/payments/">payments</a> · SLO: 99.95%</p>' in read(
+        sample_site, "services/payments-api/index.html")
+    assert '<td><a href="../teams/discovery/">discovery</a></td>' in read(sample_site, "services/index.html")
 
 
 def test_actions_page_groups_and_filters(sample_site: Path) -> None:

@@ -18,7 +18,7 @@ def kb_root(ctx: click.Context) -> Path:
 
 
 def complete_from_config(attribute: str):
-    """Shell completion of severity or service ids from postmortem.yml."""
+    """Shell completion of severity or service ids, or team names, from postmortem.yml."""
     def complete(ctx, param, incomplete):
         from ..errors import ConfigError
         from ..kb.config.loader import load_config
@@ -27,7 +27,10 @@ def complete_from_config(attribute: str):
             config = load_config(kb_root(ctx))
         except ConfigError:
             return []
-        values = config.severity_ids if attribute == "severities" else sorted(config.service_ids)
+        from ..figures.selection import known_teams
+
+        values = {"severities": config.severity_ids, "services": sorted(config.service_ids),
+                  "teams": known_teams(config)}[attribute]
         return [value for value in values if value.startswith(incomplete)]
 
     return complete

@@ -7,30 +7,40 @@ from pathlib import Path
 
 import click
 
-from .common import kb_root, today_option
+from .common import complete_from_config, kb_root, today_option
 
 
 @click.command()
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day of the period (default: the first incident).")
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day of the period (default: today).")
+@click.option("--team", multiple=True, shell_complete=complete_from_config("teams"),
+              help="Only the incidents that affect a service of this team (`services[].team`); repeatable.")
+@click.option("--service", multiple=True, shell_complete=complete_from_config("services"),
+              help="Only the incidents that affect this service; repeatable.")
+@click.option("--severity", multiple=True, shell_complete=complete_from_config("severities"),
+              help="Only the incidents of this severity; repeatable.")
 @today_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
-def stats(ctx, since, until, today, output_format) -> None:
+def stats(ctx, since, until, team, service, severity, today, output_format) -> None:
     """Print the reliability figures: incidents, MTTD, MTTR, recurrence, actions, availability.
 
-    The figures are those of the site (see its Metrics page); drafts are left out.
+    The figures are those of the site (see its Metrics page); drafts are left out. --team,
+    --service and --severity narrow them to the incidents that match (a repeated option: any of
+    its values), and the availability table to the chosen services; an unknown value is a usage
+    error (exit 2) that lists the known ones.
 
     \b
     Examples:
       postmortem stats --since 2026-01-01
+      postmortem stats --team payments --severity SEV1 --severity SEV2
       postmortem stats --format json --today 2026-11-26
     """
     from ..checker import load_knowledge_base
     from ..reports.stats import compute_stats, stats_text
 
     figures = compute_stats(load_knowledge_base(kb_root(ctx)), since.date() if since else None,
-                            until.date() if until else None, today)
+                            until.date() if until else None, today, team, service, severity)
     if output_format == "json":
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:

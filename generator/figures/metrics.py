@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from ..kb.config.schema import Config
 from ..kb.model import Action, ActionStatus, FrontMatter, Status
-from .availability import availability, downtime_by_month, month_key
+from .availability import month_key
 
 RECURRENCE_WINDOW = dt.timedelta(days=30)
 OPEN_STATUSES = (ActionStatus.open, ActionStatus.in_progress)
@@ -329,40 +329,6 @@ def period_figures(items: list[Incident], config: Config, recurring: set[str], n
         recurrence_rate=recurrence_rate(items, recurring),
         on_time_rate=on_time_rate(items, config, now),
     )
-
-
-def summary(postmortems: Iterable, config: Config, since: dt.date | None, until: dt.date, today: dt.date,
-            published: dict[str, dt.datetime] | None = None) -> dict:
-    """The figures of `postmortem stats` for the incidents started from `since` to `until`.
-    `published` (by id, from git) gives the time-to-post-mortem figures; without it they are None."""
-    zone = config.zone
-    every = incidents(postmortems, published)
-    period = in_period(every, since, until, zone)
-    first = since or (period[0].started.astimezone(zone).date() if period else until)
-    months = months_between(first, until)
-    figures = period_figures(period, config, recurrences(every), end_of_day(today, zone))
-    services = {}
-    for service in config.services:
-        downtime = downtime_by_month(period, service.id, zone)
-        services[service.id] = {
-            "incidents": sum(service.id in i.front.services for i in period),
-            "downtime_minutes": round(sum(downtime.values()), 2),
-            "availability": {key: round(availability(downtime.get(key, 0.0), key, zone), 4) for key in months},
-        }
-    return {
-        "incidents": figures.incidents,
-        "by_severity": figures.by_severity,
-        "mttd_minutes": _round(figures.ttd.mean),
-        "mttr_minutes": _round(figures.ttr.mean),
-        "median_ttr_minutes": _round(figures.ttr.median),
-        "ttd_minutes": figures.ttd.rounded(),
-        "ttm_minutes": figures.ttm.rounded(),
-        "ttr_minutes": figures.ttr.rounded(),
-        "recurrence_rate": _round(figures.recurrence_rate, 4),
-        "actions": action_counts(period, today),
-        "time_to_postmortem": None if published is None else publication_figures(period, config, end_of_day(today, zone)),
-        "services": services,
-    }
 
 
 def publication_figures(items: list[Incident], config: Config, now: dt.datetime) -> dict:

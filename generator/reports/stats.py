@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..figures import metrics, units
+from ..figures import units
+from ..figures.selection import Choice, summary
 from ..kb.layout import KnowledgeBase
 
 
 def compute_stats(kb: KnowledgeBase, since: dt.date | None = None, until: dt.date | None = None,
-                  today: dt.date | None = None) -> dict:
+                  today: dt.date | None = None, team: Choice = None, service: Choice = None,
+                  severity: Choice = None) -> dict:
     """The figures of a loaded knowledge base's incidents started from `since` to `until` (default:
-    all, up to today). Post-mortems whose front matter is invalid are left out, as drafts are. The
-    time to post-mortem comes from git, and is None outside a repository or in a shallow clone."""
+    all, up to today), narrowed to those of the team(s) `team`, the service(s) `service` and the
+    severity (or severities) `severity` when given (see `selection.select_incidents`). Post-mortems
+    whose front matter is invalid are left out, as drafts are. The time to post-mortem comes from
+    git, and is None outside a repository or in a shallow clone. Raises UsageError for an unknown
+    team, service or severity, naming the known ones."""
     from ..kb.gitinfo import read_history
 
     today = today or kb.config.today()
     published = read_history(kb).published_by_id()
-    return metrics.summary(kb.postmortems, kb.config, since, until or today, today, published)
+    return summary(kb.postmortems, kb.config, since, until or today, today, published, team, service, severity)
 
 
 def _minutes(value: float | None) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..figures import availability, metrics, similarity
+from ..figures import availability, metrics, selection, similarity
 from ..kb.config.schema import Config
 from ..kb.model import Action, PostMortem, page_path, slugify
 from ..labels import Labels
@@ -175,15 +175,12 @@ class Site:
     @cached_property
     def owner_slugs(self) -> dict[str, str]:
         """A file name for every action owner, unique even when two handles slugify alike."""
-        slugs: dict[str, str] = {}
-        taken: set[str] = set()
-        for owner in sorted({a.owner for pm in self.postmortems for _, a in pm.actions}):
-            slug = slugify(owner) or "owner-" + hashlib.sha1(owner.encode()).hexdigest()[:8]
-            while slug in taken:
-                slug += "-" + hashlib.sha1(owner.encode()).hexdigest()[:4]
-            taken.add(slug)
-            slugs[owner] = slug
-        return slugs
+        return unique_slugs(sorted({a.owner for pm in self.postmortems for _, a in pm.actions}), "owner")
+
+    @cached_property
+    def team_slugs(self) -> dict[str, str]:
+        """A file name for every team the config names (see `selection.known_teams`)."""
+        return unique_slugs(selection.known_teams(self.config), "team")
 
     def all_actions(self) -> list[tuple[PostMortem, Action]]:
         return [(pm, action) for pm in self.postmortems for _, action in pm.actions]
@@ -202,3 +199,16 @@ class Site:
         groups["group_open"].sort(key=lambda item: item[1].due)
         groups["group_done"].sort(key=lambda item: (item[1].closed_on or item[1].due), reverse=True)
         return groups
+
+
+def unique_slugs(names: list[str], kind: str) -> dict[str, str]:
+    """A file name for each of `names`, unique even when two slugify alike (or to nothing)."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        slug = slugify(name) or f"{kind}-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+        while slug in taken:
+            slug += "-" + hashlib.sha1(name.encode()).hexdigest()[:4]
+        taken.add(slug)
+        slugs[name] = slug
+    return slugs

@@ -16,10 +16,11 @@ from .report import report_page
 from .search import search_page
 from .services import service_pages
 from .static import static_pages
+from .teams import team_pages
 from .trends import trend_pages
 
 PAGES: list[Callable[[Site], Iterator[GeneratedFile]]] = [
-    home_page, search_page, postmortem_pages, listing_pages, service_pages, action_pages, report_page,
+    home_page, search_page, postmortem_pages, listing_pages, service_pages, team_pages, action_pages, report_page,
     static_pages, feed, trend_pages,
 ]
 

@@ -15,7 +15,7 @@ from ..labels import Labels
 from ..rules.allowing import without_allow_comments
 from .context import Site, path_of
 from .markup import BODY_END, BODY_START, Fragments, GeneratedFile, depth, e, front_matter_block, href, without_markers
-from .tables import action_table, badge, cause_link, postmortem_link, service_links, status_badge
+from .tables import action_table, badge, cause_link, postmortem_link, service_links, status_badge, team_links
 
 IMPACT_FIELDS = ("users_affected", "failed_requests_pct", "revenue_lost", "support_tickets", "sla_breached",
                  "downtime_minutes")
@@ -71,8 +71,12 @@ def _header_card(site: Site, pm: PostMortem, source: str, label: Labels) -> str:
     if values.get("contributing_factors"):
         rows.append((label("contributing_factors"),
                      ", ".join(cause_link(source, factor) for factor in values["contributing_factors"])))
+    public = 4  # severity, services, (teams,) start, duration: nothing more of a restricted incident is published
+    if site.team_slugs:  # the config names teams
+        rows.insert(2, (label("teams"), team_links(site, source, pm) or "—"))
+        public += 1
     if pm.is_restricted:
-        rows = rows[:4]  # severity, services, start, duration: nothing more is published
+        rows = rows[:public]
     else:
         rows += _detail_rows(site, pm, source, label)
     body = "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows)

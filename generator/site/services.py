@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..figures import availability, metrics
-from ..figures.units import duration, percent
+from ..figures.units import percent
 from .context import Site
 from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, paragraph, table
-from .tables import action_table, availability_cell, budget_row, postmortem_table, spread_table
+from .tables import action_table, budget_row, month_availability, postmortem_table, spread_table, team_link
 
 
 def service_pages(site: Site) -> Iterator[GeneratedFile]:
@@ -21,7 +21,7 @@ def service_pages(site: Site) -> Iterator[GeneratedFile]:
     for service in site.config.services:
         name, *figures = budget_row(site, source, service, key)
         count = len(site.grouped("services").get(service.id, []))
-        rows.append([name, e(service.team or "—"), *figures, str(count)])
+        rows.append([name, team_link(site, source, service.team), *figures, str(count)])
     title = label("services_title")
     yield source, "\n".join([
         front_matter_block(title, **WIDE), f"# {e(title)}\n",
@@ -33,13 +33,9 @@ def service_pages(site: Site) -> Iterator[GeneratedFile]:
     for service in site.config.services:
         source, html = f"services/{service.id}.md", Fragments()
         mine = site.grouped("services").get(service.id, [])
-        used = site.downtime[service.id]
         budget = availability.error_budget(service.slo, key, site.zone)
-        left = budget - used.get(key, 0.0)
-        monthly = [[e(month), e(duration(used.get(month, 0.0))),
-                    availability_cell(availability.availability(used.get(month, 0.0), month, site.zone), service.slo),
-                    e(percent(service.slo))]
-                   for month in reversed(months)]
+        left = budget - site.downtime[service.id].get(key, 0.0)
+        monthly = [[e(month), *month_availability(site, service, month)] for month in reversed(months)]
         open_actions = sorted(((pm, a) for pm in mine for _, a in pm.actions if a.status in metrics.OPEN_STATUSES),
                               key=lambda item: (item[1].due, item[0].id))
         budget_line = label("budget_this_month", month=label.month(key), left=f"{left:.1f} min",
@@ -47,7 +43,8 @@ def service_pages(site: Site) -> Iterator[GeneratedFile]:
         yield source, "\n".join([
             front_matter_block(service.display_name, **WIDE),
             f"# {e(service.display_name)}\n",
-            paragraph(f"{label('team')}: {service.team or '—'} · {label('slo')}: {percent(service.slo)}"),
+            f"<p>{e(label('team'))}: {team_link(site, source, service.team)} · {e(label('slo'))}: "
+            f"{e(percent(service.slo))}</p>\n",
             paragraph(budget_line, "pm-budget"),
             f"## {e(label('monthly_availability'))}\n",
             html(table([label("month"), label("downtime"), label("availability"), label("slo")], monthly)),

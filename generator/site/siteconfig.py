@@ -52,6 +52,7 @@ def builtin_config(config: Config) -> dict:
             {label("search"): "search.md"},
             {label("nav_postmortems"): "postmortems/index.md"},
             {label("services"): "services/index.md"},
+            {label("teams"): "teams/index.md"},
             {label("trends"): "trends/index.md"},
             {label("actions"): "actions/index.md"},
             {label("nav_report"): "report.md"},

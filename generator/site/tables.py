@@ -27,6 +27,10 @@ def service_links(site: Site, source: str, pm: PostMortem) -> str:
                      for s in pm.value("services") or [])
 
 
+def service_link(source: str, service: Service) -> str:
+    return f'<a href="{href(source, f"services/{service.id}.md")}">{e(service.display_name)}</a>'
+
+
 def postmortem_link(source: str, pm: PostMortem) -> str:
     return f'<a href="{href(source, path_of(pm))}">{e(pm.value("title") or pm.id)}</a>'
 
@@ -37,6 +41,20 @@ def cause_link(source: str, cause: str | None) -> str:
 
 def owner_link(site: Site, source: str, owner: str) -> str:
     return f'<a href="{href(source, f"actions/{site.owner_slugs[owner]}.md")}">{e(owner)}</a>'
+
+
+def team_link(site: Site, source: str, team: str | None) -> str:
+    """A team as a link to its page, or a dash when there is none."""
+    if not team:
+        return "—"
+    return f'<a href="{href(source, f"teams/{site.team_slugs[team]}.md")}">{e(team)}</a>'
+
+
+def team_links(site: Site, source: str, pm: PostMortem) -> str:
+    """The teams of a post-mortem's services, each once, as links to their pages."""
+    owning = {s.id: s.team for s in site.config.services}
+    teams = dict.fromkeys(owning[s] for s in pm.value("services") or [] if owning.get(s))
+    return ", ".join(team_link(site, source, team) for team in teams)
 
 
 def ticket(site: Site, value: str | None) -> str:
@@ -102,13 +120,20 @@ def availability_cell(value: float, slo: float) -> str:
     return f'<span class="{state}">{e(percent(value, 3))}</span>'
 
 
+def month_availability(site: Site, service: Service, key: str) -> list[str]:
+    """A service's downtime in the month `key`, its availability against the SLO, and the SLO."""
+    used = site.downtime[service.id].get(key, 0.0)
+    return [e(duration(used)), availability_cell(availability.availability(used, key, site.zone), service.slo),
+            e(percent(service.slo))]
+
+
 def budget_row(site: Site, source: str, service: Service, key: str) -> list[str]:
     """A service's SLO, availability and error budget left in the month `key`."""
     used = site.downtime[service.id].get(key, 0.0)
     budget = availability.error_budget(service.slo, key, site.zone)
     left = budget - used
     return [
-        f'<a href="{href(source, f"services/{service.id}.md")}">{e(service.display_name)}</a>',
+        service_link(source, service),
         e(percent(service.slo, 2)),
         availability_cell(availability.availability(used, key, site.zone), service.slo),
         e(f"{left:.1f} min ({100 * left / budget:.0f}%)" if budget else "—"),
