@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import http.server
 import importlib.util
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -58,6 +61,54 @@ def write(root: Path, name: str, content: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return path
+
+
+#: Debian's Chromium as the browser tests start it: no sandbox (containers), no GPU, nothing fetched of its own.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+#: The title of the post-mortem that `served` adds to the sample: script, if a page wrote it as HTML.
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+def serve(folder: Path):
+    """An HTTP server of `folder` on a free port of 127.0.0.1, and its URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """The sample site, plus a post-mortem with a hostile title, served on a free port of 127.0.0.1:
+    built once for all the browser tests (test_browser.py, test_print.py)."""
+    from generator.kb.layout import open_knowledge_base
+    from generator.site.build import build_site
+
+    root = copy_knowledge_base(tmp_path_factory.mktemp("browser"))
+    hostile = (root / "postmortems/2026/2026-11-18-search-autocomplete-degraded.md").read_text()
+    hostile = hostile.replace("title: Search autocomplete returned empty suggestions for 40 minutes", f'title: "{HOSTILE}"')
+    (root / "postmortems/2026/2026-11-18-hostile-title.md").write_text(hostile)
+    build_site(open_knowledge_base(root), TODAY)
+    server, url = serve(root / "site")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, shared by the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def pytest_runtest_setup(item) -> None:

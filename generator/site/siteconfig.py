@@ -45,8 +45,8 @@ def builtin_config(config: Config) -> dict:
         # Material's search is off: Pagefind indexes the site (it stays fast on 10,000 pages).
         "plugins": [],
         "markdown_extensions": [{name: settings} if settings else name for name, settings in SITE_MARKDOWN_EXTENSIONS.items()],
-        "extra_css": ["assets/postmortem.css"],
-        "extra_javascript": ["assets/postmortem.js"],
+        "extra_css": ["assets/postmortem.css", "assets/print.css"],
+        "extra_javascript": ["assets/postmortem.js", "assets/print.js"],
         "nav": [
             {label("nav_home"): "index.md"},
             {label("search"): "search.md"},
