@@ -4,12 +4,9 @@ in Debian's Chromium through Playwright. Screenshots go to tests/artifacts/ (ign
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,21 +14,12 @@ import pytest
 from generator.kb.layout import open_knowledge_base
 from generator.site.build import build_site
 
-from .browser import chromium_path
-from .conftest import BASE_POSTMORTEM, REPOSITORY, TODAY, copy_knowledge_base, write
+from .conftest import BASE_POSTMORTEM, REPOSITORY, TODAY, copy_knowledge_base, serve, write
 
-CHROMIUM = chromium_path()
 ARTIFACTS = REPOSITORY / "tests/artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 pytestmark = pytest.mark.browser
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -45,24 +33,6 @@ def served(tmp_path_factory):
     server, url = serve(root / "site")
     yield url
     server.shutdown()
-
-
-def serve(folder: Path):
-    """An HTTP server of `folder` on a free port of 127.0.0.1, and its URL."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
