@@ -225,6 +225,8 @@
      with the other filters, or of the whole knowledge base before a query. */
   Search.prototype.drawFilters = function (counts, totals) {
     var self = this, labels = this.settings.labels;
+    // The filters are drawn anew with each result: the one that had the focus keeps it.
+    var focused = this.form.contains(document.activeElement) ? document.activeElement.dataset.searchFilter : null;
     this.form.replaceChildren();
     this.settings.filters.forEach(function (filter) {
       var chosen = self.wanted[filter.key] || "";
@@ -251,6 +253,7 @@
         self.request();
       });
       self.form.appendChild(select);
+      if (filter.key === focused) select.focus({ preventScroll: true });
     });
   };
 
