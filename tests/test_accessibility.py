@@ -61,6 +61,13 @@ def header_search_open(page) -> None:
     page.locator('.pm-header-search__panel select[data-search-filter="service"]').wait_for(timeout=10_000)
 
 
+def link_focused(page) -> None:
+    """A link of the content focused from the keyboard (Material colours it then)."""
+    page.locator("article a[href]").nth(3).focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+
+
 @dataclass(frozen=True)
 class View:
     """A kind of page: its name, its path under the site, and what to do once it is loaded."""
@@ -74,6 +81,7 @@ class View:
 VIEWS = [
     View("home", ""),
     View("postmortems", "postmortems/"),
+    View("postmortems-link-focused", "postmortems/", link_focused),
     View("year", "postmortems/2026/"),
     View("postmortem", "postmortems/2026/2026-03-13-payment-api-outage/"),
     View("postmortem-in-review", "postmortems/2026/2026-11-18-search-autocomplete-degraded/"),
