@@ -86,7 +86,7 @@ def serve(folder: Path):
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
     """The sample site, plus a post-mortem with a hostile title, served on a free port of 127.0.0.1:
-    built once for all the browser tests (test_browser.py, test_print.py)."""
+    built once for all the browser tests (test_browser.py, test_print.py, test_accessibility.py)."""
     from generator.kb.layout import open_knowledge_base
     from generator.site.build import build_site
 

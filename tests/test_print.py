@@ -30,6 +30,8 @@ PRINTED = {
                     "The pool size had not been revisited since launch, nothing measured its saturation",
                     ["(https://tarteline.atlassian.net/browse/PAY-412)",
                      "({site}postmortems/2026/2026-02-20-payments-db-latency/)"]),
+    "team page": ("teams/payments/", "Team payments", "its actions, those owned by the team or by one of its members",
+                  ["(https://tarteline.atlassian.net/browse/PAY-398)"]),
     "90-day report": (REPORT, "Last 90 days", "what broke, how fast we recovered, why, and where to act first",
                       ["({site}postmortems/2026/2026-10-02-checkout-3ds-provider-outage/)"]),
 }
@@ -194,6 +196,8 @@ PAGE_KINDS = {
     "a post-mortem": POSTMORTEM,
     "services": "services/",
     "a service": "services/payments-api/",
+    "teams": "teams/",
+    "a team": "teams/payments/",
     "a severity": "severities/sev1/",
     "a root cause": "causes/capacity/",
     "a tag": "tags/database/",

@@ -225,6 +225,8 @@
      with the other filters, or of the whole knowledge base before a query. */
   Search.prototype.drawFilters = function (counts, totals) {
     var self = this, labels = this.settings.labels;
+    // The filters are drawn anew with each result: the one that had the focus keeps it.
+    var focused = this.form.contains(document.activeElement) ? document.activeElement.dataset.searchFilter : null;
     this.form.replaceChildren();
     this.settings.filters.forEach(function (filter) {
       var chosen = self.wanted[filter.key] || "";
@@ -251,6 +253,7 @@
         self.request();
       });
       self.form.appendChild(select);
+      if (filter.key === focused) select.focus({ preventScroll: true });
     });
   };
 
@@ -341,6 +344,41 @@
     selects.forEach(function (s) { s.addEventListener("change", apply); });
   }
 
-  function start() { startHeaderSearch(); startSearchPage(); startFilters(); }
+  /* A table wider than the page (on a phone) scrolls sideways in Material's wrapper: the wrapper then
+     takes the focus, so that the keyboard can scroll it, and is a region named by the heading above
+     the table. Marked again when the window's width changes. */
+  function heading(node) {
+    for (; node && !node.matches("article"); node = node.parentElement) {
+      for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        if (/^H[1-6]$/.test(before.tagName)) return before;
+      }
+    }
+    return document.querySelector("article h1");
+  }
+
+  function markScrollableTables() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth;
+      if (scrolls === (wrap.dataset.pmScrolls === "yes")) return;
+      wrap.dataset.pmScrolls = scrolls ? "yes" : "no";
+      if (!scrolls) {
+        ["tabindex", "role", "aria-labelledby", "aria-label"].forEach(function (name) { wrap.removeAttribute(name); });
+        return;
+      }
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      var title = heading(wrap);
+      if (title && title.id) wrap.setAttribute("aria-labelledby", title.id);
+      else if (title) wrap.setAttribute("aria-label", title.textContent.replace(/\u00b6$/, "").trim());
+    });
+  }
+
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    cancelAnimationFrame(resizing);
+    resizing = requestAnimationFrame(markScrollableTables);
+  });
+
+  function start() { startHeaderSearch(); startSearchPage(); startFilters(); requestAnimationFrame(markScrollableTables); }
   if (typeof document$ !== "undefined") document$.subscribe(start); else document.addEventListener("DOMContentLoaded", start);
 })();
