@@ -13,11 +13,8 @@ import pytest
 from generator.kb.layout import open_knowledge_base
 from generator.site.build import build_site
 
-from .conftest import TODAY, copy_knowledge_base, serve
+from .conftest import TODAY, axe_violations, copy_knowledge_base, describe, serve
 
-AXE = Path(__file__).parent / "vendor/axe.min.js"
-#: WCAG 2.0, 2.1 and 2.2, levels A and AA, as axe-core tags its rules.
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: A restricted copy of a sample post-mortem: the sample has none, and its page is a kind of its own.
 RESTRICTED = "2026-03-13-restricted-payment-outage"
 #: Material's scheme for each colour preference the browser states.
@@ -127,31 +124,6 @@ def open_view(browser, url: str, view: View, scheme: str, width: int):
     if view.prepare:
         view.prepare(page)
     return context, page
-
-
-def axe_violations(page) -> list[dict]:
-    """axe-core's violations of the WCAG A and AA rules in the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
-        .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map(n => ({target: n.target.join(' '), message: (n.any[0] || n.all[0] || {}).message || ''}))})))""",
-                         WCAG)
-
-
-def describe(violations: list[dict], shown: int = 3) -> str:
-    """Each violation's rule, impact and help; under it, each thing axe says of its elements (for
-    color-contrast, each pair of colours) with the first few elements it says it of."""
-    lines = []
-    for violation in violations:
-        nodes = violation["nodes"]
-        lines.append(f"  {violation['id']} ({violation['impact']}, {len(nodes)} elements): {violation['help']}")
-        by_message: dict[str, list[str]] = {}
-        for node in nodes:
-            by_message.setdefault(node["message"], []).append(node["target"])
-        for message, targets in by_message.items():
-            more = f" (+{len(targets) - shown} more)" if len(targets) > shown else ""
-            lines.append(f"    at {', '.join(targets[:shown])}{more}" + (f"\n      {message}" if message else ""))
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .conftest import FIXTURES, TODAY, lay_out, write
+from .conftest import FIXTURES, TODAY, axe_violations, copy_knowledge_base, describe, lay_out, serve, write
 
 CONFIG = (FIXTURES / "postmortem.yml").read_text().replace(
     "  - {id: payments-api, team: payments, slo: 99.95}\n  - {id: checkout-web, team: checkout, slo: 99.9}\n",
@@ -173,3 +174,41 @@ def test_the_public_build_needs_no_public_section_to_say_there_is_nothing(runner
     assert (result.exit_code, result.output) == (0, "Built the public site into site-public/: 0 services, 0 public "
                                                     "incidents\n")
     assert "No incident to report." in (root / "site-public/index.html").read_text()
+
+
+@pytest.fixture(scope="module")
+def public_site(tmp_path_factory) -> str:
+    """The sample's public page (this repository's `public:` section), served on 127.0.0.1."""
+    root = copy_knowledge_base(tmp_path_factory.mktemp("public"))
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--public", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    server, url = serve(root / "site-public")
+    yield url
+    server.shutdown()
+
+
+PUBLIC_PAGES = {"home": "", "incident": "incidents/2026-03-13/"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", PUBLIC_PAGES)
+def test_the_public_pages_pass_axe_and_call_nothing_outside(browser, public_site: str, kind: str, scheme: str,
+                                                            width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    requests, dialogs, received = [], [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("response", lambda response: received.append(len(response.body())))
+    page.goto(public_site + PUBLIC_PAGES[kind])
+    page.wait_for_load_state("load")
+    assert page.locator("h1").count() == 1
+    violations = axe_violations(page)
+    assert violations == [], f"{kind}, {scheme}, {width} px:\n{describe(violations)}"
+    assert [url for url in requests if not url.startswith(public_site)] == [] and dialogs == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
+    if kind == "home":
+        assert 20_000 < sum(received) < 100_000  # the whole first page: one HTML file, nothing else
+    context.close()
