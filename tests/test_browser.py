@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -341,3 +342,60 @@ def test_mkdocs_and_zensical_build_the_same_pages(browser, sites_by_engine: dict
     postmortem = "postmortems/2026/2026-03-13-payment-api-outage/index.html"
     built = (sites_by_engine["zensical"] / postmortem).read_text(encoding="utf-8")
     assert '<dl class="pm-header">' in built and "pm-fragment" not in built and "pm-body" in built
+
+
+def incident(base: str, day: str, severity: str, services: str, detect: int, mitigate: int, resolve: int) -> str:
+    """The fixture post-mortem moved to `day` at 10:00 (Paris, winter offset), with its times after the start."""
+    times = {"started_at": 0, "detected_at": detect, "declared_at": detect, "mitigated_at": mitigate,
+             "resolved_at": resolve}
+    for key, minutes in times.items():
+        base = re.sub(rf"^{key}: .*$", f"{key}: {day}T{10 + minutes // 60:02d}:{minutes % 60:02d}:00+01:00", base,
+                      count=1, flags=re.M)
+    base = re.sub(r"^severity: .*$", f"severity: {severity}", base, count=1, flags=re.M)
+    return re.sub(r"^services: .*$", f"services: {services}", base, count=1, flags=re.M).replace(
+        "due: 2026-03-09", f"due: {day}").replace("closed_on: 2026-03-08", f"closed_on: {day}")
+
+
+def test_the_trends_selection_gives_the_figures_of_stats(browser, tmp_path: Path, runner) -> None:
+    from generator.cli import cli
+
+    from .conftest import lay_out
+
+    root = lay_out(tmp_path / "kb")
+    base = BASE_POSTMORTEM.read_text()
+    # checkout owns checkout-web and search-api; payments owns payments-api (tests/fixtures/postmortem.yml).
+    write(root, "2026-03-02-a.md", incident(base, "2026-03-02", "SEV2", "[checkout-web]", 5, 20, 30))
+    write(root, "2026-03-10-b.md", incident(base, "2026-03-10", "SEV1", "[checkout-web, payments-api]", 10, 40, 60))
+    write(root, "2026-03-12-c.md", incident(base, "2026-03-12", "SEV2", "[search-api]", 2, 30, 60))
+    write(root, "2026-03-20-d.md", incident(base, "2026-03-20", "SEV2", "[payments-api]", 4, 15, 25))
+    build_site(open_knowledge_base(root), dt.date(2026, 3, 25))
+    # Team checkout, SEV2, 1 to 15 March: a and c. Detect 5 and 2: median 3.5, p90 (rank ceil(0.9 x 2) = 2) 5,
+    # mean 3.5; mitigate 20 and 30: 25, 30, 25; resolve 30 and 60: 45, 60, 45.
+    expected = {"incidents": 2, "ttd-median": 3.5, "ttd-p90": 5, "ttd-mean": 3.5, "ttd-n": 2,
+                "ttm-median": 25, "ttm-p90": 30, "ttm-mean": 25, "ttr-median": 45, "ttr-p90": 60, "ttr-mean": 45}
+    options = ["--team", "checkout", "--severity", "SEV2", "--since", "2026-03-01", "--until", "2026-03-15"]
+    stats = runner.invoke(cli, ["--root", str(root), "stats", *options, "--today", "2026-03-25", "--format", "json"])
+    figures = json.loads(stats.output)
+    assert {"incidents": figures["incidents"], **{f"{name}-{key}": figures[f"{name}_minutes"][key]
+            for name, key in (k.split("-") for k in expected if k != "incidents")}} == expected
+
+    server, url = serve(root / "site")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url + "trends/?team=checkout&severity=SEV2&since=2026-03-01&until=2026-03-15")
+    shown = page.locator(".pm-selection-figures [data-figure]")
+    shown.first.wait_for()
+    values = {cell.get_attribute("data-figure"): float(cell.get_attribute("data-value")) for cell in shown.all()}
+    assert {key: values[key] for key in expected} == expected
+    # Another choice: the figures and the address follow. Team payments (b and d), SEV2, to 15 March: none.
+    page.locator("select[name=team]").select_option("payments")
+    page.locator('[data-figure="incidents"][data-value="0"]').wait_for()
+    assert "team=payments" in page.url and "severity=SEV2" in page.url
+    page.locator("select[name=severity]").select_option("")  # any severity: b
+    page.locator('[data-figure="incidents"][data-value="1"]').wait_for()
+    assert "severity" not in page.url
+    assert [r for r in requests if not r.startswith(url)] == []
+    context.close()
+    server.shutdown()

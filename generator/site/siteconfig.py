@@ -46,7 +46,7 @@ def builtin_config(config: Config) -> dict:
         "plugins": [],
         "markdown_extensions": [{name: settings} if settings else name for name, settings in SITE_MARKDOWN_EXTENSIONS.items()],
         "extra_css": ["assets/postmortem.css", "assets/print.css"],
-        "extra_javascript": ["assets/postmortem.js", "assets/print.js"],
+        "extra_javascript": ["assets/postmortem.js", "assets/print.js", "assets/trends.js"],
         "nav": [
             {label("nav_home"): "index.md"},
             {label("search"): "search.md"},

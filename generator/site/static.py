@@ -1,6 +1,6 @@
 """The pages that do not depend on the post-mortems: the reference (made from the code, so the
 package needs no docs/ folder), the metrics' definitions, and the site's stylesheets and scripts
-(postmortem.* on screen, print.* on paper)."""
+(postmortem.* on screen, print.* on paper, trends.js for the Trends page's selection)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..reference import reference_pages
 from .context import Site
 from .markup import GeneratedFile, e, front_matter_block
 
-ASSETS = ("postmortem.css", "postmortem.js", "print.css", "print.js")
+ASSETS = ("postmortem.css", "postmortem.js", "print.css", "print.js", "trends.js")
 
 
 def static_pages(site: Site) -> Iterator[GeneratedFile]:

@@ -5,10 +5,12 @@ sentence saying what it shows, and its figures in a table folded beneath it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..figures import availability, metrics
+from ..figures.selection import chosen_services, known_teams
 from ..figures.units import rate
 from ..labels import Labels
 from ..reports import charts
@@ -38,11 +40,55 @@ def trend_pages(site: Site) -> Iterator[GeneratedFile]:
     cards = "".join(_chart_card(site, item) for item in trend)
     parts = [front_matter_block(title, hide=["navigation", "toc"]), f"# {e(title)}\n",
              paragraph(label("trends_intro", start=label.month(months[0]), end=label.month(months[-1]))),
+             html(_selection_form(site)),
              html(f'<div class="pm-charts">{cards}</div>'),
              f"## {e(label('spread_title'))}\n",
              html(spread_table(site, site.figures([i for items in by_month.values() for i in items])))]
     parts += _actions_worked(site, html)
     yield "trends/index.md", "\n".join(parts), html.blocks
+    yield "trends/figures.json", selection_figures(site), []
+
+
+def selection_figures(site: Site) -> str:
+    """What the Trends page's selection computes in the browser (assets/trends.js), offline: each
+    counted incident's day, severity, services and times (no title, no id), and each team's
+    services. The same incidents, the same choice and the same spreads as `postmortem stats`."""
+    config = site.config
+    teams = {team: [s.id for s in chosen_services(config, team=team)] for team in known_teams(config)}
+    incidents = [{"day": i.started.astimezone(site.zone).date().isoformat(), "severity": i.front.severity,
+                  "services": sorted(i.services), "ttd": metrics.time_to_detect(i.front),
+                  "ttm": metrics.time_to_mitigate(i.front), "ttr": metrics.time_to_resolve(i.front)}
+                 for i in site.incidents]
+    return json.dumps({"severities": config.severity_ids, "teams": teams, "incidents": incidents},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _selection_form(site: Site) -> str:
+    """The selection of the page's figures by team, service, severity and period, worked out in the
+    browser from `figures.json`; hidden until the script shows it (it needs the script)."""
+    label = site.labels
+
+    def choice(name: str, everything: str, options: list[tuple[str, str]]) -> str:
+        listed = "".join(f'<option value="{e(value)}">{e(text)}</option>' for value, text in options)
+        return (f'<label>{e(label(f"selection_{name}"))} <select name="{name}"><option value="">{e(everything)}</option>'
+                f"{listed}</select></label>")
+
+    return ('<form class="pm-selection" data-figures="figures.json" hidden>'
+            f'<fieldset><legend>{e(label("selection_title"))}</legend><div class="pm-filters">'
+            + choice("team", label("selection_all"), [(t, t) for t in known_teams(site.config)])
+            + choice("service", label("selection_all"), [(s.id, s.display_name) for s in site.config.services])
+            + choice("severity", label("selection_all"), [(s, s) for s in site.config.severity_ids])
+            + f'<label>{e(label("selection_since"))} <input type="date" name="since"></label>'
+            f'<label>{e(label("selection_until"))} <input type="date" name="until"></label></div></fieldset>'
+            f'<div class="pm-selection-figures" aria-live="polite" data-labels="{e(json.dumps(_figure_labels(site)))}">'
+            "</div></form>")
+
+
+def _figure_labels(site: Site) -> dict[str, str]:
+    label = site.labels
+    return {"incidents": label("incidents"), "median": label("spread_median"), "p90": label("spread_p90"),
+            "mean": label("spread_mean"), "n": label("spread_n"), "ttd": label("ttd"), "ttm": label("ttm"),
+            "ttr": label("ttr"), "min": "min"}
 
 
 def _chart_card(site: Site, trend: TrendChart) -> str:
