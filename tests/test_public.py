@@ -212,3 +212,21 @@ def test_the_public_pages_pass_axe_and_call_nothing_outside(browser, public_site
     if kind == "home":
         assert 20_000 < sum(received) < 100_000  # the whole first page: one HTML file, nothing else
     context.close()
+
+
+def test_the_company_s_title_logo_colour_and_language(runner, public_kb: Path) -> None:
+    config = public_kb / "postmortem.yml"
+    config.write_text("language: fr\n" + config.read_text() + "  title: Acme, état des services\n"
+                      "  colour: \"#1b5e20\"\n  logo: brand/logo.svg\n")
+    (public_kb / "brand").mkdir()
+    (public_kb / "brand/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    assert build_public(runner, public_kb).exit_code == 0
+    index = (public_kb / "site-public/index.html").read_text()
+    assert '<html lang="fr">' in index and "<title>Acme, état des services</title>" in index
+    assert "header { background: #1b5e20;" in index and '<img src="logo.svg" alt="">' in index
+    assert "Historique des incidents" in index and "Payments : panne" in index
+    assert (public_kb / "site-public/logo.svg").read_bytes() == (public_kb / "brand/logo.svg").read_bytes()
+    (public_kb / "brand/logo.svg").unlink()
+    missing = build_public(runner, public_kb)
+    assert (missing.exit_code, missing.output) == (2, "Error: public.logo: cannot read brand/logo.svg: No such file or "
+                                                      "directory\n")
