@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from ..figures import availability, metrics
 from ..kb.audience import is_public
@@ -85,7 +86,7 @@ def public_content(config: Config, postmortems: Iterable[PostMortem], today: dt.
     return PublicContent(
         title=config.public.title or Labels(config.language)("public_title", title=config.title),
         language=config.language, colour=config.public.colour,
-        logo=f"logo{config.public.logo[config.public.logo.rfind('.'):]}" if config.public.logo else None,
+        logo=f"logo{PurePath(config.public.logo).suffix}" if config.public.logo else None,
         url=config.public.url, today=today, services=services, incidents=incidents[::-1])
 
 
