@@ -111,6 +111,7 @@ def test_actions_json_keys_and_values(runner, review_kb: Path) -> None:
         "postmortem": "2026-03-02-checkout-deploy-errors", "postmortem_title": "Checkout errors for 20 minutes after a deploy",
         "action": "Alert on the error rate | per route", "owner": "carol", "team": "checkout", "due": "2026-03-20",
         "status": "open", "ticket": "#12", "ticket_url": "https://github.com/acme/app/issues/12", "days_overdue": 2,
+        "verify_by": "", "to_verify": False,
     }]
 
 
@@ -118,7 +119,7 @@ def test_actions_csv_reads_back_with_the_documented_columns(runner, review_kb: P
     result = run(runner, review_kb, "actions", "--today", "2026-03-22", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert list(rows[0]) == ["postmortem", "postmortem_title", "action", "owner", "team", "due", "status", "ticket",
-                             "ticket_url", "days_overdue"]
+                             "ticket_url", "days_overdue", "verify_by", "to_verify"]
     assert [(row["owner"], row["team"], row["due"], row["ticket_url"], row["days_overdue"]) for row in rows] == [
         ("bob", "payments", "2026-03-09", "https://jira.example.com/browse/CHK-1", "0"),
         ("carol", "checkout", "2026-03-20", "https://github.com/acme/app/issues/12", "2"),
@@ -634,3 +635,73 @@ def test_reports_follow_the_configs_language(runner, review_kb: Path) -> None:
     customer = run(runner, review_kb, "export", "2026-03-02-checkout-deploy-errors", "--today", "2026-03-22").output
     assert "## Ce que vous avez constaté\n\nLe 2026-03-02, de 14:00 à 14:30 (Europe/Paris)" in customer
     assert "**Cette semaine**\n\n- Alert on the error rate | per route" in customer
+
+
+# -- verification: done, then checked --
+
+ACTIONS_VERIFIED = """actions:
+  - {title: Canary deploys for checkout, owner: bob, due: 2026-03-09, status: done, closed_on: 2026-03-08,
+     verify_by: 2026-03-20, verified: {date: 2026-03-18, by: carol, how: a bad build stopped at the canary}}
+  - {title: Alert on the error rate, owner: carol, due: 2026-03-10, status: done, closed_on: 2026-03-10,
+     verify_by: 2026-03-21}
+  - {title: Roll back in one command, owner: bob, due: 2026-03-12, status: done, closed_on: 2026-03-11,
+     verify_by: 2026-04-15}
+  - {title: Dry-run the migrations, owner: carol, due: 2026-04-30, verify_by: 2026-05-15}
+"""
+
+
+@pytest.fixture
+def verification_kb(tmp_path: Path, base_text: str) -> Path:
+    root = lay_out(tmp_path / "kb")
+    write(root, "2026-03-02-checkout-deploy-errors.md", with_actions(base_text, ACTIONS_VERIFIED))
+    return root
+
+
+def test_the_weekly_review_lists_the_fixes_to_verify(runner, verification_kb: Path) -> None:
+    # On 2026-03-22: the alert is done and its verification date (03-21) passed without `verified`: to verify.
+    # The canary is verified; the rollback's date (04-15) is ahead; the dry-run is open, not late.
+    result = run(runner, verification_kb, "actions", "--open", "--today", "2026-03-22", "--format", "markdown")
+    assert result.output == """\
+**0 overdue**, 1 other · as of 2026-03-22 · **1 to verify**
+
+### To verify: done, the fix's effect still to check (1)
+
+| Due | Late | Owner | Action | Ticket | Post-mortem |
+| --- | --- | --- | --- | --- | --- |
+| 2026-03-10 | verify by 2026-03-21 | carol | Alert on the error rate |  | `2026-03-02-checkout-deploy-errors` |
+
+### Open (1)
+
+| Due | Late | Owner | Action | Ticket | Post-mortem |
+| --- | --- | --- | --- | --- | --- |
+| 2026-04-30 |  | carol | Dry-run the migrations |  | `2026-03-02-checkout-deploy-errors` |
+"""
+    rows = json.loads(run(runner, verification_kb, "actions", "--today", "2026-03-22", "--format", "json").output)
+    assert [(row["action"], row["verify_by"], row["to_verify"]) for row in rows] == [
+        ("Canary deploys for checkout", "2026-03-20", False), ("Alert on the error rate", "2026-03-21", True),
+        ("Roll back in one command", "2026-04-15", False), ("Dry-run the migrations", "2026-05-15", False)]
+
+
+def test_verified_on_time_beside_closed_on_time(runner, verification_kb: Path) -> None:
+    # 2026Q1: verification dates 03-20 (verified 03-18, on time) and 03-21 (not verified); 04-15 and 05-15
+    # fall in Q2. Due in Q1: three actions, all closed by their due date.
+    result = run(runner, verification_kb, "report", "--quarter", "2026Q1", "--today", "2026-03-31")
+    assert "Actions due this quarter closed on time: 3 of 3 (100%)." in result.output.splitlines()
+    assert ("Fixes whose verification fell due this quarter, verified on time: 1 of 2 (50%)."
+            in result.output.splitlines())
+
+
+def test_a_verified_action_must_be_done_and_a_top_severity_one_needs_a_date(runner, verification_kb: Path) -> None:
+    path = verification_kb / "postmortems/2026/2026-03-02-checkout-deploy-errors.md"
+    text = path.read_text().replace("severity: SEV2", "severity: SEV1", 1)
+    text = text.replace(", verify_by: 2026-05-15", "").replace(
+        "  - {title: Roll back in one command, owner: bob, due: 2026-03-12, status: done, closed_on: 2026-03-11,",
+        "  - {title: Roll back in one command, owner: bob, due: 2026-03-12, status: open,")
+    text = text.replace("     verify_by: 2026-04-15}", "     verify_by: 2026-04-15, verified: {date: 2026-03-20, by: bob, how: a drill}}")
+    path.write_text(text)
+    result = run(runner, verification_kb, "validate")
+    found = [line.split(": ")[0].rsplit(":", 2)[1:] + [line.split(": ")[1].split()[0]]
+             for line in result.output.splitlines() if ": PM" in line]
+    # The rollback, open, carries `verified` (line 26); the dry-run of a SEV1 has no verify_by (line 27);
+    # a SEV1 also asks for a customer summary (PM313).
+    assert found == [["26", "29", "PM208"], ["27", "6", "PM209"], ["29", "PM313"]], result.output

@@ -99,11 +99,14 @@ class _Page(HTMLParser):
 
 
 @pytest.mark.slow
-# Each example is a build: a dozen, without shrinking (a failure is shown as it was generated).
-@settings(max_examples=12, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+# Each example is a build: a dozen, without shrinking (a failure is shown as it was generated), the same dozen
+# every run (derandomize): a failure found by chance joins the @example list, as the cases below did.
+@settings(max_examples=12, phases=[Phase.explicit, Phase.reuse, Phase.generate], derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(fragments)
 @example(["&#x3C;script&#x3E;</math><![CDATA[x]]><!--", "text<svg onclick=\"x\" onerror=\"alert(1)\" /></p><"])
+# An entity-encoded value (`&#106;avascript:`) is found by its attribute's name, on its own line, not the body's first.
+@example([' <details onerror="&#106;avascript:alert(1)"<span`<script>`', '<div onclick=" java\tscript:alert(1)" onerror="x" />'])
 def test_what_validates_builds_and_runs_nothing(tmp_path_factory, paragraphs: list[str]) -> None:
     """Hostile fragments in a body; those PM601 reports are taken out, until it reports none; the
     rest must build, and the page's article must hold no script, no event handler, no script URL."""

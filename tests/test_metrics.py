@@ -216,7 +216,7 @@ def test_actions_overdue_only_when_open_and_past_due() -> None:
     item = [incident("a", front("2026-01-02T10:00:00Z", actions=actions))]
     today = dt.date(2026, 3, 10)
     assert [metrics.is_overdue(a, today) for a in item[0].front.actions] == [True, False, True, False, False]
-    assert metrics.action_counts(item, today) == {"total": 5, "open": 3, "overdue": 2, "done": 1}
+    assert metrics.action_counts(item, today) == {"total": 5, "open": 3, "overdue": 2, "done": 1, "to_verify": 0}
 
 
 def test_months_between() -> None:
@@ -241,7 +241,7 @@ def test_summary() -> None:
         "ttm_minutes": {"n": 0, "mean": None, "median": None, "p90": None},  # neither was mitigated
         "ttr_minutes": {"n": 2, "mean": 60.0, "median": 60.0, "p90": 90.0},  # 30 and 90
         "recurrence_rate": 0.5,                   # b is 19 days after a, same service and cause
-        "actions": {"total": 0, "open": 0, "overdue": 0, "done": 0},
+        "actions": {"total": 0, "open": 0, "overdue": 0, "done": 0, "to_verify": 0},
         "time_to_postmortem": None,               # no history given
         "services": {
             # 120 minutes in April (43,200 minutes): 100 x (1 - 120 / 43,200) = 99.7222%

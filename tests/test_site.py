@@ -608,3 +608,14 @@ def test_trends_charts_count_in_whole_numbers_and_say_what_they_show(sample_site
     # The tables are folded under their charts.
     # incidents, times, recurrence, causes, factors, budget, and on time (the sample has its git history)
     assert trends.count("<details><summary>Figures by month</summary><table>") == 7
+
+
+def test_a_postmortem_page_shows_each_actions_verification(sample_site: Path) -> None:
+    page = read(sample_site, "postmortems/2026/2026-03-13-payment-api-outage/index.html")
+    assert ("<td>done<br><small>verified 2026-04-10 by bob: pool saturated on purpose in staging: the alert fired in 2 "
+            "minutes</small></td>") in page
+    # The runbook is done; its verification date passed on 2026-04-17 without `verified`: to verify.
+    assert ('<td>done<br><small>verify by 2026-04-17</small> <span class="pm-to-verify">to verify</span></td>'
+            in page)
+    # The workload separation is still in progress: its date is said, not flagged.
+    assert "<td>in-progress<br><small>verify by 2026-05-10</small></td>" in page

@@ -31,7 +31,7 @@ def test_stats_json(runner, tmp_path: Path) -> None:
         "ttm_minutes": {"n": 4, "mean": 20.0, "median": 20.0, "p90": 20.0},   # one was never mitigated
         "ttr_minutes": {"n": 5, "mean": 34.0, "median": 30.0, "p90": 50.0},   # 30 30 30 30 50: rank ceil(4.5) = 5
         "recurrence_rate": 0.6,              # 03-04, 03-06, 03-07 follow a checkout-web change within days
-        "actions": {"total": 5, "open": 1, "overdue": 0, "done": 3},  # one wont-do; the open one is due 2026-12-15
+        "actions": {"total": 5, "open": 1, "overdue": 0, "done": 3, "to_verify": 0},  # one wont-do; the open one is due 2026-12-15
         "time_to_postmortem": None,          # not a git repository
         "services": {
             "payments-api": {"incidents": 0, "downtime_minutes": 0.0,
@@ -147,7 +147,7 @@ def test_stats_of_a_service(runner, teams_kb: Path) -> None:
         "ttm_minutes": {"n": 2, "mean": 15.0, "median": 15.0, "p90": 20.0},     # 20 and 10
         "ttr_minutes": {"n": 2, "mean": 45.0, "median": 45.0, "p90": 60.0},
         "recurrence_rate": 0.5,              # C, after B (on payments-api, which is not chosen: it still counts)
-        "actions": {"total": 2, "open": 0, "overdue": 0, "done": 2},
+        "actions": {"total": 2, "open": 0, "overdue": 0, "done": 2, "to_verify": 0},
         "time_to_postmortem": None,
         "services": {
             # A's 30 minutes in March (31 days less the hour the clocks went forward: 44,580 minutes):

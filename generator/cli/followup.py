@@ -28,7 +28,7 @@ class Days(click.ParamType):
 
 @click.command()
 @click.option("--overdue", is_flag=True, help="Only actions past their due date and not closed.")
-@click.option("--open", "open_only", is_flag=True, help="Only actions open or in progress.")
+@click.option("--open", "open_only", is_flag=True, help="Only actions open or in progress, and done ones whose fix is due to be verified.")
 @click.option("--owner", help="Only the actions of this person or team.")
 @click.option("--team", help="Only the actions of this team and of its members.")
 @click.option("--due-within", type=Days(), metavar="DAYS",

@@ -249,6 +249,12 @@ def recurrences_after_actions(every: list[Incident], zone: ZoneInfo) -> dict[str
     return found
 
 
+def to_verify(action: Action, today: dt.date) -> bool:
+    """Done, its verification date reached, and not yet verified: the fix's effect is to be checked."""
+    return (action.status is ActionStatus.done and action.verified is None and action.verify_by is not None
+            and action.verify_by <= today)
+
+
 def is_overdue(action: Action, today: dt.date) -> bool:
     return action.status in OPEN_STATUSES and action.due < today
 
@@ -261,6 +267,7 @@ def action_counts(items: list[Incident], today: dt.date) -> dict[str, int]:
         "open": sum(a.status in OPEN_STATUSES for a in actions),
         "overdue": sum(is_overdue(a, today) for a in actions),
         "done": sum(a.status is ActionStatus.done for a in actions),
+        "to_verify": sum(to_verify(a, today) for a in actions),
     }
 
 

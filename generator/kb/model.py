@@ -110,6 +110,15 @@ class Impact(_Strict):
         return any(value is not None for value in self.__dict__.values())
 
 
+class Verification(_Strict):
+    """How a done action's effect was checked: that the fix works, not only that it shipped."""
+
+    date: Day = Field(description="When it was checked (YYYY-MM-DD).")
+    by: Handle = Field(description="Who checked it.")
+    how: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="How, in a few words: \"load test at 3x peak\", \"failover drill\", \"a month without the alert\".")
+
+
 class Action(_Strict):
     """A corrective action. An action without an owner does not exist."""
 
@@ -120,6 +129,9 @@ class Action(_Strict):
     ticket: str | None = Field(None, description="A tracker key or URL.")
     closed_on: Day | None = Field(None, description="Required when status is done or wont-do.")
     internal: bool = Field(False, description="Left out of the customer report (`postmortem export --audience customer`).")
+    verify_by: Day | None = Field(None, description="The date by which the fix's effect is checked once the action is "
+                                  "done; the weekly review lists it from then until `verified` says how.")
+    verified: Verification | None = Field(None, description="When, by whom and how the fix's effect was checked.")
 
 
 class FrontMatter(_Strict):

@@ -90,6 +90,9 @@ class BoardReport:
     services: list[ServiceFigures]
     actions_due: int
     actions_on_time: int
+    #: Actions whose verification date fell in the quarter, and those verified by it.
+    verifications_due: int
+    verified_on_time: int
     areas: list[Area]
     monthly: dict[str, list[metrics.Incident]]
 
@@ -106,6 +109,10 @@ def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardRe
            if quarter.first_day <= action.due <= quarter.last_day]
     on_time = [action for action in due
                if action.status is ActionStatus.done and action.closed_on and action.closed_on <= action.due]
+    to_verify = [action for item in every for action in item.front.actions
+                 if action.verify_by and quarter.first_day <= action.verify_by <= quarter.last_day
+                 and action.status is not ActionStatus.wont_do]
+    verified = [action for action in to_verify if action.verified and action.verified.date <= action.verify_by]
     year_ago = Quarter(quarter.year - 1, quarter.number).next()
     months = metrics.months_between(year_ago.first_day, quarter.last_day)
     return BoardReport(
@@ -115,6 +122,7 @@ def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardRe
         # Every incident: one that began in the previous quarter counts for the minutes it ran into this one.
         services=[_service_figures(config, service, every, quarter) for service in config.services],
         actions_due=len(due), actions_on_time=len(on_time),
+        verifications_due=len(to_verify), verified_on_time=len(verified),
         areas=_areas(period),
         monthly=metrics.by_month(every, months, zone),
     )
@@ -180,8 +188,11 @@ def report_markdown(report: BoardReport, config: Config) -> str:
                      f"{duration(service.downtime_minutes)} | {used:.0%} |")
     due, done = report.actions_due, report.actions_on_time
     on_time = label("board_of", done=done, due=due, share=f"{done / due:.0%}") if due else label("board_none_due")
-    lines += ["", f"## {label('board_actions')}", "", label("board_on_time", value=on_time), "",
-              f"## {label('board_areas')}", ""]
+    checks, checked = report.verifications_due, report.verified_on_time
+    verified = (label("board_of", done=checked, due=checks, share=f"{checked / checks:.0%}") if checks
+                else label("board_none_due"))
+    lines += ["", f"## {label('board_actions')}", "", label("board_on_time", value=on_time),
+              label("board_verified_on_time", value=verified), "", f"## {label('board_areas')}", ""]
     if not report.areas:
         lines.append(label("board_no_incident"))
     for index, area in enumerate(report.areas, 1):

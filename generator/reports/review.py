@@ -32,6 +32,9 @@ class ActionRow:
     ticket: str
     ticket_url: str
     days_overdue: int
+    verify_by: str
+    #: Done, its `verify_by` reached, and not yet verified.
+    to_verify: bool
 
 
 COLUMNS = tuple(field.name for field in fields(ActionRow))
@@ -69,7 +72,7 @@ def review_actions(kb: KnowledgeBase, today: dt.date, chosen: ActionFilter = Act
 
 def _kept(action, chosen: ActionFilter, config: Config, today: dt.date) -> bool:
     return ((not chosen.overdue or metrics.is_overdue(action, today))
-            and (not chosen.open or action.status in metrics.OPEN_STATUSES)
+            and (not chosen.open or action.status in metrics.OPEN_STATUSES or metrics.to_verify(action, today))
             and (chosen.owner is None or action.owner == chosen.owner.lstrip("@"))
             and (chosen.team is None or chosen.team in config.teams_of(action.owner))
             and (chosen.due_within is None or action.due <= today + dt.timedelta(days=chosen.due_within)))
@@ -87,6 +90,8 @@ def _row(pm: PostMortem, action, config: Config, today: dt.date) -> ActionRow:
         ticket=action.ticket or "",
         ticket_url=(config.ticket_url(action.ticket) or "") if action.ticket else "",
         days_overdue=(today - action.due).days if metrics.is_overdue(action, today) else 0,
+        verify_by=action.verify_by.isoformat() if action.verify_by else "",
+        to_verify=metrics.to_verify(action, today),
     )
 
 
@@ -114,17 +119,19 @@ def review_title(config: Config, today: dt.date) -> str:
 
 def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> str:
     """The weekly review, in the config's language: overdue actions first (most late first), then
-    the others by due date; owners mentioned by their GitHub handle, tickets and post-mortems as
+    the done ones whose fix is to be verified (by verification date), then the others by due date; owners mentioned by their GitHub handle, tickets and post-mortems as
     links when known."""
     label = Labels(config.language)
     overdue = sorted((row for row in rows if row.days_overdue), key=lambda row: -row.days_overdue)
-    others = [row for row in rows if not row.days_overdue]
+    to_verify = sorted((row for row in rows if row.to_verify), key=lambda row: row.verify_by)
+    others = [row for row in rows if not row.days_overdue and not row.to_verify]
     lines = [label("review_counts", overdue=len(overdue), others=len(others), s="" if len(others) == 1 else "s",
-                   today=today.isoformat()), ""]
+                   today=today.isoformat())
+             + (label("review_to_verify_count", count=len(to_verify)) if to_verify else ""), ""]
     head = [label(key) for key in ("due", "review_late", "owner", "action", "ticket", "postmortem")]
     all_open = all(row.status in metrics.OPEN_STATUSES for row in others)
-    for title, group in ((label("group_overdue"), overdue), (label("group_open" if all_open else "review_others"),
-                                                            others)):
+    for title, group in ((label("group_overdue"), overdue), (label("group_to_verify"), to_verify),
+                         (label("group_open" if all_open else "review_others"), others)):
         if not group:
             continue
         lines += [f"### {title} ({len(group)})", "", f"| {' | '.join(head)} |", "| --- " * len(head) + "|"]
@@ -139,6 +146,7 @@ def _markdown_row(row: ActionRow, config: Config, label: Labels) -> str:
     ticket = f"[{markdown_cell(row.ticket)}]({row.ticket_url})" if row.ticket_url else markdown_cell(row.ticket)
     postmortem = (f"[{markdown_cell(row.postmortem)}]({config.site_url}{page_path(row.postmortem)}/)"
                   if config.site_url else f"`{row.postmortem}`")
-    late = label("review_days", days=row.days_overdue) if row.days_overdue else ""
+    late = (label("review_days", days=row.days_overdue) if row.days_overdue
+            else label("review_verify_by", day=row.verify_by) if row.to_verify else "")
     return f"| {row.due} | {late} | {markdown_cell(config.mention(row.owner))} | {markdown_cell(row.action)} | {ticket} | {postmortem} |"
 

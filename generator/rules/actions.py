@@ -24,6 +24,7 @@ def no_actions(doc, context):
       - title: Alert on DB connection-pool saturation
         owner: bob
         due: 2026-03-20
+        verify_by: 2026-05-10
     ```
     """
     if "actions" in doc.invalid_fields or doc.actions or any(p[0] == "actions" for p in doc.placeholders):
@@ -49,6 +50,7 @@ declare("PM202", "action-without-owner", ERROR, "An action has no owner.", """
       - title: Load-test the checkout flow
         owner: payments
         due: 2026-04-10
+        verify_by: 2026-05-10
     ```
 """)
 
@@ -68,6 +70,7 @@ declare("PM203", "action-without-due-date", ERROR, "An action has no due date.",
       - title: Load-test the checkout flow
         owner: payments
         due: 2026-04-10
+        verify_by: 2026-05-10
     ```
 """)
 
@@ -99,7 +102,7 @@ def unknown_owner(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: "@bob", due: 2026-03-20}
+      - {title: Add alert, owner: "@bob", due: 2026-03-20, verify_by: 2026-04-20}
     ```
     """
     owners = context.config.owners
@@ -121,7 +124,7 @@ def missing_closed_on(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19}
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19, verify_by: 2026-04-20}
     ```
     """
     for index, action in doc.actions:
@@ -144,7 +147,7 @@ def closed_on_open_action(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19}
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19, verify_by: 2026-04-20}
     ```
     """
     for index, action in doc.actions:
@@ -169,7 +172,7 @@ def unknown_ticket(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, ticket: PAY-431}
+      - {title: Add alert, owner: bob, due: 2026-03-20, ticket: PAY-431, verify_by: 2026-04-20}
     ```
     """
     if not context.config.trackers:
@@ -180,3 +183,57 @@ def unknown_ticket(doc, context):
             yield Finding(("actions", index, "ticket"),
                           f"ticket {action.ticket!r} of action {index + 1} matches no tracker ({patterns}): "
                           "fix it, write its web address, or add a tracker under `trackers`")
+
+
+@rule("PM208", "verified-not-done", ERROR, "An action is `verified` but not done.")
+def verified_not_done(doc, context):
+    """Verification checks the effect of a fix that shipped: an action is done first, then verified.
+
+    Failing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: open, verified: {date: 2026-03-25, by: bob, how: a drill}}
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19,
+         verified: {date: 2026-03-25, by: bob, how: a drill}, verify_by: 2026-04-20}
+    ```
+    """
+    for index, action in doc.actions:
+        if action.verified is not None and action.status is not ActionStatus.done:
+            yield Finding(("actions", index, "verified"),
+                          f"action {index + 1} is verified but {action.status.value}: set its status to done, or remove "
+                          "`verified`")
+
+
+@rule("PM209", "no-verification-date", WARNING, "An action of a top-severity post-mortem has no `verify_by` date.")
+def no_verification_date(doc, context):
+    """After the worst incidents, "done" is not enough: say by when the fix's effect will be checked
+    (a load test, a failover drill, a month without the alert). The weekly review then lists the
+    action until `verified` says when, by whom and how. Abandoned actions (wont-do) need none.
+
+    Failing:
+    ```yaml
+    severity: SEV1
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20}
+    ```
+
+    Passing:
+    ```yaml
+    severity: SEV1
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
+    ```
+    """
+    if doc.values.get("severity") != context.config.severity_ids[0] or doc.is_draft:
+        return
+    for index, action in doc.actions:
+        if action.verify_by is None and action.status is not ActionStatus.wont_do:
+            yield Finding(("actions", index, "title"),
+                          f"action {index + 1} of a {doc.values.get('severity')} post-mortem has no verify_by: say by "
+                          "when its effect will be checked (a load test, a drill, a month without the alert)")
+

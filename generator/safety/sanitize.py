@@ -259,8 +259,10 @@ class _Source:
             if signature in dropped:
                 dropped.remove(signature)
                 return self._at(number, signature)
-        written = self._written(signature)
-        return self._at(next((number for number, line in enumerate(self.lines) if written.search(line)), 0), signature)
+        # Where it is written: its value as written, else (an entity-encoded value) its attribute's name.
+        patterns = [self._written(signature)] + ([_attribute_named(signature[2])] if signature[0] == "attribute" else [])
+        found = (number for pattern in patterns for number, line in enumerate(self.lines) if pattern.search(line))
+        return self._at(next(found, 0), signature)
 
     @staticmethod
     def _written(signature: tuple[str, ...]) -> re.Pattern:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..figures import availability, metrics
 from ..figures.units import duration, percent
 from ..kb.config.schema import Service
-from ..kb.model import Action, PostMortem
+from ..kb.model import Action, ActionStatus, PostMortem
 from .context import Site, path_of
 from .markup import depth, e, href, table
 
@@ -104,7 +104,7 @@ def action_table(site: Site, source: str, items: list[tuple[PostMortem, Action]]
             e(action.title),
             owner_link(site, source, action.owner),
             e(action.due.isoformat()) + flag,
-            e(action.status.value),
+            e(action.status.value) + _verification(site, action),
             ticket(site, action.ticket),
             *([postmortem_link(source, pm)] if with_postmortem else []),
         ])
@@ -113,6 +113,18 @@ def action_table(site: Site, source: str, items: list[tuple[PostMortem, Action]]
     headers = [label("action"), label("owner"), label("due"), label("status"), label("ticket"),
                *([label("postmortem")] if with_postmortem else [])]
     return table(headers, rows, attributes if filterable else None)
+
+
+def _verification(site: Site, action: Action) -> str:
+    """How the fix's effect was checked, or by when it must be (flagged once that day is reached)."""
+    label = site.labels
+    if action.verified is not None:
+        checked = action.verified
+        return f'<br><small>{e(label("action_verified", day=checked.date.isoformat(), by=checked.by, how=checked.how))}</small>'
+    if action.verify_by is None or action.status is ActionStatus.wont_do:
+        return ""
+    flag = f' <span class="pm-to-verify">{e(label("to_verify_flag"))}</span>' if metrics.to_verify(action, site.today) else ""
+    return f'<br><small>{e(label("review_verify_by", day=action.verify_by.isoformat()))}</small>{flag}'
 
 
 def availability_cell(value: float, slo: float) -> str:
