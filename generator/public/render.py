@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..figures.units import percent
 from ..labels import Labels
 from ..reports.customer import report_markdown
 from .content import UPTIME_DAYS, Day, PublicContent, PublicService
@@ -27,7 +28,7 @@ def render(site: PublicContent) -> dict[str, bytes]:
     label = Labels(site.language)
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
                               undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True)
-    environment.globals.update(site=site, label=label, days=UPTIME_DAYS, percent=_percent, month_name=label.month,
+    environment.globals.update(site=site, label=label, days=UPTIME_DAYS, percent=percent, month_name=label.month,
                                day_title=lambda day: _day_title(label, day),
                                bar_summary=lambda service: _bar_summary(label, service))
     files = {"index.html": environment.get_template("index.html.j2").render(root="").encode()}
@@ -57,10 +58,6 @@ def render(site: PublicContent) -> dict[str, bytes]:
 
 def _json(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-
-
-def _percent(value: float, digits: int = 2) -> str:
-    return f"{value:.{digits}f}%"
 
 
 def _day_title(label: Labels, day: Day) -> str:

@@ -109,10 +109,10 @@ def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardRe
            if quarter.first_day <= action.due <= quarter.last_day]
     on_time = [action for action in due
                if action.status is ActionStatus.done and action.closed_on and action.closed_on <= action.due]
-    to_verify = [action for item in every for action in item.front.actions
-                 if action.verify_by and quarter.first_day <= action.verify_by <= quarter.last_day
-                 and action.status is not ActionStatus.wont_do]
-    verified = [action for action in to_verify if action.verified and action.verified.date <= action.verify_by]
+    checks_due = [action for item in every for action in item.front.actions
+                  if action.verify_by and quarter.first_day <= action.verify_by <= quarter.last_day
+                  and action.status is not ActionStatus.wont_do]
+    verified = [action for action in checks_due if action.verified and action.verified.date <= action.verify_by]
     year_ago = Quarter(quarter.year - 1, quarter.number).next()
     months = metrics.months_between(year_ago.first_day, quarter.last_day)
     return BoardReport(
@@ -122,7 +122,7 @@ def board_report(kb: KnowledgeBase, quarter: Quarter, today: dt.date) -> BoardRe
         # Every incident: one that began in the previous quarter counts for the minutes it ran into this one.
         services=[_service_figures(config, service, every, quarter) for service in config.services],
         actions_due=len(due), actions_on_time=len(on_time),
-        verifications_due=len(to_verify), verified_on_time=len(verified),
+        verifications_due=len(checks_due), verified_on_time=len(verified),
         areas=_areas(period),
         monthly=metrics.by_month(every, months, zone),
     )
