@@ -182,3 +182,9 @@ def test_the_validator_alone_checks_a_change_and_leaves_the_site_to_its_extra(va
     board = subprocess.run([validator, "report", "--quarter", "2026Q1", "--format", "html"], cwd=repository,
                            capture_output=True, text=True)
     assert board.returncode == 0 and '<svg class="pm-chart-svg"' in board.stdout, board
+    # The public page needs no site engine either (once the severity is one the config knows).
+    path.write_text(path.read_text(encoding="utf-8").replace("severity: SEV9", "severity: SEV2"), encoding="utf-8")
+    public = subprocess.run([validator, "build", "--public"], cwd=repository, capture_output=True, text=True)
+    assert (public.returncode, public.stdout) == (0, "Built the public site into site-public/: 0 services, 0 public "
+                                                     "incidents\n"), public
+    assert "<!doctype html>" in (repository / "site-public/index.html").read_text()
