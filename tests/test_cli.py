@@ -303,8 +303,8 @@ def test_build_jobs_chooses_how_many_processes_render(runner, tmp_path: Path, mo
 
     shared_out = []
     monkeypatch.setattr(mkdocs_internals, "build_in_processes",
-                        lambda config, count, original=mkdocs_internals.build_in_processes: shared_out.append(count)
-                        or original(config, count))
+                        lambda config, count, env, original=mkdocs_internals.build_in_processes: shared_out.append(count)
+                        or original(config, count, env))
     root = copy_knowledge_base(tmp_path)
     result = invoke(runner, "--root", root, "build", "--jobs", jobs, "--today", "2026-11-26")
     assert result.exit_code == 0, result.output

@@ -24,7 +24,7 @@ from generator.figures.units import duration
 from generator.kb.layout import open_knowledge_base
 from generator.site import Site
 from generator.site.build import build_site, generate
-from generator.site.engine import LiveMkDocs, run_mkdocs
+from generator.site.engine import LiveMkDocs, prepare_mkdocs, run_mkdocs
 from generator.site.markup import href, page_url
 from generator.site.siteconfig import site_config_file
 from generator.site.tree import finish_page, finish_pages, write_tree
@@ -334,15 +334,29 @@ def test_fragments_are_put_in_place_and_the_authors_part_is_sanitised() -> None:
 
 
 def test_pages_rendered_by_several_processes_are_mkdocs_own(tmp_path: Path) -> None:
+    """MkDocs' pages, in one process, in three, and from a config and templates prepared before
+    the docs tree was written (and a throw-away page rendered): the same bytes."""
     kb = open_knowledge_base(copy_knowledge_base(tmp_path / "kb"))
+    early = tmp_path / "site-prepared"
+    early.mkdir()
+    kb.docs_dir.mkdir(parents=True)
+    prepared = prepare_mkdocs(site_config_file(kb), kb.docs_dir, early)
+    assert prepared is not None and not any(early.iterdir())
     generate(kb, TODAY)
     trees = []
     for jobs in (1, 3):
         site = tmp_path / f"site-{jobs}"
         run_mkdocs(site_config_file(kb), kb.docs_dir, site, TODAY, jobs)
         trees.append(tree_digest(site))
+    run_mkdocs(site_config_file(kb), kb.docs_dir, early, TODAY, 2, prepared=prepared)
     assert len(trees[0]) > 90
-    assert trees[0] == trees[1]
+    assert trees[0] == trees[1] == tree_digest(early)
+
+
+def test_a_config_mkdocs_cannot_load_is_not_prepared(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: no-such-theme\n")
+    assert prepare_mkdocs(tmp_path / "mkdocs.yml", tmp_path / "docs", tmp_path / "site") is None
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import replace_folder
 from ..checker import ValidationFailed, available_cores, collector_paused, read_all
@@ -24,6 +25,9 @@ from .markup import GeneratedFile
 from .processes import ChildFailed, PagefindFeeder, run_in_child
 from .siteconfig import site_config_file
 from .tree import write_tree
+
+if TYPE_CHECKING:
+    from .engine import PreparedMkDocs
 
 LOCK_FILE = ".lock"
 
@@ -171,14 +175,14 @@ def _build_site(kb: KnowledgeBase, today: dt.date | None, jobs: int | None) -> B
     search_output = Path(tempfile.mkdtemp(prefix=".search-", dir=kb.build_dir))
     try:
         with PagefindFeeder(kb.search_dir, search_output, kb.config.language) as pagefind:
-            generated = _generate_apart(kb, today, jobs, pagefind.index)
+            generated, prepared = _generate_apart(kb, today, jobs, pagefind.index, config_file, staging)
             from .engine import build_with  # imported already, while the pages were generated
 
             # With MkDocs, `jobs` forked processes share its page loop (site.engine): measured at
             # 10,000 post-mortems, the page loop on both cores and one Markdown instance a process
             # (MkDocs' rendering of 1,068 pages in one process: 6.4 s before, 4.8 s after).
             warnings = build_with(kb.config.engine, config_file, kb.docs_dir, kb.fragments_dir, staging, today, jobs,
-                                  kb.config.language)
+                                  kb.config.language, prepared)
             for bundle in pagefind.finish():
                 bundle.rename(staging / bundle.name)
         replace_folder(staging, kb.site_dir)
@@ -188,24 +192,31 @@ def _build_site(kb: KnowledgeBase, today: dt.date | None, jobs: int | None) -> B
     return BuildResult(generated.check, generated.pages, kb.site_dir, generated.notices + warnings)
 
 
-def _generate_apart(kb: KnowledgeBase, today: dt.date, jobs: int,
-                    bundle_written: Callable[[str], None]) -> Generated:
+def _generate_apart(kb: KnowledgeBase, today: dt.date, jobs: int, bundle_written: Callable[[str], None],
+                    config_file: Path, site_dir: Path) -> tuple[Generated, PreparedMkDocs | None]:
     """`generate` in a child process (see `processes.run_in_child`: MkDocs then starts on a small
     heap), its messages turned back into calls and exceptions here. Meanwhile this process imports
-    the site engine (MkDocs, Material's plugins), which the child does not need."""
+    the site engine, which the child does not need, and with MkDocs prepares it (`engine.prepare_mkdocs`)
+    to build the docs tree into `site_dir`."""
 
     def received(message: BundleWritten) -> None:
         bundle_written(message.bundle)
 
+    def prepare() -> PreparedMkDocs | None:
+        from .engine import prepare_mkdocs
+
+        return prepare_mkdocs(config_file, kb.docs_dir, site_dir) if kb.config.engine == "mkdocs" else None
+
+    kb.docs_dir.mkdir(parents=True, exist_ok=True)  # MkDocs' config wants it; the child writes it
     try:
-        outcome = run_in_child(_generate_in_child, kb, today, jobs, on_message=received, meanwhile=_import_engine)
+        outcome, prepared = run_in_child(_generate_in_child, kb, today, jobs, on_message=received, meanwhile=prepare)
     except ChildFailed as failure:
         raise BuildError(f"the page generator {failure}") from None
     if isinstance(outcome, Invalid):
         raise ValidationFailed(outcome.check)
     if isinstance(outcome, Failed):
         raise BuildError(outcome.message)
-    return outcome
+    return outcome, prepared
 
 
 def _generate_in_child(send: Callable[[BundleWritten], None], kb: KnowledgeBase, today: dt.date,
@@ -217,6 +228,3 @@ def _generate_in_child(send: Callable[[BundleWritten], None], kb: KnowledgeBase,
     except PostmortemError as error:
         return Failed(error.format_message())
 
-
-def _import_engine() -> None:
-    from . import engine  # noqa: F401

@@ -60,12 +60,12 @@ def checked(version: str) -> bool:
     return version == MKDOCS_CHECKED
 
 
-def site_structure(config):
-    """MkDocs' build up to its page loop: the files, the theme's environment and the navigation,
-    with a page object for every documentation file and the navigation's pages read (their titles
-    are on every page)."""
+def site_structure(config, env=None):
+    """MkDocs' build up to its page loop: the files, the theme's environment (`env`, if made
+    already) and the navigation, with a page object for every documentation file and the
+    navigation's pages read (their titles are on every page)."""
     files = get_files(config)
-    env = config.theme.get_env()
+    env = env or config.theme.get_env()
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
@@ -87,13 +87,14 @@ def write_page(page: Page, config, files, doc_files, nav, env) -> None:
         page.markdown = page.content = None
 
 
-def build_in_processes(config, jobs: int) -> list[str]:
+def build_in_processes(config, jobs: int, env=None) -> list[str]:
     """`mkdocs.commands.build.build(config)` without plugins, its pages shared by `jobs` processes
-    (forked). Returns the warnings the processes logged; raises MkDocsException."""
+    (forked), with the theme's environment `env` if it was made already. Returns the warnings the
+    processes logged; raises MkDocsException."""
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     utils.clean_directory(config.site_dir)
-    files, env, nav = site_structure(config)
+    files, env, nav = site_structure(config, env)
     inclusion = InclusionLevel.is_included
     doc_files = files.documentation_pages(inclusion=inclusion)
     env = config.plugins.on_env(env, config=config, files=files)

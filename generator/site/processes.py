@@ -24,6 +24,7 @@ from ..errors import BuildError
 from .searchindex import sort_pagefind_index
 
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 
 class ChildFailed(Exception):
@@ -42,26 +43,25 @@ class _Crashed:
 
 
 def run_in_child(function: Callable[..., Result], *args: Any, on_message: Callable[[Any], None],
-                 meanwhile: Callable[[], None] = lambda: None) -> Result:
-    """`function(send, *args)` run in a forked child process; returns what it returns (it must
-    pickle). Each `send(message)` in the child calls `on_message(message)` here as it arrives;
-    `meanwhile` runs here once the child has started. Raises ChildFailed when `function` raised or
-    the child ended without an answer. Where processes cannot be forked, runs it here.
+                 meanwhile: Callable[[], Other]) -> tuple[Result, Other]:
+    """`function(send, *args)` run in a forked child process, and `meanwhile()` here once the child
+    has started; returns what each returned (the child's must pickle). Each `send(message)` in the
+    child calls `on_message(message)` here as it arrives. Raises ChildFailed when `function` raised
+    or the child ended without an answer. Where processes cannot be forked, runs both here.
 
     Why (issue #3): every object the child makes goes with it, so what runs next here (MkDocs)
     starts on a small heap rather than one the allocator keeps: the peak of the build stays that of
     generation, 287 MB at 10,000, rather than generation's and MkDocs' added. Forking, rather than
     starting a new interpreter, costs milliseconds and takes the modules already imported along."""
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
-        meanwhile()
-        return function(on_message, *args)
+        return function(on_message, *args), meanwhile()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_run_and_answer, args=(sender, function, args))
     child.start()
     sender.close()
     try:
-        meanwhile()
+        other = meanwhile()
         while not isinstance(message := receiver.recv(), _Returned | _Crashed):
             on_message(message)
     except EOFError:
@@ -71,7 +71,7 @@ def run_in_child(function: Callable[..., Result], *args: Any, on_message: Callab
         child.join()
     if isinstance(message, _Crashed):
         raise ChildFailed(message.error)
-    return message.value
+    return message.value, other
 
 
 def _run_and_answer(sender, function: Callable[..., Any], args: tuple) -> None:

@@ -26,7 +26,8 @@ def write_tree(files: Iterable[GeneratedFile], folder: Path,
     `folder`) of the files written or deleted, and of the pages whose fragments changed."""
     # Plain strings and os calls: pathlib costs about a second over the 20,000 files of a large site.
     bases = [os.fspath(folder)] + ([os.fspath(fragments_folder)] if fragments_folder is not None else [])
-    fresh = {base for base in bases if not os.path.exists(base)}  # nothing to compare with or prune
+    # Nothing to compare with or prune (the build makes the docs folder before it is written).
+    fresh = {base for base in bases if not os.path.exists(base) or not os.listdir(base)}
     written: set[str] = set()
     changed: set[str] = set()
     folders: set[str] = set()
