@@ -14,12 +14,6 @@ The library API, usable without the command line:
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("postmortem-kb")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 # Imported on first use, so that `postmortem --help` does not pay for pydantic and the rules.
 _API = {
@@ -43,6 +37,17 @@ __all__ = sorted(_API)
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # read when asked: importlib.metadata costs every command 40 ms
+        return _installed_version()
     if name in _API:
         return getattr(import_module(f".{_API[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("postmortem-kb")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+        return "0+unknown"

@@ -23,6 +23,10 @@ from .rules.public import allowed_in_public_text
 
 #: Below this many files a second process costs more than it saves.
 PARALLEL_THRESHOLD = 200
+#: The files are shared out in this many chunks a process, taken one after the other as processes
+#: become free, but never fewer files a chunk than CHUNK_FLOOR.
+CHUNKS_PER_JOB = 16
+CHUNK_FLOOR = 50
 
 
 class ValidationFailed(PostmortemError):
@@ -140,7 +144,7 @@ def _check(kb: KnowledgeBase, ids: dict[str, list[str]], targets: list[Path], jo
         # every worker.
         first, rest = targets[:1], targets[1:]
         parts = [_check_files(kb, first, context, keep_postmortems)]
-        size = -(-len(rest) // (jobs * 4))
+        size = max(CHUNK_FLOOR, -(-len(rest) // (jobs * CHUNKS_PER_JOB)))
         chunks = [rest[i:i + size] for i in range(0, len(rest), size)]
         with ProcessPoolExecutor(jobs, mp_context=_process_context(), initializer=_start_worker,
                                  initargs=(kb, context, keep_postmortems)) as pool, collector_paused():

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.checker import check, load_knowledge_base
-from generator.kb.layout import open_knowledge_base
+from generator.kb.layout import is_postmortem_file, markdown_files, open_knowledge_base
 from generator.kb.model import FrontMatter
 from generator.kb.reader import read_postmortem
 from generator.kb.yamlsource import MAX_NODES, YamlTooComplex, load_yaml
@@ -170,3 +170,16 @@ def test_paths_are_told_relative_to_the_root_when_inside_it(tmp_path: Path, monk
     monkeypatch.chdir(tmp_path)
     kb = open_knowledge_base(Path("kb"))
     assert kb.relative(Path(file)) == expected.format(tmp=tmp_path.as_posix())
+
+
+def test_post_mortem_files_are_listed_in_path_order_without_templates_or_hidden_files(tmp_path: Path) -> None:
+    # Names whose order as strings differs from their order as paths ("-" and "." sort before "/").
+    names = ["a/b.md", "a-b.md", "a.b/c.md", "a/a/z.md", "a0.md", "B.md", "_templates/t.md", "a/_draft.md",
+             ".hidden.md", ".git/x.md", "a/notes.txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    expected = sorted(tmp_path / name for name in names if is_postmortem_file(name))
+    assert markdown_files(tmp_path) == expected
+    assert [path.relative_to(tmp_path).as_posix() for path in expected] == [
+        "B.md", "a/a/z.md", "a/b.md", "a-b.md", "a.b/c.md", "a0.md"]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
 from . import authoring, figures, followup, publishing
 from .common import FORMATS
 
@@ -15,7 +14,7 @@ __all__ = ["FORMATS", "cli"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="postmortem")
+@click.version_option(None, "--version", package_name="postmortem-kb", prog_name="postmortem")
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The knowledge base: the folder holding postmortem.yml and postmortems/.")
 def cli(root: Path) -> None:

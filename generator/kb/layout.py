@@ -32,6 +32,7 @@ class KnowledgeBase:
     postmortems: list[PostMortem] = field(default_factory=list, repr=False)
     #: What reading and checking every post-mortem found; None until loaded.
     check_result: CheckResult | None = None
+    _absolute_root: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def postmortems_dir(self) -> Path:
@@ -62,15 +63,21 @@ class KnowledgeBase:
         """Every post-mortem file under `postmortems/`, sorted (see `is_postmortem_file`)."""
         return markdown_files(self.postmortems_dir) if self.postmortems_dir.is_dir() else []
 
+    def _root_prefix(self) -> tuple[str, str]:
+        """The root, absolute, and the prefix of what is below it (worked out once: `root` never moves)."""
+        if self._absolute_root is None:
+            root = os.path.abspath(self.root)
+            self._absolute_root = (root, root.rstrip(os.sep) + os.sep)
+        return self._absolute_root
+
     def relative(self, file: Path) -> str:
         """`file` relative to the root, POSIX style; absolute when outside it. Links are not
         followed: the path is the one the author sees."""
         # String slicing, not Path.relative_to: this runs for every file of every command.
         absolute = os.path.abspath(file)
-        root = os.path.abspath(self.root)
+        root, prefix = self._root_prefix()
         if absolute == root:
             return "."
-        prefix = root.rstrip(os.sep) + os.sep
         if absolute.startswith(prefix):
             return absolute[len(prefix):].replace(os.sep, "/")
         return PurePath(absolute).as_posix()
@@ -91,8 +98,8 @@ def open_knowledge_base(root: Path) -> KnowledgeBase:
 def markdown_files(folder: Path) -> list[Path]:
     """The post-mortem files below `folder` (see `is_postmortem_file`), sorted.
     Linked folders are not followed, so a link loop cannot trap the walk."""
-    found: list[Path] = []
-    pending = [folder]
+    found: list[str] = []
+    pending: list[str | Path] = [folder]
     while pending:
         current = pending.pop()
         try:
@@ -102,10 +109,11 @@ def markdown_files(folder: Path) -> list[Path]:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith(SKIPPED_PREFIXES):
-                    pending.append(Path(entry.path))
-            elif is_postmortem_file(entry.name):
-                found.append(Path(entry.path))
-    return sorted(found)
+                    pending.append(entry.path)
+            elif entry.name.endswith(MARKDOWN_SUFFIX) and not entry.name.startswith(SKIPPED_PREFIXES):
+                found.append(entry.path)
+    # Sorted as paths are (folder by folder), by their parts as strings: Path objects compare slowly.
+    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
 def is_postmortem_file(below: str | PurePath) -> bool:
