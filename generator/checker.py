@@ -25,8 +25,8 @@ from .rules.public import allowed_in_public_text
 PARALLEL_THRESHOLD = 200
 #: The files are shared out in this many chunks a process, taken one after the other as processes
 #: become free, but never fewer files a chunk than CHUNK_FLOOR.
-CHUNKS_PER_JOB = 16
-CHUNK_FLOOR = 50
+CHUNKS_PER_JOB = 50
+CHUNK_FLOOR = 25
 
 
 class ValidationFailed(PostmortemError):

@@ -16,7 +16,7 @@ from generator.checker import check, load_knowledge_base
 from generator.kb.layout import is_postmortem_file, markdown_files, open_knowledge_base
 from generator.kb.model import FrontMatter
 from generator.kb.reader import read_postmortem
-from generator.kb.yamlsource import MAX_NODES, YamlTooComplex, load_yaml
+from generator.kb.yamlsource import MAX_NODES, YamlTooComplex, _StringTimestampLoader, load_yaml
 
 from .conftest import lay_out_dangling_link, lay_out_huge_file, write
 
@@ -183,3 +183,21 @@ def test_post_mortem_files_are_listed_in_path_order_without_templates_or_hidden_
     assert markdown_files(tmp_path) == expected
     assert [path.relative_to(tmp_path).as_posix() for path in expected] == [
         "B.md", "a/a/z.md", "a/b.md", "a-b.md", "a.b/c.md", "a0.md"]
+
+
+#: YAML that only PyYAML's constructor builds right: merge keys, explicit tags, keys that are lists.
+UNUSUAL_YAML = ["base: &b {a: 1}\nmerged:\n  <<: *b\n  c: 2\n", "when: !!timestamp 2026-03-02\n", "s: !!set {a, b}\n",
+                "? !!str 1\n: x\n", "o: !!omap [{a: 1}, {b: 2}]\n", "f: !!float 1\n", "shared: &s [1, 2]\nagain: *s\n",
+                "n: 0x1f\no: 0o17\nt: 1:30\ninf: .inf\nyes: yes\n~: null\n1.5: float key\n"]
+
+
+@pytest.mark.parametrize("text", UNUSUAL_YAML)
+def test_yaml_is_built_as_pyyaml_builds_it(text: str) -> None:
+    assert load_yaml(text).data == yaml.load(text, Loader=_StringTimestampLoader)
+
+
+@settings(max_examples=200)
+@given(data=front_matters, style=st.sampled_from([None, True, False]))
+def test_any_front_matter_is_built_as_pyyaml_builds_it(data: dict, style: bool | None) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=style)
+    assert load_yaml(text).data == yaml.load(text, Loader=_StringTimestampLoader)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
+from typing import NamedTuple
 
 import ahocorasick
 from detect_secrets.plugins.aws import AWSKeyDetector
@@ -38,7 +39,7 @@ from detect_secrets.plugins.stripe import StripeDetector
 
 from ..diagnostics import line_and_column
 from .findings import Found
-from .gitleaks import entropy, keyword_automaton, leaks, lines_holding
+from .gitleaks import GitleaksRule, entropy, keyword_automaton, leaks, lines_holding, rule_keywords
 
 #: detect-secrets' detectors with the lowercase strings one of which a line must hold to be scanned.
 DETECTORS = [
@@ -70,36 +71,45 @@ def find_secrets(text: str) -> list[Found]:
     command lines, and high-entropy values assigned to secret-like names (`password: ...`,
     `API_TOKEN="..."`), by detect-secrets' detectors and gitleaks' rules; one finding where both
     see the same text. A finding that reads as a placeholder says why (`Found.placeholder`)."""
-    found = _detect_secrets(text) + _pasted_forms(text)
+    awake = lines_holding(_triggers(), text)
+    if not awake:
+        return []
+    found = _detect_secrets(text, awake) + _pasted_forms(text, awake)
+    woken_rules = {rule: lines for rule, lines in awake.items() if isinstance(rule, GitleaksRule)}
     found += [Found(*line_and_column(text, leak.start), leak.rule.id.replace("-", " "), leak.secret)
-              for leak in leaks(text)]
+              for leak in leaks(text, woken_rules)]
     return [replace(item, placeholder=placeholder_reason(item, text)) for item in _one_per_span(found)]
 
 
 @cache
 def _triggers() -> ahocorasick.Automaton:
-    """Each detector's triggers waking it (its place in DETECTORS), and the secret-like names waking
-    the keyword detector (None)."""
+    """Every literal that wakes a finder, valued with what it wakes: a detect-secrets detector (the
+    keyword detector for the secret-like names), a pasted form, a gitleaks rule. One pass over a
+    text then says which finders to run on which lines. A detector is named by its place in
+    DETECTORS (the keyword detector's is just after the last): detect-secrets' are not hashable."""
     woken_by: dict[str, list] = {}
     for index, (_, triggers) in enumerate(DETECTORS):
         for trigger in triggers:
             woken_by.setdefault(trigger, []).append(index)
     for name in SECRET_NAMES:
-        woken_by.setdefault(name, []).append(None)
+        woken_by.setdefault(name, []).append(len(DETECTORS))
+    for form in PASTED_FORMS:
+        woken_by.setdefault(form.trigger, []).append(form)
+    for keyword, rules in rule_keywords().items():
+        woken_by.setdefault(keyword, []).extend(rules)
     return keyword_automaton(woken_by)
 
 
-def _detect_secrets(text: str) -> list[Found]:
+def _detect_secrets(text: str, awake: dict) -> list[Found]:
     """detect-secrets' detectors, each on the lines that hold one of its triggers."""
-    awake = lines_holding(_triggers(), text)
-    if not awake:
-        return []
     lines = text.split("\n")
     found = []
     for index, numbers in awake.items():
+        if not isinstance(index, int):
+            continue
         for number in sorted(numbers):
             line = lines[number]
-            if index is not None:
+            if index < len(DETECTORS):
                 detector = DETECTORS[index][0]
                 found += _located(line, number + 1, detector.secret_type, detector.analyze_string(line))
                 continue
@@ -113,7 +123,13 @@ def _detect_secrets(text: str) -> list[Found]:
 #: Where credentials stand in what people paste: a literal that wakes the pattern, the kind, and a
 #: pattern whose first group is the credential. RFC 3986 lets a URL's user information hold
 #: unreserved characters, percent-escapes and sub-delimiters (`!$&'()*+,;=`).
-PASTED_FORMS = [
+class PastedForm(NamedTuple):
+    trigger: str
+    kind: str
+    pattern: re.Pattern
+
+
+PASTED_FORMS = [PastedForm(*form) for form in (
     ("authorization", "authorization header",
      re.compile(r"(?i)\bauthorization\s*[:=]\s*[\"']?(?:bearer|basic|token|digest|apikey)\s+([\w.~+/=-]{12,})")),
     ("://", "password in a URL",
@@ -121,18 +137,17 @@ PASTED_FORMS = [
     ("-p", "password on a database client's command line",
      re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mariadb|psql)\b[^\n]*?\s(?:-p|--password=)(?![\s-])(\S{6,})")),
     ("password", ".netrc password", re.compile(r"\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+(\S{6,})")),
-]
+)]
 #: Below this entropy (bits a character) a pasted form's value is a word, not a credential.
 MIN_PASTED_ENTROPY = 2.5
 
 
-def _pasted_forms(text: str) -> list[Found]:
-    lowered = text.lower()
+def _pasted_forms(text: str, awake: dict) -> list[Found]:
     found = []
-    for trigger, kind, pattern in PASTED_FORMS:
-        if trigger in lowered:
-            found += [Found(*line_and_column(text, match.start(1)), kind, match[1]) for match in pattern.finditer(text)
-                      if entropy(match[1]) >= MIN_PASTED_ENTROPY]
+    for form in PASTED_FORMS:
+        if form in awake:
+            found += [Found(*line_and_column(text, match.start(1)), form.kind, match[1])
+                      for match in form.pattern.finditer(text) if entropy(match[1]) >= MIN_PASTED_ENTROPY]
     return found
 
 
@@ -140,7 +155,7 @@ def _one_per_span(found: list[Found]) -> list[Found]:
     """One finding where several overlap on a line: the first to start; at a tie, the one that says
     most (a service's own format, then a pasted form, then a value under a secret's name), and
     among those detect-secrets' before gitleaks' (the order they were found in)."""
-    forms = {kind for _, kind, _ in PASTED_FORMS}
+    forms = {form.kind for form in PASTED_FORMS}
     kept: list[Found] = []
     for item in sorted(found, key=lambda f: (f.line, f.column, f.kind in PROBABLE, f.kind in forms)):
         if not any(k.line == item.line and k.column <= item.column < k.column + max(len(k.text), 1) for k in kept):

@@ -166,21 +166,19 @@ def lines_holding(automaton: ahocorasick.Automaton, text: str) -> dict:
     return found
 
 
-@cache
-def _keyword_finder() -> ahocorasick.Automaton:
-    """The rules' keywords, each waking its rules."""
+def rule_keywords() -> dict[str, list[GitleaksRule]]:
+    """The rules' keywords, each with the rules it wakes."""
     by_keyword: dict[str, list[GitleaksRule]] = {}
     for rule in rules()[0]:
         for keyword in rule.keywords:
             by_keyword.setdefault(keyword, []).append(rule)
-    return keyword_automaton(by_keyword)
+    return by_keyword
 
 
-def leaks(text: str) -> list[Leak]:
-    """The secrets gitleaks' rules find in `text`. One pass of the keyword automaton says which rules
-    may; each then runs on the lines that hold one of its keywords (a rule whose pattern spans lines,
-    on the whole text)."""
-    awake = lines_holding(_keyword_finder(), text)
+def leaks(text: str, awake: dict[GitleaksRule, set[int]]) -> list[Leak]:
+    """The secrets gitleaks' rules find in `text`, given the rules its keywords woke and the lines
+    (0-based) they are on (`lines_holding` of an automaton of `rule_keywords`): each rule runs on those
+    lines (a rule whose pattern spans lines, on the whole text)."""
     if not awake:
         return []
     everywhere = rules()[1]
