@@ -4,7 +4,7 @@
 
 With several counts (`--count 100 1000 10000`), the builds are compared at each size in turn.
 
-The corpus is benchmarks/corpus/<count>/ (written by corpus.py, kept between runs). The bare build
+The corpus is benchmarks/corpus/<count>-v<version>/ (written by corpus.py, kept between runs). The bare build
 is `mkdocs build` of the same post-mortem files, copied as they are into a docs folder with an index
 page, a minimal nav and the Material theme with its defaults (its built-in search included). Both
 run cold, as whole processes, interleaved: each run on a fresh copy of its folder, on a file system
@@ -47,7 +47,7 @@ def prepare(count: int) -> tuple[Path, Path]:
     # As `init` leaves a knowledge base: the build makes its site configuration and reference pages.
     (root / "mkdocs.yml").unlink(missing_ok=True)
     shutil.rmtree(root / "docs", ignore_errors=True)
-    bare = HERE / "corpus" / f"bare-{count}"
+    bare = root.with_name(f"bare-{root.name}")
     if not (bare / "mkdocs.yml").exists():
         shutil.rmtree(bare, ignore_errors=True)
         shutil.copytree(root / "postmortems", bare / "docs" / "postmortems",

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_validate.py [--count 10000] [--repeat 5]
 
-Writes a synthetic knowledge base into benchmarks/corpus/<count>/ (kept between runs), then runs
+Writes a synthetic knowledge base into benchmarks/corpus/<count>-v<version>/ (kept between runs), then runs
 the floor (read the files and parse their front matter with CSafeLoader) and `postmortem validate`
 alternately, as whole processes, and prints a Markdown table for benchmarks/README.md.
 """

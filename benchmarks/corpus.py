@@ -1,4 +1,5 @@
-"""Writes a synthetic knowledge base of N valid post-mortems in format v1, for benchmarks.
+"""Writes a synthetic knowledge base of N valid post-mortems in format v1, for benchmarks: no error and
+no warning, so a benchmark times the checks, not the printing of thousands of warnings.
 
     python benchmarks/corpus.py DIR N [--seed S]
 """
@@ -27,6 +28,10 @@ teams:
 """
 
 
+#: Raised whenever the post-mortems written change, so that corpora written before are not reused.
+CORPUS_VERSION = 2
+
+
 def sentence(rng: random.Random, words: int = 12) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
@@ -39,11 +44,16 @@ def postmortem(rng: random.Random, day: dt.date, slug: str) -> str:
     resolve = mitigate + dt.timedelta(minutes=rng.randrange(5, 60))
     severity = rng.choice(["SEV1", "SEV2", "SEV3"])
     services = rng.sample(SERVICES, rng.randrange(1, 3))
+    # The top severity's actions say by when their effect is checked (PM209), and its post-mortem
+    # tells customers what they saw (PM313).
+    top = severity == "SEV1"
     actions = "".join(
         f"  - title: {sentence(rng, 6)}\n    owner: {rng.choice(PEOPLE)}\n"
         f"    due: {(day + dt.timedelta(days=d)).isoformat()}\n    status: open\n    ticket: OPS-{rng.randrange(1000)}\n"
+        + (f"    verify_by: {(day + dt.timedelta(days=d + 14)).isoformat()}\n" if top else "")
         for d in (7, 30, 90)
     )
+    customer_summary = f"\n## Customer summary\n\n{sentence(rng, 20)}\n" if top else ""
     timeline = "\n".join(
         f"- {(start + dt.timedelta(minutes=m)).strftime('%H:%M')} — {sentence(rng, 8)}"
         for m in sorted(rng.sample(range(0, 60), 6))
@@ -103,12 +113,12 @@ actions:
 
 - {sentence(rng)}
 - {sentence(rng)}
-"""
+{customer_summary}"""
 
 
 def ensure_corpus(count: int) -> Path:
     """The corpus of `count` post-mortems under benchmarks/corpus/, written on first use."""
-    root = Path(__file__).resolve().parent / "corpus" / str(count)
+    root = Path(__file__).resolve().parent / "corpus" / f"{count}-v{CORPUS_VERSION}"
     if not (root / "postmortem.yml").exists():
         shutil.rmtree(root, ignore_errors=True)
         write_corpus(root, count)

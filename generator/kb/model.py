@@ -189,8 +189,8 @@ class Section:
     title: str
     line: int
     end_line: int
-    tokens: list = field(repr=False, default_factory=list)
-    body_line: int = 1
+    #: Its content as `kb.body.Block`s, made once when the body is parsed (the rules read them often).
+    blocks: list = field(repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.normalized_title = normalize_title(self.title)
@@ -248,12 +248,12 @@ class PostMortem:
         return nearest_position(self.positions, path, self.positions.get((), (1, 1)))
 
     def release_parse_data(self) -> None:
-        """Drop what only the rules need (tokens, positions), keeping memory flat on large bases."""
+        """Drop what only the rules need (blocks, positions), keeping memory flat on large bases."""
         self.cache.clear()
         self.positions = {}
         self.text = ""
         for section in self.sections:
-            section.tokens = []
+            section.blocks = []
 
     def redacted(self, title: str) -> PostMortem:
         """A restricted post-mortem as the site and the exports may show it: id, status, severity,
