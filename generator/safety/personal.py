@@ -65,7 +65,7 @@ def find_personal_data(text: str, own_domains: Iterable[str] = (), country: str 
     inside_ipv6 = [range(m.start(), m.end()) for m in ipv6]
     searches = [
         ("@" in text, EMAIL, "e-mail address", lambda m: not _within(m[1].lower(), allowed)),
-        (CARD_GATE.search(shape), CARD, "card number", lambda m: card_network(m[0]) is not None),
+        (TWELVE_DIGITS in shape.translate(None, b" -"), CARD, "card number", lambda m: card_network(m[0]) is not None),
         (b"AA00" in shape, IBAN, "IBAN", lambda m: iban_valid(m[0])),
         (IPV4_GATE.search(text), IPV4, "public IP address",
          lambda m: not any(m.start() in span for span in inside_ipv6) and _public_ip(m[0])),
@@ -80,11 +80,11 @@ def find_personal_data(text: str, own_domains: Iterable[str] = (), country: str 
 
 
 #: The shape of a text for the cheap tests that decide which searches run: digits become 0, capital
-#: letters A, spaces and dashes -.
-_SHAPE = bytes.maketrans(b"0123456789 -ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0000000000--" + b"A" * 26)
-#: Twelve digits or more, spaces or dashes among them: the shortest card number (one character
-#: class, which the regular expression engine runs through without backtracking).
-CARD_GATE = re.compile(rb"[0-]{12,}")
+#: letters A. The tests are of substrings, which run at memory speed (a regular expression over the
+#: digits and separators of every date and time cost 80 us a file).
+_SHAPE = bytes.maketrans(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0" * 10 + b"A" * 26)
+#: The shortest card number, in the shape with its spaces and dashes gone.
+TWELVE_DIGITS = b"0" * 12
 IPV4_GATE = re.compile(r"\.\d{1,3}\.\d")
 IPV6_GATE = re.compile(r":[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:")
 
