@@ -16,7 +16,6 @@ from dataclasses import replace
 from functools import cache
 from typing import NamedTuple
 
-import ahocorasick
 from detect_secrets.plugins.aws import AWSKeyDetector
 from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
 from detect_secrets.plugins.basic_auth import BasicAuthDetector
@@ -39,7 +38,7 @@ from detect_secrets.plugins.stripe import StripeDetector
 
 from ..diagnostics import line_and_column
 from .findings import Found
-from .gitleaks import GitleaksRule, entropy, keyword_automaton, leaks, lines_holding, rule_keywords
+from .gitleaks import GitleaksRule, KeywordAutomaton, entropy, leaks, lines_holding, rule_keywords
 
 #: detect-secrets' detectors with the lowercase strings one of which a line must hold to be scanned.
 DETECTORS = [
@@ -82,7 +81,7 @@ def find_secrets(text: str) -> list[Found]:
 
 
 @cache
-def _triggers() -> ahocorasick.Automaton:
+def _triggers() -> KeywordAutomaton:
     """Every literal that wakes a finder, valued with what it wakes: a detect-secrets detector (the
     keyword detector for the secret-like names), a pasted form, a gitleaks rule. One pass over a
     text then says which finders to run on which lines. A detector is named by its place in
@@ -97,7 +96,7 @@ def _triggers() -> ahocorasick.Automaton:
         woken_by.setdefault(form.trigger, []).append(form)
     for keyword, rules in rule_keywords().items():
         woken_by.setdefault(keyword, []).extend(rules)
-    return keyword_automaton(woken_by)
+    return KeywordAutomaton(woken_by)
 
 
 def _detect_secrets(text: str, awake: dict) -> list[Found]:
