@@ -26,7 +26,7 @@ class Days(click.ParamType):
         return int(found[1]) * (7 if found[2] == "w" else 1)
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--overdue", is_flag=True, help="Only actions past their due date and not closed.")
 @click.option("--open", "open_only", is_flag=True, help="Only actions open or in progress, and done ones whose fix is due to be verified.")
 @click.option("--owner", help="Only the actions of this person or team.")
@@ -40,7 +40,8 @@ class Days(click.ParamType):
               help="Print the weekly review issue's title instead, for today's ISO week in the config's language.")
 @click.pass_context
 def actions(ctx, overdue, open_only, owner, team, due_within, today, output_format, issue_title) -> None:
-    """List the corrective actions for the weekly review, by due date.
+    """List the corrective actions for the weekly review, by due date; or, with a command, give them
+    ids (`ids`) or read their statuses back from their tickets and commits (`sync`).
 
     Each action comes with its post-mortem, owner, team, due date, status, ticket (and its link,
     from `trackers` in postmortem.yml) and days overdue. The JSON is an array of objects and the
@@ -55,6 +56,8 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
       postmortem actions --issue-title
       postmortem actions --format csv > actions.csv
     """
+    if ctx.invoked_subcommand:
+        return
     from ..checker import load_knowledge_base
     from ..kb.layout import open_knowledge_base
     from ..reports.exports import rows_csv, rows_json
@@ -83,6 +86,32 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
         click.echo(actions_markdown(rows, kb.config, day), nl=False)
     else:
         click.echo(actions_text(rows))
+
+
+@actions.command(name="ids")
+@click.option("--dry-run", is_flag=True, help="Print the ids that would be added, and change nothing.")
+@click.pass_context
+def action_ids(ctx, dry_run) -> None:
+    """Give an id to every action that has none: a slug of its title, unique within its post-mortem.
+
+    Only the `id:` keys are added; every other character of the files stays as it was. Every file is
+    read and edited in memory first: if one cannot be edited safely, none is written.
+
+    \b
+    Examples:
+      postmortem actions ids --dry-run
+      postmortem actions ids && git diff
+    """
+    from ..authoring.actionids import add_action_ids
+    from ..kb.layout import open_knowledge_base
+
+    added = add_action_ids(open_knowledge_base(kb_root(ctx)), write=not dry_run)
+    for item in added:
+        click.echo(f"{item.path}: {', '.join(item.ids)}")
+    count = sum(len(item.ids) for item in added)
+    verb = "would be added" if dry_run else "added"
+    click.echo(f"{count} id{'' if count == 1 else 's'} {verb} in {len(added)} file{'' if len(added) == 1 else 's'}."
+               if count else "Every action has an id.")
 
 
 class Moment(click.ParamType):
