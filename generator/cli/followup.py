@@ -44,9 +44,11 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
     ids (`ids`) or read their statuses back from their tickets and commits (`sync`).
 
     Each action comes with its post-mortem, owner, team, due date, status, ticket (and its link,
-    from `trackers` in postmortem.yml) and days overdue. The JSON is an array of objects and the
-    CSV has a header row, both with the columns postmortem, postmortem_title, action, owner,
-    team, due, status, ticket, ticket_url, days_overdue.
+    from `trackers` in postmortem.yml) and days overdue. Where `evidence` is set in postmortem.yml,
+    a done action whose commits were all reverted is listed again (with --open too). The JSON is
+    an array of objects and the CSV has a header row, both with the columns postmortem,
+    postmortem_title, action, owner, team, due, status, ticket, ticket_url, days_overdue,
+    verify_by, to_verify, action_id, reverted_by.
 
     \b
     Examples:
@@ -77,7 +79,14 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
         return
     kb = load_knowledge_base(kb_root(ctx))
     day = today or kb.config.today()
-    rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within))
+    evidence = None
+    if kb.config.evidence is not None:
+        from ..kb.gitinfo import read_evidence
+
+        evidence = read_evidence(kb)
+        for notice in evidence.notices:
+            click.echo(notice, err=True)
+    rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within), evidence)
     if output_format == "json":
         click.echo(rows_json(as_records(rows)))
     elif output_format == "csv":
