@@ -134,3 +134,28 @@ def test_a_repository_that_cannot_be_read_is_a_notice(runner, repositories) -> N
     assert result.exit_code == 0
     assert result.stderr == "evidence: ../gone: " + str(repositories["kb"] / "../gone") + \
         " is not in a git repository, so its commits are not read\n"
+
+
+def test_sync_opens_an_action_whose_commit_was_reverted_and_closes_it_when_the_revert_is(runner, repositories) -> None:
+    """No ticket here: the commits alone decide, and GitHub is never asked (the API address is a
+    closed port)."""
+    kb, app = repositories["kb"], repositories["app"]
+    path = kb / f"postmortems/2026/{PM}.md"
+    canary = git(app, "log", "--format=%H", "--grep=Canary").strip()
+    undone = revert(app, canary, "2026-03-15T08:00:00+00:00")
+    sync = ["actions", "sync", "--api-url", "http://127.0.0.1:9"]
+    result = run(runner, kb, *sync)
+    assert (result.exit_code, result.output) == (0, f"""\
+postmortems/2026/{PM}.md: canary: done -> open (commit {canary[:7]} reverted by {undone[:7]})
+1 status changed.
+""")
+    assert ("  - {id: canary, title: Canary deploys for checkout, owner: bob, due: 2026-03-09, status: open}\n"
+            in path.read_text())
+    revert(app, undone, "2026-03-16T08:00:00+00:00")
+    result = run(runner, kb, *sync)
+    assert result.output == f"""\
+postmortems/2026/{PM}.md: canary: open -> done (commit {canary[:7]} Canary stage in the deploy pipeline)
+1 status changed.
+"""
+    assert ("  - {id: canary, title: Canary deploys for checkout, owner: bob, due: 2026-03-09, status: done, "
+            "closed_on: 2026-03-08}\n" in path.read_text())

@@ -79,13 +79,7 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
         return
     kb = load_knowledge_base(kb_root(ctx))
     day = today or kb.config.today()
-    evidence = None
-    if kb.config.evidence is not None:
-        from ..kb.gitinfo import read_evidence
-
-        evidence = read_evidence(kb)
-        for notice in evidence.notices:
-            click.echo(notice, err=True)
+    evidence = _read_evidence(kb)
     rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within), evidence)
     if output_format == "json":
         click.echo(rows_json(as_records(rows)))
@@ -95,6 +89,19 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
         click.echo(actions_markdown(rows, kb.config, day), nl=False)
     else:
         click.echo(actions_text(rows))
+
+
+def _read_evidence(kb):
+    """The commits that are evidence of actions where the config sets `evidence` (its notices on
+    stderr), else None."""
+    if kb.config.evidence is None:
+        return None
+    from ..kb.gitinfo import read_evidence
+
+    evidence = read_evidence(kb)
+    for notice in evidence.notices:
+        click.echo(notice, err=True)
+    return evidence
 
 
 @actions.command(name="ids")
@@ -121,6 +128,48 @@ def action_ids(ctx, dry_run) -> None:
     verb = "would be added" if dry_run else "added"
     click.echo(f"{count} id{'' if count == 1 else 's'} {verb} in {len(added)} file{'' if len(added) == 1 else 's'}."
                if count else "Every action has an id.")
+
+
+@actions.command(name="sync")
+@click.option("--api-url", envvar="GITHUB_API_URL", default="https://api.github.com", show_default=True,
+              help="GitHub's REST API (GitHub Enterprise: https://HOST/api/v3); default from GITHUB_API_URL.")
+@click.option("--dry-run", is_flag=True, help="Print the changes, and write nothing.")
+@click.pass_context
+def sync(ctx, api_url, dry_run) -> None:
+    """Read each action's status back from its GitHub issue and its commits, into the front matter.
+
+    An issue closed as completed makes its action done (closed_on: the day it was closed); closed
+    as not planned or duplicate, wont-do; reopened, open again (closed_on and verified removed).
+    Where `evidence` is set in postmortem.yml, an action whose commits were all reverted is open
+    again, and one without a ticket that a commit names is done. Other actions are left alone.
+    Tickets are `owner/repo#12`, an issue's address, or a ticket that a tracker of postmortem.yml
+    turns into one. The token is GITHUB_TOKEN. Every ticket is read before any file is written;
+    an issue that cannot be read (deleted, not found) is reported and its action left alone
+    (exit code 1). Review the changes with `git diff`.
+
+    \b
+    Examples:
+      GITHUB_TOKEN=... postmortem actions sync --dry-run
+      postmortem actions sync && git diff
+    """
+    import os
+
+    from ..authoring.github import GitHubClient
+    from ..authoring.sync import sync_actions
+    from ..checker import load_knowledge_base
+
+    kb = load_knowledge_base(kb_root(ctx))
+    evidence = _read_evidence(kb)
+    result = sync_actions(kb, GitHubClient(api_url, os.environ.get("GITHUB_TOKEN") or None), evidence, dry_run)
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    for change in result.changes:
+        click.echo(change.line())
+    count = len(result.changes)
+    click.echo(f"{count} status{'' if count == 1 else 'es'} {'to change' if dry_run else 'changed'}."
+               if count else "No status changed.")
+    if result.problems:
+        ctx.exit(1)
 
 
 class Moment(click.ParamType):
