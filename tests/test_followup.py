@@ -266,7 +266,8 @@ def test_github_handles_belong_to_people_or_teams(runner, kb: Path) -> None:
 
 def weekly_review_script() -> str:
     workflow = yaml.safe_load((REPOSITORY / ".github/workflows/weekly-review.yml").read_text(encoding="utf-8"))
-    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["weekly-review"]["permissions"] == {"contents": "read", "issues": "write"}
     assert workflow[True]["schedule"] == [{"cron": "0 7 * * 1"}] and "workflow_dispatch" in workflow[True]
     step = workflow["jobs"]["weekly-review"]["steps"][-1]
     assert step["env"]["GH_TOKEN"] == "${{ github.token }}"

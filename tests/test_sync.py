@@ -4,15 +4,19 @@ matter only once every ticket is read."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.authoring.github import GitHubClient, GitHubError, IssueRef, TicketUnreadable, issue_ref
 from generator.cli import cli
 
-from .conftest import FIXTURES, lay_out, write
+from .conftest import FIXTURES, REPOSITORY, git, lay_out, write
 from .github_api import Answer, FakeGitHub, issue, start
 
 TRACKERS = """trackers:
@@ -62,6 +66,7 @@ SYNCED = """actions:
   - {id: still-open, title: Still open, owner: bob, due: 2026-04-30, status: in-progress, ticket: acme/app#5}
 """
 PATH = "postmortems/2026/2026-03-02-checkout-deploy-errors.md"
+BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
@@ -188,3 +193,109 @@ def test_github_cannot_be_reached(runner, sync_kb: Path) -> None:
 def test_which_tickets_are_github_issues(ticket: str, url: str | None, expected: str | None) -> None:
     found = issue_ref(ticket, url)
     assert (str(found) if found else None) == expected
+
+
+# -- the weekly workflow's pull request --
+
+def sync_job() -> dict:
+    workflow = yaml.safe_load((REPOSITORY / ".github/workflows/weekly-review.yml").read_text(encoding="utf-8"))
+    return workflow["jobs"]["actions-sync"]
+
+
+def test_the_sync_job_asks_for_what_it_writes_and_reads_the_whole_history() -> None:
+    job = sync_job()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "read"}
+    assert job["steps"][0]["with"]["fetch-depth"] == 0
+    assert job["steps"][-1]["env"]["BRANCH"] == "postmortem/actions-sync"
+    assert job["steps"][-1]["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, sync_kb: Path) -> Path:
+    """The knowledge base as the job checks it out: a clone of `origin` (a bare repository) on main."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch", "main", str(origin))
+    git(sync_kb, "init", "--quiet", "--initial-branch", "main")
+    git(sync_kb, "add", ".")
+    git(sync_kb, "commit", "--quiet", "--message", "Knowledge base")
+    git(sync_kb, "remote", "add", "origin", str(origin))
+    git(sync_kb, "push", "--quiet", "origin", "main")
+    return sync_kb
+
+
+def run_the_job(checkout: Path, github: FakeGitHub, tmp_path: Path, dry_run: str = "") -> subprocess.CompletedProcess:
+    """The job's own `run:` script, by bash -e as GitHub runs it, with the variables GitHub sets."""
+    step = sync_job()["steps"][-1]
+    env = {**os.environ, "GITHUB_TOKEN": "ghs_job", "GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": "acme/incidents",
+           "BRANCH": step["env"]["BRANCH"], "BASE": "main", "DRY_RUN": dry_run, "RUNNER_TEMP": str(tmp_path),
+           "PATH": f"{BIN}:/usr/bin:/bin"}
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=checkout, env=env, capture_output=True, text=True)
+
+
+def pull_requests(github: FakeGitHub) -> list[tuple[str, str, dict | None]]:
+    return [(method, path, body) for method, path, _, body in github.requests if "/pulls" in path]
+
+
+BODY = f"""\
+Statuses read back by `postmortem actions sync` from the actions' tickets and commits:
+
+- {PATH}: canary: open -> done (acme/app#1 closed on 2026-03-18)
+- {PATH}: error-alert: done -> open (acme/app#2 is open)
+- {PATH}: dashboards: open -> wont-do (#3 closed as not planned)
+"""
+TITLE = "Post-mortem actions: statuses from their tickets and commits"
+
+
+def test_the_job_opens_one_pull_request_then_updates_it(checkout: Path, github, tmp_path: Path) -> None:
+    answer_the_issues(github)
+    github.answer("GET", "/repos/acme/incidents/pulls", [], [{"number": 7, "state": "open"}])
+    github.answer("POST", "/repos/acme/incidents/pulls", Answer(201, {"number": 7, "state": "open"}))
+    github.answer("PATCH", "/repos/acme/incidents/pulls/7", {"number": 7, "state": "open"})
+    done = run_the_job(checkout, github, tmp_path)
+    assert done.returncode == 0, done.stderr
+    head = "postmortem/actions-sync"
+    assert pull_requests(github) == [
+        ("GET", f"/repos/acme/incidents/pulls?state=open&head=acme:{head}", None),
+        ("POST", "/repos/acme/incidents/pulls", {"title": TITLE, "body": BODY, "head": head, "base": "main"})]
+    # The branch holds one commit on main: the statuses, nothing else; main is untouched.
+    origin = checkout.parent / "origin.git"
+    assert git(origin, "rev-list", "--count", f"main..{head}").strip() == "1"
+    assert git(origin, "diff", "--name-only", "main", head) == f"{PATH}\n"
+    assert git(origin, "show", f"{head}:{PATH}").count("status: done\n    closed_on: 2026-03-18\n") == 1
+    # A week later, issue 5 is closed too: the same branch is pushed again, the same pull request edited.
+    git(checkout, "switch", "--quiet", "main")
+    github.requests.clear()
+    github.answer("GET", "/repos/acme/app/issues/5", issue(5, "closed", "completed", "2026-03-24T10:00:00Z"))
+    done = run_the_job(checkout, github, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [(method, path) for method, path, _ in pull_requests(github)] == [
+        ("GET", f"/repos/acme/incidents/pulls?state=open&head=acme:{head}"), ("PATCH", "/repos/acme/incidents/pulls/7")]
+    assert pull_requests(github)[1][2] == {
+        "title": TITLE, "body": BODY + f"- {PATH}: still-open: in-progress -> done (acme/app#5 closed on 2026-03-24)\n"}
+    assert git(origin, "rev-list", "--count", f"main..{head}").strip() == "1"
+
+
+def test_the_job_without_changes_or_in_a_dry_run_pushes_nothing(checkout: Path, github, tmp_path: Path) -> None:
+    answer_the_issues(github)
+    done = run_the_job(checkout, github, tmp_path, dry_run="1")
+    assert done.returncode == 0 and done.stdout.startswith(f"{PATH}: canary: open -> done")
+    assert "+    status: done\n+    closed_on: 2026-03-18\n" in done.stdout  # the diff it would propose
+    git(checkout, "checkout", "--quiet", "--", ".")
+    for number in (1, 2, 3):
+        github.answer("GET", f"/repos/acme/app/issues/{number}", issue(number, "open"))
+    git(checkout, "commit", "--quiet", "--all", "--allow-empty", "--message", "Nothing to sync")
+    (checkout / PATH).write_text((checkout / PATH).read_text().replace("    status: done   # closed by hand\n", "")
+                                 .replace("    closed_on: 2026-03-10\n", "")
+                                 .replace("    verified: {date: 2026-03-12, by: bob, how: a drill}\n", ""))
+    git(checkout, "commit", "--quiet", "--all", "--message", "Error alert open again")
+    done = run_the_job(checkout, github, tmp_path)
+    assert (done.returncode, done.stdout) == (0, "No status changed.\n")
+    assert pull_requests(github) == []
+    assert git(checkout.parent / "origin.git", "branch", "--list", "postmortem/*") == ""
+
+
+def test_the_job_fails_when_github_cannot_be_read(checkout: Path, github, tmp_path: Path) -> None:
+    github.answer("GET", "/repos/acme/app/issues/1", Answer(401, {"message": "Bad credentials"}))
+    done = run_the_job(checkout, github, tmp_path)
+    assert done.returncode == 2 and "GitHub refused the token (401)" in done.stderr
+    assert pull_requests(github) == []
