@@ -106,6 +106,7 @@ def test_a_revert_withdraws_the_evidence_and_a_revert_of_the_revert_gives_it_bac
     rows = json.loads(run(runner, repositories["kb"], "actions", "--format", "json").output)
     assert [(row["action_id"], row["reverted_by"]) for row in rows] == [
         ("canary", undone[:7]), ("error-alert", ""), ("rollback", "")]
+    assert json.loads(run(runner, repositories["kb"], "export", "--actions").output) == rows
     revert(app, undone, "2026-03-16T08:00:00+00:00")
     assert evidence_table(repositories)[0][3] is None
     rows = json.loads(run(runner, repositories["kb"], "actions", "--format", "json").output)
@@ -128,12 +129,16 @@ def test_the_postmortem_page_shows_each_actions_commits(repositories) -> None:
 
 
 def test_a_repository_that_cannot_be_read_is_a_notice(runner, repositories) -> None:
+    """A path that does not exist, and a folder inside a repository (whose commits are not its own)."""
     config = repositories["kb"] / "postmortem.yml"
-    config.write_text(config.read_text().replace("[../app]", "[../app, ../gone]"))
+    config.write_text(config.read_text().replace("[../app]", "[../app, ../gone, ../app/src]"))
+    (repositories["app"] / "src").mkdir()
     result = run(runner, repositories["kb"], "actions", "--open", "--today", "2026-03-22")
     assert result.exit_code == 0
-    assert result.stderr == "evidence: ../gone: " + str(repositories["kb"] / "../gone") + \
-        " is not in a git repository, so its commits are not read\n"
+    kb = repositories["kb"]
+    assert result.stderr == (
+        f"evidence: ../gone: {kb / '../gone'} is not in a git repository, so its commits are not read\n"
+        f"evidence: ../app/src: {kb / '../app/src'} is not the top of a git repository, so its commits are not read\n")
 
 
 def test_sync_opens_an_action_whose_commit_was_reverted_and_closes_it_when_the_revert_is(runner, repositories) -> None:

@@ -283,5 +283,6 @@ def export_command(ctx, postmortem_id, audience, every_postmortem, every_action,
     from ..reports.exports import POSTMORTEM_COLUMNS, action_rows, postmortem_rows, rows_csv, rows_json
     from ..reports.review import COLUMNS
 
-    rows, columns = (postmortem_rows(kb, day), POSTMORTEM_COLUMNS) if every_postmortem else (action_rows(kb, day), COLUMNS)
+    rows, columns = ((postmortem_rows(kb, day), POSTMORTEM_COLUMNS) if every_postmortem
+                     else (action_rows(kb, day, _read_evidence(kb)), COLUMNS))
     click.echo(rows_json(rows) if output_format == "json" else rows_csv(rows, columns), nl=output_format == "json")

@@ -274,6 +274,8 @@ def read_evidence(kb: KnowledgeBase) -> Evidence:
     for name, folder in folders:
         try:
             repository = _Repository(folder)
+            if name != "." and repository.top != folder.resolve():
+                raise UsageError(f"{folder} is not the top of a git repository")
             if repository.shallow:
                 notices.append(f"evidence: {name} is a shallow clone, so its older commits are not read: {FULL_HISTORY}")
             if repository.has_commits():
