@@ -117,7 +117,8 @@ def _splices(front: str, node: yaml.MappingNode, edit: ActionEdit) -> list[tuple
             at = anchor[1].end_mark.index
             splices.append((at, at, "".join(separator + item for item in new)))
         elif anchor is not None and isinstance(anchor[1], yaml.ScalarNode):  # on the lines below the anchor's
-            at = front.find("\n", anchor[1].end_mark.index) + 1 or len(front)
+            end = anchor[1].end_mark.index  # a block scalar ends at the start of the next line
+            at = end if front[end - 1:end] == "\n" else front.find("\n", end) + 1 or len(front)
             splices.append((at, at, "".join(f"{indent}{item}{newline}" for item in new)))
         else:
             at = pairs[0][0].start_mark.index
