@@ -19,7 +19,7 @@ from ..kb.evidence import Evidence
 from ..kb.layout import KnowledgeBase
 from ..kb.model import Action, ActionStatus, PostMortem, action_key
 from .frontedit import ActionEdit, edit_actions, read_exact, write_if_unchanged
-from .github import GitHubClient, IssueRef, TicketUnreadable, issue_ref
+from .github import GitHubClient, IssueRef, IssueState, TicketUnreadable, issue_ref
 
 CLOSED = (ActionStatus.done, ActionStatus.wont_do)
 
@@ -55,7 +55,7 @@ def sync_actions(kb: KnowledgeBase, client: GitHubClient, evidence: Evidence | N
     written, when GitHub cannot be read at all; an issue that cannot be read is a problem, and its
     action is left alone."""
     result = SyncResult()
-    issues: dict[IssueRef, object] = {}
+    issues: dict[IssueRef, IssueState | TicketUnreadable] = {}
     for pm in sorted(kb.postmortems, key=lambda pm: pm.path):
         for index, action in pm.actions:
             ref = issue_ref(action.ticket, kb.config.ticket_url(action.ticket)) if action.ticket else None
@@ -77,8 +77,8 @@ def _name(index: int, action: Action) -> str:
     return action.id or f"action {index + 1}"
 
 
-def _change(pm: PostMortem, index: int, action: Action, issue, evidence: Evidence | None,
-            zone: dt.tzinfo) -> StatusChange | None:
+def _change(pm: PostMortem, index: int, action: Action, issue: IssueState | TicketUnreadable | None,
+            evidence: Evidence | None, zone: dt.tzinfo) -> StatusChange | None:
     found = evidence.of(action_key(pm.id, action.id)) if evidence is not None and action.id else []
     ref = issue_ref(action.ticket, None) if action.ticket else None
     ticket = str(ref) if ref else action.ticket
