@@ -17,6 +17,7 @@ from importlib import import_module
 
 # Imported on first use, so that `postmortem --help` does not pay for pydantic and the rules.
 _API = {
+    "add_action_ids": "authoring.actionids",
     "board_report": "reports.board",
     "build_site": "site.build",
     "check": "checker",
@@ -30,8 +31,10 @@ _API = {
     "new_postmortem": "authoring.scaffold",
     "open_knowledge_base": "kb.layout",
     "postmortem_rows": "reports.exports",
+    "read_evidence": "kb.gitinfo",
     "review_actions": "reports.review",
     "slack_timeline": "authoring.slack",
+    "sync_actions": "authoring.sync",
 }
 __all__ = sorted(_API)
 

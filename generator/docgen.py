@@ -22,10 +22,17 @@ def cli_markdown(cli: click.Group) -> str:
     root = click.Context(cli, info_name="postmortem", terminal_width=100, **cli.context_settings)
     lines += ["```text", cli.get_help(root), "```"]
     for name in sorted(cli.commands):
-        command = cli.commands[name]
-        context = click.Context(command, info_name=f"postmortem {name}", parent=root, terminal_width=100)
-        lines += ["", f"## postmortem {name}", "", "```text", command.get_help(context), "```"]
+        lines += _command_help(cli.commands[name], f"postmortem {name}", root)
     return "\n".join(lines) + "\n"
+
+
+def _command_help(command: click.Command, name: str, parent: click.Context) -> list[str]:
+    """The help of `command`, then of its own commands (`postmortem actions sync`)."""
+    context = click.Context(command, info_name=name, parent=parent, terminal_width=100)
+    lines = ["", f"## {name}", "", "```text", command.get_help(context), "```"]
+    for sub in sorted(getattr(command, "commands", {})):
+        lines += _command_help(command.commands[sub], f"{name} {sub}", context)
+    return lines
 
 
 def expected_documents(docs: Path) -> dict[Path, str]:

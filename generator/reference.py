@@ -11,7 +11,7 @@ import json
 import re
 from importlib import resources
 
-from .kb.config.schema import Config, SectionSpec, Service, SeverityLevel
+from .kb.config.schema import Config, Evidence, SectionSpec, Service, SeverityLevel
 from .kb.model import Action, FrontMatter, Impact, Roles, front_matter_schema
 from .reports.texttables import markdown_cell
 from .rules import RULES
@@ -77,6 +77,7 @@ LIMITS = {
 MODEL_NAMES = {
     "Roles": "roles (below)", "Impact": "impact (below)", "Action": "action (below)",
     "SeverityLevel": "severity (below)", "Service": "service (below)", "SectionSpec": "section (below)",
+    "Evidence": "evidence (below)",
 }
 
 
@@ -108,6 +109,7 @@ def format_tables() -> dict[str, str]:
         "config-severity": fields_table(SeverityLevel),
         "config-service": fields_table(Service),
         "config-section": fields_table(SectionSpec),
+        "config-evidence": fields_table(Evidence),
     }
 
 

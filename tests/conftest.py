@@ -213,5 +213,12 @@ def lay_out_dangling_link(kb: Path) -> None:
     write(kb, "2026-03-02-checkout-deploy-errors.md", BASE_POSTMORTEM.read_text(encoding="utf-8"))
 
 
+def lay_out_evidence_without_ids(kb: Path) -> None:
+    """A knowledge base with `evidence` set in its config, and actions without ids (PM210): the
+    fixture folders share one config, without `evidence`."""
+    (kb / "postmortem.yml").write_text((FIXTURES / "postmortem.yml").read_text() + "evidence: {repositories: []}\n")
+    write(kb, "2026-03-02-checkout-deploy-errors.md", BASE_POSTMORTEM.read_text(encoding="utf-8"))
+
+
 #: Knowledge bases that the fixture folders cannot hold, by the code they raise.
-MADE_CASES = {"PM008": lay_out_huge_file, "PM010": lay_out_dangling_link}
+MADE_CASES = {"PM008": lay_out_huge_file, "PM010": lay_out_dangling_link, "PM210": lay_out_evidence_without_ids}

@@ -50,7 +50,7 @@ def fill_draft(text: str) -> str:
     text = text.replace("status: draft", "status: published")
     for key, value in FILLED.items():
         text = re.sub(rf"^(\s*{key}:) TODO\b.*$", rf"\1 {value}", text, flags=re.MULTILINE)
-    text = re.sub(r"^(\s*- title:) TODO (.*)$", r"\1 \2", text, flags=re.MULTILINE)
+    text = re.sub(r"^(\s*(?:- )?title:) TODO (.*)$", r"\1 \2", text, flags=re.MULTILINE)
     text = re.sub(r"^- TODO ?: HH:MM — (.*)$", r"- 14:05 — \1\n- 14:30 — resolved", text, flags=re.MULTILINE)
     text = re.sub(r"^TODO ?: (.*)$", r"Filled in: \1", text, flags=re.MULTILINE)
     assert "TODO" not in text

@@ -152,7 +152,7 @@ def test_config_errors_exit_2_with_lines(runner, tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         "postmortem.yml:3:5: PM503 services[0].slo: input should be less than or equal to 100\n"
-        "postmortem.yml:4:1: PM502 unknown key 'favicon'; known keys: country, currency, edit_url, email_domains, engine, "
+        "postmortem.yml:4:1: PM502 unknown key 'favicon'; known keys: country, currency, edit_url, email_domains, engine, evidence, "
         "github, language, people, public, root_causes, sections, services, severities, site_url, teams, timezone, title, "
         "trackers\n"
         "Error: postmortem.yml has 2 problems: fix them first\n"

@@ -111,7 +111,7 @@ def test_actions_json_keys_and_values(runner, review_kb: Path) -> None:
         "postmortem": "2026-03-02-checkout-deploy-errors", "postmortem_title": "Checkout errors for 20 minutes after a deploy",
         "action": "Alert on the error rate | per route", "owner": "carol", "team": "checkout", "due": "2026-03-20",
         "status": "open", "ticket": "#12", "ticket_url": "https://github.com/acme/app/issues/12", "days_overdue": 2,
-        "verify_by": "", "to_verify": False,
+        "verify_by": "", "to_verify": False, "action_id": "", "reverted_by": "",
     }]
 
 
@@ -119,7 +119,7 @@ def test_actions_csv_reads_back_with_the_documented_columns(runner, review_kb: P
     result = run(runner, review_kb, "actions", "--today", "2026-03-22", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert list(rows[0]) == ["postmortem", "postmortem_title", "action", "owner", "team", "due", "status", "ticket",
-                             "ticket_url", "days_overdue", "verify_by", "to_verify"]
+                             "ticket_url", "days_overdue", "verify_by", "to_verify", "action_id", "reverted_by"]
     assert [(row["owner"], row["team"], row["due"], row["ticket_url"], row["days_overdue"]) for row in rows] == [
         ("bob", "payments", "2026-03-09", "https://jira.example.com/browse/CHK-1", "0"),
         ("carol", "checkout", "2026-03-20", "https://github.com/acme/app/issues/12", "2"),
@@ -266,7 +266,8 @@ def test_github_handles_belong_to_people_or_teams(runner, kb: Path) -> None:
 
 def weekly_review_script() -> str:
     workflow = yaml.safe_load((REPOSITORY / ".github/workflows/weekly-review.yml").read_text(encoding="utf-8"))
-    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["weekly-review"]["permissions"] == {"contents": "read", "issues": "write"}
     assert workflow[True]["schedule"] == [{"cron": "0 7 * * 1"}] and "workflow_dispatch" in workflow[True]
     step = workflow["jobs"]["weekly-review"]["steps"][-1]
     assert step["env"]["GH_TOKEN"] == "${{ github.token }}"

@@ -101,7 +101,8 @@ def test_the_documented_postmortem_commands_parse() -> None:
         context = command.make_context(words[1], words[2:])  # raises on an option the command does not have
         parsed.append((words[1], context.params.get("output_format"), context.params.get("ref")))
     assert parsed == [("validate", "github", "origin/${BASE_REF#refs/heads/}"), ("validate", "markdown", None),
-                      ("build", None, None), ("build", None, None), ("actions", "markdown", None)]
+                      ("build", None, None), ("build", None, None), ("actions", "markdown", None),
+                      ("actions", "text", None)]
 
 
 def test_validate_runs_on_pull_requests_touching_the_knowledge_base_with_full_history() -> None:

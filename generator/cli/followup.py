@@ -26,7 +26,7 @@ class Days(click.ParamType):
         return int(found[1]) * (7 if found[2] == "w" else 1)
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--overdue", is_flag=True, help="Only actions past their due date and not closed.")
 @click.option("--open", "open_only", is_flag=True, help="Only actions open or in progress, and done ones whose fix is due to be verified.")
 @click.option("--owner", help="Only the actions of this person or team.")
@@ -40,12 +40,15 @@ class Days(click.ParamType):
               help="Print the weekly review issue's title instead, for today's ISO week in the config's language.")
 @click.pass_context
 def actions(ctx, overdue, open_only, owner, team, due_within, today, output_format, issue_title) -> None:
-    """List the corrective actions for the weekly review, by due date.
+    """List the corrective actions for the weekly review, by due date; or, with a command, give them
+    ids (`ids`) or read their statuses back from their tickets and commits (`sync`).
 
     Each action comes with its post-mortem, owner, team, due date, status, ticket (and its link,
-    from `trackers` in postmortem.yml) and days overdue. The JSON is an array of objects and the
-    CSV has a header row, both with the columns postmortem, postmortem_title, action, owner,
-    team, due, status, ticket, ticket_url, days_overdue.
+    from `trackers` in postmortem.yml) and days overdue. Where `evidence` is set in postmortem.yml,
+    a done action whose commits were all reverted is listed again (with --open too). The JSON is
+    an array of objects and the CSV has a header row, both with the columns postmortem,
+    postmortem_title, action, owner, team, due, status, ticket, ticket_url, days_overdue,
+    verify_by, to_verify, action_id, reverted_by.
 
     \b
     Examples:
@@ -55,6 +58,8 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
       postmortem actions --issue-title
       postmortem actions --format csv > actions.csv
     """
+    if ctx.invoked_subcommand:
+        return
     from ..checker import load_knowledge_base
     from ..kb.layout import open_knowledge_base
     from ..reports.exports import rows_csv, rows_json
@@ -74,7 +79,8 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
         return
     kb = load_knowledge_base(kb_root(ctx))
     day = today or kb.config.today()
-    rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within))
+    evidence = _read_evidence(kb)
+    rows = review_actions(kb, day, ActionFilter(overdue, open_only, owner, team, due_within), evidence)
     if output_format == "json":
         click.echo(rows_json(as_records(rows)))
     elif output_format == "csv":
@@ -83,6 +89,87 @@ def actions(ctx, overdue, open_only, owner, team, due_within, today, output_form
         click.echo(actions_markdown(rows, kb.config, day), nl=False)
     else:
         click.echo(actions_text(rows))
+
+
+def _read_evidence(kb):
+    """The commits that are evidence of actions where the config sets `evidence` (its notices on
+    stderr), else None."""
+    if kb.config.evidence is None:
+        return None
+    from ..kb.gitinfo import read_evidence
+
+    evidence = read_evidence(kb)
+    for notice in evidence.notices:
+        click.echo(notice, err=True)
+    return evidence
+
+
+@actions.command(name="ids")
+@click.option("--dry-run", is_flag=True, help="Print the ids that would be added, and change nothing.")
+@click.pass_context
+def action_ids(ctx, dry_run) -> None:
+    """Give an id to every action that has none: a slug of its title, unique within its post-mortem.
+
+    Only the `id:` keys are added; every other character of the files stays as it was. Every file is
+    read and edited in memory first: if one cannot be edited safely, none is written.
+
+    \b
+    Examples:
+      postmortem actions ids --dry-run
+      postmortem actions ids && git diff
+    """
+    from ..authoring.actionids import add_action_ids
+    from ..kb.layout import open_knowledge_base
+
+    added = add_action_ids(open_knowledge_base(kb_root(ctx)), write=not dry_run)
+    for item in added:
+        click.echo(f"{item.path}: {', '.join(item.ids)}")
+    count = sum(len(item.ids) for item in added)
+    verb = "would be added" if dry_run else "added"
+    click.echo(f"{count} id{'' if count == 1 else 's'} {verb} in {len(added)} file{'' if len(added) == 1 else 's'}."
+               if count else "Every action has an id.")
+
+
+@actions.command(name="sync")
+@click.option("--api-url", envvar="GITHUB_API_URL", default="https://api.github.com", show_default=True,
+              help="GitHub's REST API (GitHub Enterprise: https://HOST/api/v3); default from GITHUB_API_URL.")
+@click.option("--dry-run", is_flag=True, help="Print the changes, and write nothing.")
+@click.pass_context
+def sync(ctx, api_url, dry_run) -> None:
+    """Read each action's status back from its GitHub issue and its commits, into the front matter.
+
+    An issue closed as completed makes its action done (closed_on: the day it was closed); closed
+    as not planned or duplicate, wont-do; reopened, open again (closed_on and verified removed).
+    Where `evidence` is set in postmortem.yml, an action whose commits were all reverted is open
+    again, and one without a ticket that a commit names is done. Other actions are left alone.
+    Tickets are `owner/repo#12`, an issue's address, or a ticket that a tracker of postmortem.yml
+    turns into one. The token is GITHUB_TOKEN. Every ticket is read before any file is written;
+    an issue that cannot be read (deleted, not found) is reported and its action left alone
+    (exit code 1). Review the changes with `git diff`.
+
+    \b
+    Examples:
+      GITHUB_TOKEN=... postmortem actions sync --dry-run
+      postmortem actions sync && git diff
+    """
+    import os
+
+    from ..authoring.github import GitHubClient
+    from ..authoring.sync import sync_actions
+    from ..checker import load_knowledge_base
+
+    kb = load_knowledge_base(kb_root(ctx))
+    evidence = _read_evidence(kb)
+    result = sync_actions(kb, GitHubClient(api_url, os.environ.get("GITHUB_TOKEN") or None), evidence, dry_run)
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    for change in result.changes:
+        click.echo(change.line())
+    count = len(result.changes)
+    click.echo(f"{count} status{'' if count == 1 else 'es'} {'to change' if dry_run else 'changed'}."
+               if count else "No status changed.")
+    if result.problems:
+        ctx.exit(1)
 
 
 class Moment(click.ParamType):
@@ -196,5 +283,6 @@ def export_command(ctx, postmortem_id, audience, every_postmortem, every_action,
     from ..reports.exports import POSTMORTEM_COLUMNS, action_rows, postmortem_rows, rows_csv, rows_json
     from ..reports.review import COLUMNS
 
-    rows, columns = (postmortem_rows(kb, day), POSTMORTEM_COLUMNS) if every_postmortem else (action_rows(kb, day), COLUMNS)
+    rows, columns = ((postmortem_rows(kb, day), POSTMORTEM_COLUMNS) if every_postmortem
+                     else (action_rows(kb, day, _read_evidence(kb)), COLUMNS))
     click.echo(rows_json(rows) if output_format == "json" else rows_csv(rows, columns), nl=output_format == "json")

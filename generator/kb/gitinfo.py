@@ -1,5 +1,5 @@
 """What the tool reads from and writes to git: the files a branch changed, the history of every
-post-mortem, and the branch `new --branch` makes. The only module that imports GitPython."""
+post-mortem, the commits that are evidence of actions, and the branch `new --branch` makes. The only module that imports GitPython."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import git
 
 from ..errors import UsageError
 from .config.schema import CONFIG_FILE, POSTMORTEMS_DIR
+from .evidence import REVERTS, TRAILER, Evidence, LoggedCommit, evidence_from
 from .layout import is_postmortem_file
 
 if TYPE_CHECKING:
@@ -255,3 +256,42 @@ def commit_on_new_branch(kb: KnowledgeBase, branch: str, path: Path, message: st
     relative = path.resolve().relative_to(repository.top).as_posix()
     repository.run("add", "--", f":(top,literal){relative}")
     repository.run("commit", "--quiet", "--message", message, "--", f":(top,literal){relative}")
+
+
+# -- commits as evidence that actions were done -------------------------------------------------------
+
+#: A commit in the evidence log: fields separated by 0x1f, the trailers' values by 0x1d.
+_EVIDENCE_FORMAT = f"{HEADER}%H\x1f%cI\x1f%s\x1f%(trailers:key={TRAILER},valueonly,separator=%x1d)\x1f%b"
+
+
+def read_evidence(kb: KnowledgeBase) -> Evidence:
+    """The commits of HEAD's history, in the knowledge base's repository and in those of
+    `evidence.repositories`, that name an action in a trailer or revert a commit. A repository that
+    cannot be read, or a shallow clone, gives none, and a notice says why."""
+    commits: list[LoggedCommit] = []
+    notices = []
+    folders = [(".", kb.root)] + [(path, kb.root / path) for path in kb.config.evidence.repositories]
+    for name, folder in folders:
+        try:
+            repository = _Repository(folder)
+            if name != "." and repository.top != folder.resolve():
+                raise UsageError(f"{folder} is not the top of a git repository")
+            if repository.shallow:
+                notices.append(f"evidence: {name} is a shallow clone, so its older commits are not read: {FULL_HISTORY}")
+            if repository.has_commits():
+                commits += _evidence_commits(repository, name)
+        except UsageError as error:
+            notices.append(f"evidence: {name}: {error}, so its commits are not read")
+    return evidence_from(commits, notices)
+
+
+def _evidence_commits(repository: _Repository, name: str) -> list[LoggedCommit]:
+    log = repository.run("log", "HEAD", "--regexp-ignore-case", f"--grep=^{TRAILER}:",
+                         "--grep=^This reverts commit ", f"--format={_EVIDENCE_FORMAT}")
+    commits = []
+    for record in log.split(HEADER)[1:]:
+        sha, stamp, subject, trailers, body = record.split("\x1f", 4)
+        actions = tuple(value.strip() for value in trailers.split("\x1d") if value.strip())
+        commits.append(LoggedCommit(name, sha, dt.datetime.fromisoformat(stamp), subject, actions,
+                                    tuple(REVERTS.findall(body))))
+    return commits

@@ -19,6 +19,8 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TAG_PATTERN = r"^[a-z0-9-]+$"
 ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_SLUG_LENGTH = 60
+#: An action's id: a slug, short enough to type in a commit trailer.
+MAX_ACTION_ID_LENGTH = 40
 
 
 def slugify(title: str) -> str:
@@ -122,6 +124,10 @@ class Verification(_Strict):
 class Action(_Strict):
     """A corrective action. An action without an owner does not exist."""
 
+    id: Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ACTION_ID_LENGTH)] | None = Field(
+        None, description="A slug that names the action for good, unique within the post-mortem, e.g. pool-alert: "
+        "commits name it as `Postmortem-Action: <post-mortem id>/<action id>`. `postmortem actions ids` adds the "
+        "missing ones.")
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(description="What will change.")
     owner: Handle
     due: Day = Field(description="The date by which it is done (YYYY-MM-DD).")
@@ -132,6 +138,11 @@ class Action(_Strict):
     verify_by: Day | None = Field(None, description="The date by which the fix's effect is checked once the action is "
                                   "done; the weekly review lists it from then until `verified` says how.")
     verified: Verification | None = Field(None, description="When, by whom and how the fix's effect was checked.")
+
+
+def action_key(postmortem_id: str, action_id: str) -> str:
+    """An action's id in the whole knowledge base, as commit trailers write it: `<post-mortem id>/<action id>`."""
+    return f"{postmortem_id}/{action_id}"
 
 
 class FrontMatter(_Strict):

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from ..figures import metrics
+from ..kb.evidence import Evidence
 from ..kb.layout import KnowledgeBase
 from ..kb.model import FrontMatter, Impact, PostMortem, Roles
 from ..labels import Labels
@@ -38,9 +39,10 @@ def postmortem_rows(kb: KnowledgeBase, today: dt.date) -> list[dict[str, Any]]:
             for pm in sorted(kb.postmortems, key=PostMortem.chronological_key)]
 
 
-def action_rows(kb: KnowledgeBase, today: dt.date) -> list[dict[str, Any]]:
-    """Every action, by due date, as a row of the columns of `postmortem actions`."""
-    return as_records(review_actions(kb, today))
+def action_rows(kb: KnowledgeBase, today: dt.date, evidence: Evidence | None = None) -> list[dict[str, Any]]:
+    """Every action, by due date, as a row of the columns of `postmortem actions` (`reverted_by`
+    from `evidence`)."""
+    return as_records(review_actions(kb, today, evidence=evidence))
 
 
 def _postmortem_row(pm: PostMortem, today: dt.date, restricted_title: str) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, fields
 from ..errors import UsageError
 from ..figures import metrics
 from ..kb.config.schema import Config
+from ..kb.evidence import Evidence
 from ..kb.layout import KnowledgeBase
-from ..kb.model import PostMortem, page_path
+from ..kb.model import ActionStatus, PostMortem, action_key, page_path
 from ..labels import Labels
 from .texttables import aligned_columns, markdown_cell
 
@@ -35,6 +36,9 @@ class ActionRow:
     verify_by: str
     #: Done, its `verify_by` reached, and not yet verified.
     to_verify: bool
+    action_id: str
+    #: Done, but every commit that was its evidence has been reverted: the short sha of the last revert.
+    reverted_by: str
 
 
 COLUMNS = tuple(field.name for field in fields(ActionRow))
@@ -51,10 +55,12 @@ class ActionFilter:
     due_within: int | None = None
 
 
-def review_actions(kb: KnowledgeBase, today: dt.date, chosen: ActionFilter = ActionFilter()) -> list[ActionRow]:
+def review_actions(kb: KnowledgeBase, today: dt.date, chosen: ActionFilter = ActionFilter(),
+                   evidence: Evidence | None = None) -> list[ActionRow]:
     """The actions of the loaded knowledge base that `chosen` keeps, by due date (then post-mortem
     and position). `due_within` keeps those due by `today` plus that many days, overdue ones
-    included. Raises UsageError for an owner or team the config does not know."""
+    included; `open` keeps the done ones whose `evidence` (gitinfo.read_evidence) was reverted.
+    Raises UsageError for an owner or team the config does not know."""
     config = kb.config
     if chosen.team is not None and chosen.team not in config.teams:
         raise UsageError(f"unknown team {chosen.team!r}: use one of `teams` in postmortem.yml"
@@ -64,21 +70,31 @@ def review_actions(kb: KnowledgeBase, today: dt.date, chosen: ActionFilter = Act
     rows = []
     for pm in sorted(kb.postmortems, key=PostMortem.chronological_key):
         for _, action in pm.actions:
-            if _kept(action, chosen, config, today):
-                rows.append(_row(pm, action, config, today))
+            reverted_by = _reverted_by(pm, action, evidence)
+            if _kept(action, chosen, config, today, bool(reverted_by)):
+                rows.append(_row(pm, action, config, today, reverted_by))
     rows.sort(key=lambda row: row.due)
     return rows
 
 
-def _kept(action, chosen: ActionFilter, config: Config, today: dt.date) -> bool:
+def _reverted_by(pm: PostMortem, action, evidence: Evidence | None) -> str:
+    """The short sha of the revert that withdrew a done action's last evidence, or ""."""
+    if evidence is None or action.id is None or action.status is not ActionStatus.done:
+        return ""
+    key = action_key(pm.id, action.id)
+    return evidence.of(key)[0].reverted_by.sha[:7] if evidence.withdrawn(key) else ""
+
+
+def _kept(action, chosen: ActionFilter, config: Config, today: dt.date, reverted: bool) -> bool:
     return ((not chosen.overdue or metrics.is_overdue(action, today))
-            and (not chosen.open or action.status in metrics.OPEN_STATUSES or metrics.to_verify(action, today))
+            and (not chosen.open or action.status in metrics.OPEN_STATUSES or metrics.to_verify(action, today)
+                 or reverted)
             and (chosen.owner is None or action.owner == chosen.owner.lstrip("@"))
             and (chosen.team is None or chosen.team in config.teams_of(action.owner))
             and (chosen.due_within is None or action.due <= today + dt.timedelta(days=chosen.due_within)))
 
 
-def _row(pm: PostMortem, action, config: Config, today: dt.date) -> ActionRow:
+def _row(pm: PostMortem, action, config: Config, today: dt.date, reverted_by: str) -> ActionRow:
     return ActionRow(
         postmortem=pm.id,
         postmortem_title=pm.value("title") or "",
@@ -92,6 +108,8 @@ def _row(pm: PostMortem, action, config: Config, today: dt.date) -> ActionRow:
         days_overdue=(today - action.due).days if metrics.is_overdue(action, today) else 0,
         verify_by=action.verify_by.isoformat() if action.verify_by else "",
         to_verify=metrics.to_verify(action, today),
+        action_id=action.id or "",
+        reverted_by=reverted_by,
     )
 
 
@@ -119,18 +137,22 @@ def review_title(config: Config, today: dt.date) -> str:
 
 def actions_markdown(rows: list[ActionRow], config: Config, today: dt.date) -> str:
     """The weekly review, in the config's language: overdue actions first (most late first), then
-    the done ones whose fix is to be verified (by verification date), then the others by due date; owners mentioned by their GitHub handle, tickets and post-mortems as
-    links when known."""
+    the done ones whose evidence was reverted, then those whose fix is to be verified (by
+    verification date), then the others by due date; owners mentioned by their GitHub handle,
+    tickets and post-mortems as links when known."""
     label = Labels(config.language)
     overdue = sorted((row for row in rows if row.days_overdue), key=lambda row: -row.days_overdue)
-    to_verify = sorted((row for row in rows if row.to_verify), key=lambda row: row.verify_by)
-    others = [row for row in rows if not row.days_overdue and not row.to_verify]
+    reverted = [row for row in rows if row.reverted_by and not row.days_overdue]
+    to_verify = sorted((row for row in rows if row.to_verify and not row.reverted_by), key=lambda row: row.verify_by)
+    others = [row for row in rows if not row.days_overdue and not row.to_verify and not row.reverted_by]
     lines = [label("review_counts", overdue=len(overdue), others=len(others), s="" if len(others) == 1 else "s",
                    today=today.isoformat())
-             + (label("review_to_verify_count", count=len(to_verify)) if to_verify else ""), ""]
+             + (label("review_to_verify_count", count=len(to_verify)) if to_verify else "")
+             + (label("review_reverted_count", count=len(reverted)) if reverted else ""), ""]
     head = [label(key) for key in ("due", "review_late", "owner", "action", "ticket", "postmortem")]
     all_open = all(row.status in metrics.OPEN_STATUSES for row in others)
-    for title, group in ((label("group_overdue"), overdue), (label("group_to_verify"), to_verify),
+    for title, group in ((label("group_overdue"), overdue), (label("group_reverted"), reverted),
+                         (label("group_to_verify"), to_verify),
                          (label("group_open" if all_open else "review_others"), others)):
         if not group:
             continue
@@ -147,6 +169,7 @@ def _markdown_row(row: ActionRow, config: Config, label: Labels) -> str:
     postmortem = (f"[{markdown_cell(row.postmortem)}]({config.site_url}{page_path(row.postmortem)}/)"
                   if config.site_url else f"`{row.postmortem}`")
     late = (label("review_days", days=row.days_overdue) if row.days_overdue
+            else label("review_reverted_by", sha=row.reverted_by) if row.reverted_by
             else label("review_verify_by", day=row.verify_by) if row.to_verify else "")
     return f"| {row.due} | {late} | {markdown_cell(config.mention(row.owner))} | {markdown_cell(row.action)} | {ticket} | {postmortem} |"
 

@@ -21,7 +21,8 @@ def no_actions(doc, context):
     ```yaml
     status: published
     actions:
-      - title: Alert on DB connection-pool saturation
+      - id: pool-alert
+        title: Alert on DB connection-pool saturation
         owner: bob
         due: 2026-03-20
         verify_by: 2026-05-10
@@ -47,7 +48,8 @@ declare("PM202", "action-without-owner", ERROR, "An action has no owner.", """
     Passing:
     ```yaml
     actions:
-      - title: Load-test the checkout flow
+      - id: checkout-load-test
+        title: Load-test the checkout flow
         owner: payments
         due: 2026-04-10
         verify_by: 2026-05-10
@@ -67,7 +69,8 @@ declare("PM203", "action-without-due-date", ERROR, "An action has no due date.",
     Passing:
     ```yaml
     actions:
-      - title: Load-test the checkout flow
+      - id: checkout-load-test
+        title: Load-test the checkout flow
         owner: payments
         due: 2026-04-10
         verify_by: 2026-05-10
@@ -102,7 +105,7 @@ def unknown_owner(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: "@bob", due: 2026-03-20, verify_by: 2026-04-20}
+      - {id: add-alert, title: Add alert, owner: "@bob", due: 2026-03-20, verify_by: 2026-04-20}
     ```
     """
     owners = context.config.owners
@@ -124,7 +127,7 @@ def missing_closed_on(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19, verify_by: 2026-04-20}
+      - {id: add-alert, title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19, verify_by: 2026-04-20}
     ```
     """
     for index, action in doc.actions:
@@ -147,7 +150,7 @@ def closed_on_open_action(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19, verify_by: 2026-04-20}
+      - {id: add-alert, title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19, verify_by: 2026-04-20}
     ```
     """
     for index, action in doc.actions:
@@ -172,7 +175,7 @@ def unknown_ticket(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, ticket: PAY-431, verify_by: 2026-04-20}
+      - {id: add-alert, title: Add alert, owner: bob, due: 2026-03-20, ticket: PAY-431, verify_by: 2026-04-20}
     ```
     """
     if not context.config.trackers:
@@ -198,7 +201,7 @@ def verified_not_done(doc, context):
     Passing:
     ```yaml
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19,
+      - {id: add-alert, title: Add alert, owner: bob, due: 2026-03-20, status: done, closed_on: 2026-03-19,
          verified: {date: 2026-03-25, by: bob, how: a drill}, verify_by: 2026-04-20}
     ```
     """
@@ -226,7 +229,7 @@ def no_verification_date(doc, context):
     ```yaml
     severity: SEV1
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
+      - {id: add-alert, title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
     ```
     """
     if doc.values.get("severity") != context.config.severity_ids[0] or doc.is_draft:
@@ -237,3 +240,60 @@ def no_verification_date(doc, context):
                           f"action {index + 1} of a {doc.values.get('severity')} post-mortem has no verify_by: say by "
                           "when its effect will be checked (a load test, a drill, a month without the alert)")
 
+
+
+@rule("PM210", "action-without-id", WARNING, "An action has no `id`.")
+def action_without_id(doc, context):
+    """Checked only when `evidence` is set in postmortem.yml. An id names an action for good,
+    whatever its title or place in the list becomes: commits name it in a
+    `Postmortem-Action: <post-mortem id>/<action id>` trailer, and `actions sync` finds it by it.
+    `postmortem actions ids` adds the missing ones, made from the titles.
+
+    Failing:
+    ```yaml
+    actions:
+      - {title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - {id: add-alert, title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
+    ```
+    """
+    if context.config.evidence is None:
+        return
+    for index, action in doc.actions:
+        if action.id is None:
+            yield Finding(("actions", index, "title"), f"action {index + 1} has no id: add `id:` with a short slug "
+                                                       "(e.g. pool-alert), or run `postmortem actions ids`")
+
+
+@rule("PM211", "duplicate-action-id", ERROR, "Two actions of a post-mortem have the same `id`.")
+def duplicate_action_id(doc, context):
+    """An action's id is unique within its post-mortem, so `<post-mortem id>/<action id>` is unique
+    in the knowledge base (post-mortem ids are, PM111).
+
+    Failing:
+    ```yaml
+    actions:
+      - {id: alert, title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
+      - {id: alert, title: Alert on latency, owner: bob, due: 2026-03-27, verify_by: 2026-04-27}
+    ```
+
+    Passing:
+    ```yaml
+    actions:
+      - {id: error-alert, title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
+      - {id: latency-alert, title: Alert on latency, owner: bob, due: 2026-03-27, verify_by: 2026-04-27}
+    ```
+    """
+    first: dict[str, int] = {}
+    for index, action in doc.actions:
+        if action.id is None:
+            continue
+        if action.id in first:
+            yield Finding(("actions", index, "id"), f"action {index + 1} has the id {action.id!r} of action "
+                                                    f"{first[action.id] + 1}: give each action its own id")
+        else:
+            first[action.id] = index

@@ -106,7 +106,7 @@ declare("PM105", "invalid-date", ERROR, "A date or time is not a real ISO 8601 d
     ```yaml
     started_at: 2026-03-13T18:42:00+01:00
     actions:
-      - {title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
+      - {id: add-alert, title: Add alert, owner: bob, due: 2026-03-20, verify_by: 2026-04-20}
     ```
 """)
 

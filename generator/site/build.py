@@ -83,7 +83,7 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
     then the docs tree into `build/docs` with its HTML fragments in `build/fragments`. `kb` is left
     as it was: the post-mortems read are this function's, and go when it returns. Raises
     ValidationFailed."""
-    from ..kb.gitinfo import read_history
+    from ..kb.gitinfo import read_evidence, read_history
     from .context import Site  # the pages, and numpy behind them: only where pages are made
     from .pages import generate_pages
     from .search import search_documents
@@ -93,12 +93,13 @@ def generate(kb: KnowledgeBase, today: dt.date, jobs: int | None = None,
         raise ValidationFailed(check)
     with collector_paused():
         history = read_history(kb)
-        site = Site(postmortems, kb.config, today, history=history)
+        evidence = read_evidence(kb) if kb.config.evidence is not None else None
+        site = Site(postmortems, kb.config, today, history=history, evidence=evidence)
         # Written whole each time: a bundle is indexed as soon as it is written, before any pruning.
         shutil.rmtree(kb.search_dir, ignore_errors=True)
         write_tree(_announced(search_documents(site), bundle_written), kb.search_dir)
         pages = _write_pages(kb, generate_pages(site))
-    return Generated(check, pages, [history.notice] if history.notice else [])
+    return Generated(check, pages, ([history.notice] if history.notice else []) + (evidence.notices if evidence else []))
 
 
 def _write_pages(kb: KnowledgeBase, pages: Iterator[GeneratedFile]) -> int:

@@ -15,6 +15,7 @@ from ..kb.model import Action, PostMortem, page_path, slugify
 from ..labels import Labels
 
 if TYPE_CHECKING:
+    from ..kb.evidence import Evidence
     from ..kb.gitinfo import History
 
 #: Post-mortems per search bundle. The indexer's memory grows with what it indexes (about 75 KB a
@@ -37,6 +38,8 @@ class Site:
     config: Config
     today: dt.date
     history: History | None = None
+    #: The commits that are evidence of actions, where `evidence` is set in the config.
+    evidence: Evidence | None = None
 
     def __post_init__(self) -> None:
         self.labels = Labels(self.config.language)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..figures import availability, metrics
 from ..figures.units import duration, percent
 from ..kb.config.schema import Service
-from ..kb.model import Action, ActionStatus, PostMortem
+from ..kb.model import Action, ActionStatus, PostMortem, action_key
 from .context import Site, path_of
 from .markup import depth, e, href, table
 
@@ -104,7 +104,7 @@ def action_table(site: Site, source: str, items: list[tuple[PostMortem, Action]]
             e(action.title),
             owner_link(site, source, action.owner),
             e(action.due.isoformat()) + flag,
-            e(action.status.value) + _verification(site, action),
+            e(action.status.value) + _verification(site, action) + _evidence(site, pm, action),
             ticket(site, action.ticket),
             *([postmortem_link(source, pm)] if with_postmortem else []),
         ])
@@ -125,6 +125,25 @@ def _verification(site: Site, action: Action) -> str:
         return ""
     flag = f' <span class="pm-to-verify">{e(label("to_verify_flag"))}</span>' if metrics.to_verify(action, site.today) else ""
     return f'<br><small>{e(label("review_verify_by", day=action.verify_by.isoformat()))}</small>{flag}'
+
+
+def _evidence(site: Site, pm: PostMortem, action: Action) -> str:
+    """The commits that name the action in a trailer: short sha, date and subject, struck through
+    when reverted (with the revert's sha)."""
+    if site.evidence is None or action.id is None:
+        return ""
+    lines = []
+    for item in site.evidence.of(action_key(pm.id, action.id)):
+        commit = item.commit
+        where = "" if commit.repository == "." else f"{commit.repository} "
+        date = commit.date.astimezone(site.zone).date().isoformat()
+        text = f"{e(where)}<code>{e(item.short_sha)}</code> {e(date)} {e(commit.subject)}"
+        if item.reverted_by is None:
+            lines.append(f'<br><small class="pm-evidence">{text}</small>')
+        else:
+            reverted = e(site.labels("review_reverted_by", sha=item.reverted_by.sha[:7]))
+            lines.append(f'<br><small class="pm-evidence"><del>{text}</del> <span class="pm-overdue">{reverted}</span></small>')
+    return "".join(lines)
 
 
 def availability_cell(value: float, slo: float) -> str:

@@ -175,6 +175,15 @@ class PublicSite(_Strict):
     output: str = Field("site-public", description="The folder it is written to, from the knowledge base's root.")
 
 
+class Evidence(_Strict):
+    """Where commits are evidence that actions were done: a commit whose message ends with the
+    trailer `Postmortem-Action: <post-mortem id>/<action id>`; a revert of it withdraws it."""
+
+    repositories: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list, description="Application repositories read besides the knowledge base's own, as paths "
+        "from the knowledge base's root, e.g. [../payments-api].")
+
+
 class Config(_Strict):
     """The knowledge base's configuration. Every key has a default except `services`."""
 
@@ -202,6 +211,9 @@ class Config(_Strict):
     trackers: list[Tracker] = Field(
         default_factory=list, description="Issue trackers: actions' tickets that match one become links on the "
         "site and in the weekly review; with trackers set, a ticket matching none is a warning (PM207).")
+    evidence: Evidence | None = Field(
+        None, description="Commits as evidence that actions were done, read from this repository and those listed; "
+        "with evidence set, every action needs an `id` (PM210).")
     root_causes: list[Id] = Field(
         default_factory=lambda: list(DEFAULT_ROOT_CAUSES), min_length=1,
         description="Categories for `root_cause`. Default: " + ", ".join(DEFAULT_ROOT_CAUSES) + ".")
