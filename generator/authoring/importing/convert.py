@@ -1,0 +1,140 @@
+"""Any supported document as Markdown, behind one function: Markdown as it is, an HTML page's
+article (not its navigation, header and footer) through beautifulsoup4 and markdownify, and Word's
+`.docx` (Google Docs' download too) through mammoth's HTML.
+
+Chosen by measurement on tests/fixtures/import/: markdownify keeps tables as Markdown tables and
+headings as `#`, which the section and timeline readers need; mammoth maps Word's heading styles to
+`<h1>`-`<h6>` and its tables to `<table>`, so a `.docx` follows the HTML path.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import UsageError
+
+MARKDOWN, HTML, DOCX = "markdown", "html", "docx"
+#: The kind of document each file name ending is read as.
+KINDS = {".md": MARKDOWN, ".markdown": MARKDOWN, ".txt": MARKDOWN, ".html": HTML, ".htm": HTML, ".xhtml": HTML,
+         ".docx": DOCX}
+#: What each kind goes through, as the report names it.
+CONVERTERS = {MARKDOWN: "read as Markdown", HTML: "beautifulsoup4 + markdownify", DOCX: "mammoth + markdownify"}
+#: Page chrome and machinery: never part of the article.
+CHROME_TAGS = ["script", "style", "noscript", "nav", "aside", "form", "button", "iframe", "template", "svg"]
+#: Where the article is, most specific first: Confluence's export, its storage format, then the standards.
+ARTICLE_SELECTORS = ["#main-content", ".wiki-content", "article", "main", "[role=main]", "#content", ".post-content",
+                     ".entry-content"]
+#: Confluence titles its exported pages `Space : Page`.
+CONFLUENCE_TITLE = re.compile(r"^.+? : (?=\S)")
+
+
+class UnreadableDocument(UsageError):
+    """A document cannot be read: not UTF-8, not a Word file, an unknown kind (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A document as Markdown, with the title its page gave outside the text (HTML's `<title>`)."""
+
+    markdown: str
+    kind: str
+    page_title: str | None = None
+
+
+def kind_of(path: Path) -> str | None:
+    """The kind of document `path` is read as, or None when it is not one import reads."""
+    return KINDS.get(path.suffix.lower())
+
+
+def convert(path: Path) -> Converted:
+    """The Markdown of the document at `path`. Raises UnreadableDocument when it cannot be read."""
+    kind = kind_of(path)
+    if kind is None:
+        raise UnreadableDocument(f"{path}: not a document import reads: give .md, .html or .docx "
+                                 f"({', '.join(sorted(KINDS))})")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableDocument(f"{path}: cannot be read: {error.strerror or error}") from None
+    if kind == DOCX:
+        return _from_docx(path, data)
+    text = _decode(path, data)
+    if kind == HTML:
+        markdown, title = html_to_markdown(text)
+        return Converted(markdown, kind, title)
+    return Converted(normalize_newlines(text), kind)
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableDocument(f"{path}: not UTF-8 text (byte {error.start + 1}): save it as UTF-8 and "
+                                 "import it again") from None
+
+
+def _from_docx(path: Path, data: bytes) -> Converted:
+    import mammoth
+
+    try:
+        result = mammoth.convert_to_html(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise UnreadableDocument(f"{path}: not a Word document (.docx) that can be opened: {error}") from None
+    markdown, _ = html_to_markdown(f"<html><body><article>{result.value}</article></body></html>")
+    return Converted(markdown, DOCX)
+
+
+def html_to_markdown(html: str) -> tuple[str, str | None]:
+    """The article of an HTML page as Markdown, and the page's own title when the article has no `<h1>`."""
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
+    soup = BeautifulSoup(html, "html.parser")
+    page_title = _page_title(soup)
+    for tag in soup.find_all(CHROME_TAGS):
+        tag.decompose()
+    article = _article(soup)
+    converter = MarkdownConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=False,
+                                  escape_asterisks=False)
+    markdown = converter.convert_soup(article)
+    markdown = re.sub(r"[ \t]+\n", "\n", markdown)
+    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+    has_title = article.find("h1") is not None
+    return markdown, None if has_title else page_title
+
+
+def _page_title(soup) -> str | None:
+    heading = soup.select_one("#title-heading, h1.pagetitle")
+    title = heading.get_text(" ", strip=True) if heading else soup.title.get_text(" ", strip=True) if soup.title else ""
+    title = CONFLUENCE_TITLE.sub("", " ".join(title.split()))
+    return title or None
+
+
+def _article(soup):
+    for selector in ARTICLE_SELECTORS:
+        found = soup.select_one(selector)
+        if found is not None and found.get_text(strip=True):
+            return found
+    body = soup.body or soup
+    for tag in body.find_all(["header", "footer"]):
+        tag.decompose()
+    return _largest_text_block(body)
+
+
+def _largest_text_block(body):
+    """The element holding the most paragraph text directly: a page's story, not its sidebars."""
+    best, best_length = body, 0
+    for element in body.find_all(["div", "section", "td"]):
+        length = sum(len(child.get_text(strip=True)) for child in element.find_all(
+            ["p", "ul", "ol", "table", "h2", "h3", "pre"], recursive=False))
+        if length > best_length:
+            best, best_length = element, length
+    return best if best_length else body

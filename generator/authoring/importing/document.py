@@ -1,0 +1,350 @@
+"""One converted document as a draft post-mortem: its front matter (title, date, severity, services
+matched against the config's catalogue, the incident's times, the actions) with `TODO` and a comment
+for everything undecided, and its body in the format's sections, where nothing of the source is dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+from ...kb.config.schema import Config
+from ...kb.model import MAX_SLUG_LENGTH, slugify
+from .actions import FoundAction, read_actions
+from .blocks import Block, parse_blocks
+from .convert import CONVERTERS, Converted
+from .dates import first_date, zone_named
+from .report import FileReport
+from .sections import ACTIONS, Outline, Placed, outline
+from .timeline import Timeline, entry_line, propose_times, read_timeline, table_stamps
+
+#: `Label: value` lines that give the document's facts: `**Date**: 2015-10-21`, `- Severity: SEV2`.
+FACT_LINE = re.compile(r"^[\s>*_-]*(?:\*\*|__)?(?P<key>[A-Za-zÀ-ÿ ]{2,30}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
+                       r"(?P<value>\S.*)$", re.MULTILINE)
+FACT_KEYS = {"date": "date", "incident date": "date", "severity": "severity", "sévérité": "severity",
+             "severite": "severity", "priority": "severity", "priorité": "severity", "sev": "severity",
+             "services": "services", "service": "services", "affected services": "services",
+             "services affected": "services", "services touchés": "services", "title": "title", "titre": "title"}
+TIME_FIELDS = ("started_at", "detected_at", "declared_at", "mitigated_at", "resolved_at")
+DETECTION_WORDS = [("alert", re.compile(r"\b(?:alert|alerte|paged|pager|monitoring|borgmon|alarm)", re.I)),
+                   ("customer", re.compile(r"\b(?:customer|client|user) reports?\b|\breports? from (?:customers|users)",
+                                           re.I)),
+                   ("employee", re.compile(r"\b(?:developer|employee|engineer|team) reports?\b", re.I))]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A draft post-mortem made from a document: its id, its text, and the report of what was done."""
+
+    postmortem_id: str | None  # None when the document gives no date to name the file by
+    text: str
+    report: FileReport
+
+
+def build_postmortem(converted: Converted, source_name: str, config: Config, report: FileReport) -> Imported:
+    """The draft post-mortem of a converted document; `report` collects what was filled and what is TODO."""
+    blocks = parse_blocks(converted.markdown)
+    plan = outline(blocks, config)
+    facts = _facts(blocks)
+    all_text = converted.markdown
+    day = _document_day(facts, all_text)
+
+    title, title_origin = _title(plan, converted, facts, source_name)
+    report.fill("title", title, title_origin)
+    fields: dict[str, tuple[str, str | None]] = {"title": (json.dumps(title, ensure_ascii=False), None),
+                                                 "status": ("draft", "imported: check every value before review")}
+    timeline_section = _section_of_kind(plan, config, "timeline")
+    timeline = _timeline(timeline_section, config, day) if timeline_section else None
+    report.timeline_entries = len(timeline.entries) if timeline else 0
+    if timeline:
+        report.notes.extend(timeline.notes)
+
+    fields["severity"] = _severity(config, facts, all_text, report)
+    fields["services"] = _services(config, facts, title, all_text, report)
+    fields["tags"] = ("[]", None)
+    proposed = propose_times([entry for entry, _, _ in timeline.entries]) if timeline else {}
+    for name in TIME_FIELDS:
+        if name in proposed:
+            when, text = proposed[name]
+            fields[name] = (when.isoformat(), "proposed from the timeline: check it")
+            report.fill(name, when.isoformat(), f"timeline: {_clip(text)}")
+        elif name != "declared_at":
+            why = {"started_at": "no timed timeline entry to start from",
+                   "detected_at": "no timeline entry says how it was noticed"}.get(
+                name, f"no timeline entry says when it was {name.removesuffix('_at')}")
+            fields[name] = ("TODO", why)
+            report.to_complete(name, why)
+    fields["detection"] = _detection(proposed, report)
+    fields["root_cause"] = ("TODO", " | ".join(config.root_causes))
+    report.to_complete("root_cause", "a category for trends: the document explains the cause, the category is a "
+                                     "choice (see ## Root cause)")
+    actions = [action for part in plan.roles.get(ACTIONS, []) for action in read_actions(part.blocks)]
+    report.actions = len(actions)
+    report.owners = sum(action.owner is not None for action in actions)
+    start = proposed.get("started_at", (None, ""))[0]
+    postmortem_day = start.date() if start else day
+    if postmortem_day is None:
+        report.to_complete("started_at", "the document gives no date: the file cannot be named")
+    front = _front_matter(fields, _actions_yaml(actions, config, report))
+    body = _body(plan, timeline_section, timeline, report)
+    slug = slugify(title)[:MAX_SLUG_LENGTH].strip("-") or "imported"
+    postmortem_id = f"{postmortem_day.isoformat()}-{slug}" if postmortem_day else None
+    return Imported(postmortem_id, f"---\n{front}---\n\n{body}", report)
+
+
+def converter_name(converted: Converted) -> str:
+    return CONVERTERS[converted.kind]
+
+
+def _facts(blocks: list[Block]) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    for block in blocks:
+        if block.kind not in ("paragraph", "item"):
+            continue
+        for match in FACT_LINE.finditer(block.text):
+            key = FACT_KEYS.get(match["key"].strip().lower())
+            if key and key not in facts:
+                facts[key] = match["value"].strip(" *_")
+    return facts
+
+
+def _document_day(facts: dict[str, str], text: str) -> dt.date | None:
+    return first_date(facts.get("date", "")) or first_date(text)
+
+
+def _title(plan: Outline, converted: Converted, facts: dict[str, str], source_name: str) -> tuple[str, str]:
+    for candidate, origin in ((plan.title, "the document's first heading"), (converted.page_title, "the page's title"),
+                              (facts.get("title"), "the document's Title line")):
+        if candidate and candidate.strip():
+            return _clean_title(candidate), origin
+    stem = re.sub(r"[-_]+", " ", source_name.rsplit(".", 1)[0]).strip()
+    return _clean_title(stem or "Imported post-mortem"), "the file name: write a better one"
+
+
+def _clean_title(text: str) -> str:
+    text = " ".join(re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", lambda m: m[1] or "", text).split())
+    return text if len(text) <= 120 else text[:119].rsplit(" ", 1)[0] + "…"
+
+
+def _section_of_kind(plan: Outline, config: Config, kind: str) -> Placed | None:
+    spec = config.section_spec(kind)
+    return next((placed for placed in plan.sections if placed.spec is spec), None)
+
+
+def _timeline(section: Placed, config: Config, day: dt.date | None) -> Timeline:
+    blocks = [block for part in section.parts for block in part.blocks]
+    headings = " ".join(part.heading or "" for part in section.parts)
+    untimed = " ".join(block.text for block in blocks if block.kind == "paragraph")
+    named = zone_named(f"{headings} {untimed}") or zone_named(" ".join(section.sources))
+    context = " ".join(block.text for block in blocks[:2] if block.kind == "paragraph")
+    return read_timeline(blocks, context, day, config.zone, named)
+
+
+def _severity(config: Config, facts: dict[str, str], text: str, report: FileReport) -> tuple[str, str | None]:
+    def find(where: str) -> list[str]:
+        squeezed = re.sub(r"[\s_-]+", "", where).upper()
+        return [level for level in config.severity_ids if re.search(rf"(?<![A-Z0-9]){re.escape(level.upper())}(?![0-9])",
+                                                                    squeezed)]
+    named = find(facts["severity"]) if "severity" in facts else []
+    found = named or sorted(set(find(text)), key=config.severity_ids.index)
+    if len(found) >= 1 and (named or len(found) == 1):
+        report.fill("severity", found[0], "the document's Severity line" if named else "the document's text")
+        return found[0], None
+    why = (f"the document says {facts['severity']!r}, not one of {', '.join(config.severity_ids)}"
+           if "severity" in facts else f"the document names none of {', '.join(config.severity_ids)}")
+    report.to_complete("severity", why)
+    return "TODO", " | ".join(config.severity_ids)
+
+
+def _services(config: Config, facts: dict[str, str], title: str, text: str, report: FileReport) -> tuple[str, str | None]:
+    where = facts.get("services") or f"{title}\n{text}"
+    found = [service.id for service in config.services
+             if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", where, re.IGNORECASE)
+                    for name in {service.id, service.display_name})]
+    if found:
+        report.fill("services", found, "the document's Services line" if "services" in facts else
+                    "the catalogue's names found in the text")
+        return f"[{', '.join(found)}]", None
+    said = f"the document says {facts['services']!r}; " if "services" in facts else ""
+    why = f"{said}no service of postmortem.yml's catalogue is named"
+    report.to_complete("services", why)
+    return "TODO", "ids from postmortem.yml's services, e.g. [" + ", ".join(sorted(config.service_ids)[:2]) + "]"
+
+
+def _detection(proposed: dict, report: FileReport) -> tuple[str, str | None]:
+    if "detected_at" in proposed:
+        text = proposed["detected_at"][1]
+        for value, words in DETECTION_WORDS:
+            if words.search(text):
+                report.fill("detection", value, f"timeline: {_clip(text)}")
+                return value, "proposed from the timeline: check it"
+    report.to_complete("detection", "how the incident was noticed is not clear from the timeline")
+    return "TODO", "alert | customer | employee | automated-test | other"
+
+
+def _front_matter(fields: dict[str, tuple[str, str | None]], actions: list[str]) -> str:
+    lines = []
+    for name, (value, comment) in fields.items():
+        lines.append(f"{name}: {value}" + (f"  # {comment}" if comment else ""))
+    if actions:
+        lines.append("actions:")
+        lines.extend(actions)
+    else:
+        lines.append("actions: []  # TODO: the document lists no action item")
+    return "\n".join(lines) + "\n"
+
+
+def _actions_yaml(actions: list[FoundAction], config: Config, report: FileReport) -> list[str]:
+    owners = {owner.lower(): owner for owner in config.owners}
+    lines = []
+    for index, action in enumerate(actions):
+        lines.append(f"  - title: {json.dumps(action.title, ensure_ascii=False)}")
+        known = owners.get((action.owner or "").lower()) if owners else action.owner
+        if known:
+            lines.append(f"    owner: {json.dumps(known, ensure_ascii=False)}")
+        else:
+            why = (f"the document says {action.owner!r}, who is not in postmortem.yml's people or teams"
+                   if action.owner else "the document names no owner")
+            lines.append(f"    owner: TODO  # {_comment(why)}")
+            report.to_complete(f"actions[{index}].owner", why)
+        if action.due:
+            lines.append(f"    due: {action.due.isoformat()}")
+        else:
+            lines.append("    due: TODO  # the document gives no due date")
+            report.to_complete(f"actions[{index}].due", "the document gives no due date")
+        if action.ticket:
+            lines.append(f"    ticket: {json.dumps(action.ticket, ensure_ascii=False)}")
+    return lines
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.replace("#", "").split())
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# The body ---------------------------------------------------------------------------------------
+
+PLACEHOLDER = "TODO: nothing in the imported document maps to this section; write it."
+TIMELINE_PLACEHOLDER = ("TODO: no timed entry found in the imported document (its timeline, if any, is kept under "
+                        "the summary); write one entry a line: `- HH:MM — what happened`.")
+
+
+def _body(plan: Outline, timeline_section: Placed | None, timeline: Timeline | None, report: FileReport) -> str:
+    moved = []
+    if timeline_section and timeline is not None and not timeline.entries and _has_blocks(timeline_section):
+        moved = timeline_section.parts
+        report.notes.append("no timed entry in the timeline: its text is kept under the first section")
+    chunks = []
+    for index, placed in enumerate(plan.sections):
+        parts = placed.parts + (moved if index == 0 and placed is not timeline_section else [])
+        if placed is timeline_section and moved:
+            parts = []
+        report.sections.append({"section": placed.spec.title, "from": list(placed.sources)})
+        for part in parts:
+            if part.heading and not placed.spec.matches(part.heading) and part.heading not in placed.sources:
+                report.kept_under.append({"heading": part.heading, "section": placed.spec.title})
+        if placed is timeline_section and timeline is not None and not moved:
+            text = _render_timeline(placed, timeline, plan.top)
+        else:
+            text = _render_parts(placed, parts, plan.top)
+        placeholder = TIMELINE_PLACEHOLDER if placed is timeline_section else PLACEHOLDER
+        chunks.append(f"## {placed.heading}\n\n{text or placeholder}\n")
+    return "\n".join(chunks)
+
+
+def _has_blocks(placed: Placed) -> bool:
+    return any(part.blocks for part in placed.parts)
+
+
+def _subheading(placed: Placed, part, top: int, first: bool) -> str | None:
+    """The `###` heading a part keeps in its section: none for the heading the section is named by."""
+    if not part.heading or (first and placed.spec.matches(part.heading)):
+        return None
+    level = min(6, 3 + max(0, part.level - top))
+    return f"{'#' * level} {part.heading}"
+
+
+def _naming_part(placed: Placed, parts):
+    return next((part for part in parts if part.heading and placed.spec.matches(part.heading)), None)
+
+
+def _render_parts(placed: Placed, parts, top: int) -> str:
+    pieces: list[str] = []
+    for part in parts:
+        heading = _subheading(placed, part, top, part is _naming_part(placed, parts))
+        if heading:
+            pieces.append(heading)
+        pieces.extend(_render_blocks(part.blocks))
+    return "\n\n".join(pieces).strip()
+
+
+def _render_blocks(blocks: list[Block]) -> list[str]:
+    pieces: list[str] = []
+    previous_item = False
+    for block in blocks:
+        if block.kind == "item":
+            line = _item(block.text, block.level)
+            if previous_item:
+                pieces[-1] += "\n" + line
+            else:
+                pieces.append(line)
+            previous_item = True
+            continue
+        previous_item = False
+        pieces.append(block.text)
+    return pieces
+
+
+def _item(text: str, level: int) -> str:
+    indent = "  " * (level - 1)
+    lines = text.split("\n")
+    return "\n".join([f"{indent}- {lines[0]}", *(f"{indent}  {line}" for line in lines[1:])])
+
+
+def _render_timeline(placed: Placed, timeline: Timeline, top: int) -> str:
+    """The timeline's parts with every timed line, item or row as an entry, and every other top-level
+    item as a paragraph (a top-level item of the timeline must start with a time)."""
+    entries = {(id(block), row): entry for entry, block, row in timeline.entries}
+    pieces: list[str] = []
+    previous_entry = None
+    in_list = False
+
+    def add(line: str, joined: bool) -> None:
+        nonlocal in_list
+        if joined and in_list:
+            pieces[-1] += "\n" + line
+        else:
+            pieces.append(line)
+        in_list = joined
+
+    for part in placed.parts:
+        heading = _subheading(placed, part, top, part is _naming_part(placed, placed.parts))
+        if heading:
+            add(heading, False)
+        for block in part.blocks:
+            if block.kind == "table":
+                stamps = table_stamps(block)
+                for row, _ in enumerate(stamps):
+                    entry = entries.get((id(block), row))
+                    if entry:
+                        add(entry_line(entry, previous_entry), True)
+                        previous_entry = entry
+                    else:
+                        add(" — ".join(cell for cell in block.rows[row + 1] if cell), False)
+                if not stamps:
+                    add(block.text, False)
+                continue
+            entry = entries.get((id(block), None))
+            if entry:
+                add(entry_line(entry, previous_entry), True)
+                previous_entry = entry
+            elif block.kind == "item" and block.level > 1 and in_list:
+                add(_item(block.text, block.level), True)
+            else:
+                add(block.text, False)
+    return "\n\n".join(pieces).strip()
