@@ -36,8 +36,13 @@ def parse_blocks(markdown: str) -> list[Block]:
     lines = markdown.split("\n")
     tokens = _PARSER.parse(markdown)
     found: list[Block] = []
+    starts: list[int] = []
+    covered = [False] * len(lines)
     depth = 0
     for index, token in enumerate(tokens):
+        if token.map and token.level == 0:
+            covered[token.map[0]:token.map[1]] = [True] * (token.map[1] - token.map[0])
+        before = len(found)
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
@@ -59,7 +64,25 @@ def parse_blocks(markdown: str) -> list[Block]:
             found.append(Block("code", text))
         elif token.type in ("html_block", "hr", "blockquote_open") and token.level == 0:
             found.append(Block("other", text))
-    return found
+        starts.extend([token.map[0]] * (len(found) - before))
+    return _with_uncovered(found, starts, lines, covered)
+
+
+def _with_uncovered(found: list[Block], starts: list[int], lines: list[str], covered: list[bool]) -> list[Block]:
+    """The blocks, with the lines no block holds (link reference definitions) kept as blocks of their own."""
+    extra: list[tuple[int, Block]] = []
+    run: list[int] = []
+    for number, line in enumerate([*lines, ""]):
+        if number < len(lines) and not covered[number] and line.strip():
+            run.append(number)
+        elif run:
+            extra.append((run[0], Block("other", "\n".join(lines[run[0]:run[-1] + 1]))))
+            run = []
+    if not extra:
+        return found
+    ordered = sorted([*zip(starts, range(len(found)), found), *((start, -1, block) for start, block in extra)],
+                     key=lambda item: (item[0], item[1]))
+    return [block for _, _, block in ordered]
 
 
 def _item_text(lines: list[str], tokens, index: int) -> str:

@@ -157,12 +157,12 @@ def entry_line(entry: Entry, previous: Entry | None) -> str:
 MOMENTS = {
     "started_at": re.compile(r"outage begins|impact (?:begins|began|starts|started)|début (?:de l'incident|de "
                              r"l'impact|de la panne)|started failing|start(?:ed|s)? (?:failing|melting|crash)|"
-                             r"crash[- ]?loop|went down|wiped|expired", re.I),
+                             r"crash[- ]?loop|went down", re.I),
     "detected_at": re.compile(r"\b(?:alert(?:ed|s)?|alarm|paged|pager|detect(?:ed|s)?|noticed|reports?|"
                               r"monitoring|on-call|signal(?:é|e)|détect|alerte|informed|discovered|receives)\b", re.I),
     "declared_at": re.compile(r"\bdeclar(?:e|es|ed)\b|incident begins|déclar", re.I),
     "mitigated_at": re.compile(r"mitigat|roll(?:ed)?[ -]?back|revert|restored|fail(?:ed)?[ -]?over|atténu|"
-                               r"rétabli|downgraded|workaround|contourn|traffic (?:to|moved)", re.I),
+                               r"rétabli|downgraded|workaround|contourn", re.I),
     "resolved_at": re.compile(r"resolved|outage ends|incident ends|\bfixed|solved|service operational|"
                               r"confirmed working|back to normal|recovered|résolu|corrig|confirmed that the problem|"
                               r"issue permanently|completed? .*confirmed", re.I),

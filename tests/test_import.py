@@ -1,0 +1,172 @@
+"""`postmortem import` on the corpus of real post-mortems in tests/fixtures/import/ (SOURCES.md):
+every document imports into a draft that validates, with what a person read in it (expected.yml),
+no sentence lost, the same bytes on a second run, and nothing ever overwritten."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.authoring.importing.convert import convert
+from generator.cli import cli
+
+from .conftest import FIXTURES, lay_out
+
+CORPUS = FIXTURES / "import"
+#: The corpus's folders of documents (its SOURCES.md and expected.yml are not documents to import).
+DOCUMENTS = [CORPUS / "docx", CORPUS / "html", CORPUS / "markdown"]
+EXPECTED = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
+#: A time of day, a date and a zone as the timeline rewrites them: left out when comparing text.
+STAMPS = re.compile(r"\b\d{4}[-/]\d{2}[-/]\d{2}\b|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:UTC|CET))?")
+
+
+def invoke(root: Path, *args: object):
+    return CliRunner().invoke(cli, ["--root", str(root), *(str(arg) for arg in args)], catch_exceptions=False)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted((root / "postmortems").rglob("*.md"))}
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
+    """The corpus imported once into an empty knowledge base, and each document's report by its path."""
+    root = lay_out(tmp_path_factory.mktemp("import") / "kb")
+    result = invoke(root, "import", *DOCUMENTS, "--format", "json")
+    assert result.exit_code == 0, result.output
+    reports = {Path(report["source"]).relative_to(CORPUS).as_posix(): report
+               for report in json.loads(result.output)["files"]}
+    return root, reports
+
+
+def test_every_document_imports(imported) -> None:
+    root, reports = imported
+    assert sorted(reports) == sorted(EXPECTED)
+    assert all(report["status"] == "written" for report in reports.values())
+    assert sorted(tree(root)) == sorted(report["target"] for report in reports.values())
+
+
+def test_the_drafts_validate_with_no_error_but_the_todos_the_report_lists(imported) -> None:
+    root, reports = imported
+    result = invoke(root, "validate", "--format", "json")
+    diagnostics = json.loads(result.output)["diagnostics"]
+    assert result.exit_code == 0, [d for d in diagnostics if d["level"] == "error"]
+    todo = {(report["target"], item["field"]) for report in reports.values() for item in report["todo"]}
+    for diagnostic in diagnostics:
+        if diagnostic["code"] == "PM115":
+            field = re.search(r"`([^`]+)`", diagnostic["message"])[1]
+            assert (diagnostic["path"], field) in todo, diagnostic
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_what_a_person_read_is_in_the_import(imported, name: str) -> None:
+    root, reports = imported
+    report, expected = reports[name], EXPECTED[name]
+    filled = {item["field"]: item["value"] for item in report["filled"]}
+    assert filled["title"] == expected["title"]
+    for moment in ("started_at", "resolved_at"):
+        if expected[moment] is not None:
+            assert filled.get(moment) == expected[moment].isoformat()
+    for count in ("timeline_entries", "actions", "owners"):
+        assert math.ceil(0.9 * expected[count]) <= report[count] <= expected[count], count
+    found = {item["section"] for item in report["sections"] if item["from"]}
+    assert len(found & set(expected["sections"])) >= math.ceil(0.9 * len(expected["sections"]))
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", STAMPS.sub(" ", text)).lower().split())
+
+
+def _sentences(markdown: str) -> list[str]:
+    """The sentences of a document's text: its paragraphs, items and table cells, without headings,
+    table headers and delimiter rows."""
+    lines = markdown.split("\n")
+    kept = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if line.lstrip().startswith("#") or re.match(r"^\s*\|?[\s:|-]+\|?\s*$", following) and "|" in following:
+            continue
+        kept.append(line)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "\n".join(kept))
+    return [words for piece in re.split(r"(?<=[.!?])\s+|\n\s*\n|\|", text) if (words := _words(piece))]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_no_sentence_of_the_source_is_lost(imported, name: str) -> None:
+    root, reports = imported
+    result = _words((root / reports[name]["target"]).read_text(encoding="utf-8"))
+    missing = [sentence for sentence in _sentences(convert(CORPUS / name).markdown) if sentence not in result]
+    assert missing == []
+
+
+def test_a_second_run_into_a_fresh_repository_gives_the_same_bytes(imported, tmp_path: Path) -> None:
+    root, _ = imported
+    again = lay_out(tmp_path / "again")
+    assert invoke(again, "import", *DOCUMENTS).exit_code == 0
+    assert tree(again) == tree(root)
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
+    root = lay_out(tmp_path / "kb")
+    source = CORPUS / "markdown/dfds-pm2020-004-coredns-upgrade.md"
+    target = root / "postmortems/2020/2020-02-03-coredns-upgrade-issue.md"
+    assert invoke(root, "import", source).exit_code == 0
+    target.write_text("edited by hand\n", encoding="utf-8")
+    result = invoke(root, "import", source)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Refused postmortems/2020/2020-02-03-coredns-upgrade-issue.md from {source.as_posix()} (read as Markdown)\n"
+        "  postmortems/2020/2020-02-03-coredns-upgrade-issue.md exists already: it was not changed\n"
+        "\n"
+        "0 of 1 document(s) written; 1 refused.\n")
+    assert target.read_text(encoding="utf-8") == "edited by hand\n"
+
+
+def test_two_documents_with_one_id_are_both_kept(tmp_path: Path) -> None:
+    root = lay_out(tmp_path / "kb")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = (CORPUS / "markdown/dfds-pm2020-004-coredns-upgrade.md").read_bytes()
+    (folder / "a.md").write_bytes(text)
+    (folder / "b.md").write_bytes(text)
+    assert invoke(root, "import", folder).exit_code == 0
+    assert sorted(tree(root)) == ["postmortems/2020/2020-02-03-coredns-upgrade-issue-2.md",
+                                  "postmortems/2020/2020-02-03-coredns-upgrade-issue.md"]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("notes.md", "Panne du 3 f\xe9vrier".encode("latin-1"), "not UTF-8 text (byte 13): save it as UTF-8 and import it again"),
+    ("report.docx", b"not a zip file", "not a Word document (.docx) that can be opened: File is not a zip file"),
+    ("report.pdf", b"%PDF-1.4", "not a document import reads: give .md, .html or .docx (.docx, .htm, .html, .markdown, "
+                                ".md, .txt, .xhtml)"),
+    ("undated.md", b"# Something broke\n\nIt broke.\n", "no date found to name the post-mortem by: add a line such as "
+                                                        "`Date: 2026-03-13` and import it again"),
+])
+def test_unreadable_input_exits_2_and_writes_nothing(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    root = lay_out(tmp_path / "kb")
+    readable = CORPUS / "markdown/dfds-pm2020-004-coredns-upgrade.md"
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = invoke(root, "import", readable, bad)
+    assert result.exit_code == 2
+    assert result.output == f"Error: {bad}: {message} (nothing was imported)\n"
+    assert tree(root) == {}
+
+
+def test_dry_run_prints_the_report_and_writes_nothing(tmp_path: Path) -> None:
+    root = lay_out(tmp_path / "kb")
+    source = CORPUS / "markdown/dfds-pm2020-004-coredns-upgrade.md"
+    result = invoke(root, "import", source, "--dry-run")
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Would write postmortems/2020/2020-02-03-coredns-upgrade-issue.md from "
+                                    f"{source.as_posix()} (read as Markdown)\n"
+                                    "  timeline: 3 entries; actions: 2, 0 with an owner named\n")
+    assert result.output.endswith("1 of 1 document(s) would be written (dry run: nothing written); 0 refused.\n")
+    assert tree(root) == {}
