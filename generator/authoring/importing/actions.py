@@ -26,6 +26,8 @@ OWNER_IN_TEXT = re.compile(r"(?:\b(?:owner|owners|assignee|assigned to|owned by|
 DUE_IN_TEXT = re.compile(rf"\b(?:due|by|before|deadline|échéance|echeance|avant le|pour le|d'ici le)\s*[:=]?\s*{DATE}",
                          re.IGNORECASE)
 TICKET_IN_TEXT = re.compile(r"(?<![\w/-])(?:[A-Z][A-Z0-9]+-\d+|(?:[\w.-]+/[\w.-]+)?#\d+|[Bb]ug \d+)(?![\w-])")
+#: An address in an item's text: the ticket when it names no tracker key.
+LINK = re.compile(r"https?://[^\s)>\]]+")
 #: What a ticket cell says when there is none, and the status words a cell adds after it.
 NO_TICKET = re.compile(r"^(?:n/?a|none|-|—|tbd|aucun)$", re.IGNORECASE)
 STATUS_WORDS = re.compile(r"[*_\s]*\b(?:TODO|DONE|WIP|IN PROGRESS|OPEN|CLOSED|FAIT|À FAIRE)\b[*_\s]*$")
@@ -91,14 +93,15 @@ def _text_action(text: str) -> FoundAction:
     line = " ".join(text.split())
     owner = OWNER_IN_TEXT.search(line)
     due = DUE_IN_TEXT.search(line)
-    ticket = TICKET_IN_TEXT.search(line)
+    ticket = TICKET_IN_TEXT.search(line) or LINK.search(line)
     return FoundAction(short_title(line), (owner["named"] or owner["handle"]) if owner else None,
                        date_of(due) if due else None, ticket[0] if ticket else None)
 
 
 def short_title(text: str) -> str:
     """An action's title on one line, at most 200 characters, cut at a word."""
-    text = " ".join(re.sub(r"^\[[ xX]\]\s*", "", text).split())
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", re.sub(r"^\[[ xX]\]\s*", "", text))
+    text = " ".join(text.split())
     if len(text) <= MAX_TITLE:
         return text
     return text[:MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"

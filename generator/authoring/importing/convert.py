@@ -28,6 +28,8 @@ CHROME_TAGS = ["script", "style", "noscript", "nav", "aside", "form", "button", 
 #: Where the article is, most specific first: Confluence's export, its storage format, then the standards.
 ARTICLE_SELECTORS = ["#main-content", ".wiki-content", "article", "main", "[role=main]", "#content", ".post-content",
                      ".entry-content"]
+#: YAML front matter at the very start of a Markdown file.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 #: Confluence titles its exported pages `Space : Page`.
 CONFLUENCE_TITLE = re.compile(r"^.+? : (?=\S)")
 
@@ -38,7 +40,8 @@ class UnreadableDocument(UsageError):
 
 @dataclass(frozen=True)
 class Converted:
-    """A document as Markdown, with the title its page gave outside the text (HTML's `<title>`)."""
+    """A document as Markdown, with the title its page gave outside the text (HTML's `<title>`, the
+    front matter's `title`)."""
 
     markdown: str
     kind: str
@@ -66,7 +69,27 @@ def convert(path: Path) -> Converted:
     if kind == HTML:
         markdown, title = html_to_markdown(text)
         return Converted(markdown, kind, title)
-    return Converted(normalize_newlines(text), kind)
+    return markdown_with_front_matter(normalize_newlines(text))
+
+
+def markdown_with_front_matter(text: str) -> Converted:
+    """A Markdown document whose YAML front matter (a blog's or a static site's) gives the title; its
+    other values are kept as `key: value` lines before the text, never dropped."""
+    import yaml
+
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return Converted(text, MARKDOWN)
+    try:
+        values = yaml.safe_load(match[1])
+    except yaml.YAMLError:
+        return Converted(text, MARKDOWN)
+    if not isinstance(values, dict):
+        return Converted(text, MARKDOWN)
+    lines = [f"{key}: {value}" for key, value in values.items() if value not in (None, "", [], {})]
+    title = values.get("title")
+    kept = "\n".join(lines) + "\n\n" if lines else ""
+    return Converted(kept + text[match.end():], MARKDOWN, title.strip() if isinstance(title, str) else None)
 
 
 def normalize_newlines(text: str) -> str:

@@ -51,6 +51,14 @@ def date_of(match: re.Match) -> dt.date | None:
         return None
 
 
+def month_day(match: re.Match) -> tuple[int, int] | None:
+    """The month and day of a DATE match written without a year (`February 1st`), or None."""
+    month = match["month1"] or match["month2"]
+    if not month or match["year1"] or match["year2"]:
+        return None
+    return MONTHS[month.lower().rstrip(".")], int(match["day1"] or match["day2"])
+
+
 def first_date(text: str) -> dt.date | None:
     """The first full date in `text`."""
     for match in DATE_PATTERN.finditer(text):

@@ -37,7 +37,8 @@ SYNONYMS: dict[str, list[str]] = {
     ACTIONS: ["action items", "action item", "actions", "follow up", "follow ups", "follow up actions",
               "corrective actions", "corrective and preventative measures", "corrective and preventive measures",
               "preventive measures", "preventative measures", "next steps", "remediation", "remediations",
-              "remediation items", "improvements", "what we are doing", "suivi", "actions correctives",
+              "remediation items", "improvements", "improving", "what we are doing", "what we will do",
+              "preventing", "prevention", "suivi", "actions correctives",
               "plan d action", "mesures correctives", "prochaines etapes", "actions de suivi"],
     RESOLUTION: ["resolution", "recovery", "mitigation", "how we fixed it", "fix", "resolution and recovery",
                  "resolution et retablissement", "retablissement", "remise en service", "attenuation"],
@@ -168,8 +169,8 @@ def outline(blocks: list[Block], config: Config) -> Outline:
 
 
 def _title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
-    """The document's title: its first `#` heading, or what follows a heading such as "Incident title"."""
-    first = next((index for index, block in enumerate(blocks) if block.kind == "heading"), None)
+    """The document's title: the heading it starts with, or what follows a heading such as "Incident title"."""
+    first = 0 if blocks and blocks[0].kind == "heading" else None
     if first is None or blocks[first].level != min(b.level for b in blocks if b.kind == "heading"):
         return None, blocks
     heading = blocks[first]

@@ -9,14 +9,17 @@ import re
 from dataclasses import dataclass
 
 from .blocks import Block
-from .dates import DATE, TIME, ZONE, date_of, time_of, zone_of
+from .dates import DATE, TIME, ZONE, date_of, month_day, time_of, zone_of
 from .sections import normalize
 
 #: A time at the start of a text, with an optional date before it and zone after it.
 STAMP = re.compile(
-    rf"^[\s*_±~≈>(\[]*(?:(?:at|around|à|vers)\s+)?(?:{DATE}[\s,T]*(?:at\s+|à\s+)?[\s*_]*)?[~±≈]?\s*{TIME}"
+    rf"^[\s*_±~≈>(\[]*(?:(?:on|at|around|le|à|vers)\s+)?(?:{DATE}[\s,T]*(?:at\s+|à\s+)?[\s*_]*)?[~±≈]?\s*{TIME}"
     rf"(?!\d|:\d)(?:\s*~)?(?:\s*\(?{ZONE}\)?)?(?![\w])[\s*_~)\]]*(?:[:|,.–—-]+)?[\s*_]*(?P<text>.*)$",
     re.IGNORECASE | re.DOTALL)
+#: Words in what precedes a time, once its zone and AM/PM are left out.
+WORDS = re.compile(r"[^\W\d_]{2,}")
+ZONE_OR_MERIDIEM = re.compile(rf"{ZONE}|\b[ap]\.?\s?m\b\.?", re.IGNORECASE)
 #: Table headers of the time column and of the event column.
 TIME_HEADERS = {"time", "date", "datetime", "date time", "timestamp", "when", "heure", "horodatage", "date heure",
                 "time utc", "heure utc", "date and time"}
@@ -38,24 +41,29 @@ class Stamp:
     time: dt.time
     zone: dt.tzinfo | None
     text: str
+    month_day: tuple[int, int] | None = None  # a date written without its year: the timeline's year
 
 
 def read_stamp(text: str) -> Stamp | None:
     """The time a text starts with, and the rest of the text, or None."""
-    match = STAMP.match(" ".join(text.split()))
+    text = " ".join(text.split())
+    match = STAMP.match(text)
     if not match:
         return None
     time = time_of(match)
     if time is None:
         return None
     date = date_of(match) if match["iso"] or match["month1"] or match["month2"] else None
-    if (match["iso"] or match["month1"] or match["month2"]) and date is None and not (match["month1"] or match["month2"]):
+    if match["iso"] and date is None:
         return None
     rest = match["text"].strip()
+    if WORDS.search(ZONE_OR_MERIDIEM.sub("", text[:match.start("text")])):
+        rest = text  # "On February 1st at 17:00 UTC we...": the words before the time are the author's
     for mark in ("**", "__"):
         if rest.count(mark) % 2:
             rest = mark + rest
-    return Stamp(date, time, zone_of(match["zone"]) if match["zone"] else None, rest) if rest else None
+    zone = zone_of(match["zone"]) if match["zone"] else None
+    return Stamp(date, time, zone, rest, None if date else month_day(match)) if rest else None
 
 
 def table_stamps(block: Block) -> list[Stamp | None]:
@@ -105,11 +113,12 @@ def read_timeline(blocks: list[Block], context_text: str, default_day: dt.date |
             if block.kind == "paragraph" and not entries:
                 day = first_date(block.text) or day
             continue
-        dated = stamp.date is not None
+        stamp_day = stamp.date or _in_year(stamp.month_day, day)
+        dated = stamp_day is not None
         if stamp.zone is not None and not entries and named_zone is None:
             zone = stamp.zone
         if dated:
-            day = stamp.date
+            day = stamp_day
         when = None
         if day is not None:
             when = dt.datetime.combine(day, stamp.time, _fixed(zone, day, stamp.time))
@@ -126,6 +135,15 @@ def read_timeline(blocks: list[Block], context_text: str, default_day: dt.date |
             previous = when
         entries.append((Entry(when, stamp.time, stamp.text, dated), block, row))
     return Timeline(entries, zone, named_zone is not None or any(s and s.zone for _, _, s in _stamps(blocks)), notes)
+
+
+def _in_year(month_day: tuple[int, int] | None, day: dt.date | None) -> dt.date | None:
+    if month_day is None or day is None:
+        return None
+    try:
+        return dt.date(day.year, *month_day)
+    except ValueError:
+        return None
 
 
 def _stamps(blocks: list[Block]):
@@ -165,6 +183,7 @@ MOMENTS = {
                                r"rétabli|downgraded|workaround|contourn", re.I),
     "resolved_at": re.compile(r"resolved|outage ends|incident ends|\bfixed|solved|service operational|"
                               r"confirmed working|back to normal|recovered|résolu|corrig|confirmed that the problem|"
+                              r"operating as expected|back online|fully (?:restored|operational)|"
                               r"issue permanently|completed? .*confirmed", re.I),
 }
 
