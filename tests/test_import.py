@@ -81,19 +81,21 @@ def test_what_a_person_read_is_in_the_import(imported, name: str) -> None:
 
 
 def _words(text: str) -> str:
+    """The words of a text, without link targets, times, dates and punctuation."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return " ".join(re.sub(r"[\W_]+", " ", STAMPS.sub(" ", text)).lower().split())
 
 
 def _sentences(markdown: str) -> list[str]:
     """The sentences of a document's text: its paragraphs, items and table cells, without headings,
-    table headers and delimiter rows."""
+    table headers, delimiter rows, list markers and link targets."""
     lines = markdown.split("\n")
     kept = []
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if line.lstrip().startswith("#") or re.match(r"^\s*\|?[\s:|-]+\|?\s*$", following) and "|" in following:
             continue
-        kept.append(line)
+        kept.append(re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line))
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", "\n".join(kept))
     return [words for piece in re.split(r"(?<=[.!?])\s+|\n\s*\n|\|", text) if (words := _words(piece))]
 
@@ -170,3 +172,15 @@ def test_dry_run_prints_the_report_and_writes_nothing(tmp_path: Path) -> None:
                                     "  timeline: 3 entries; actions: 2, 0 with an owner named\n")
     assert result.output.endswith("1 of 1 document(s) would be written (dry run: nothing written); 0 refused.\n")
     assert tree(root) == {}
+
+
+def test_the_example_report_of_the_docs_is_what_import_prints(tmp_path: Path, monkeypatch) -> None:
+    root = lay_out(tmp_path / "kb")
+    (tmp_path / "old-incidents").mkdir()
+    (tmp_path / "old-incidents/traefik-v2-outage.md").write_bytes(
+        (CORPUS / "markdown/dfds-pm2021-008-traefik-v2.md").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    command = "postmortem import old-incidents/traefik-v2-outage.md --dry-run"
+    result = invoke(root, *command.split()[1:])
+    docs = (Path(__file__).parent.parent / "docs/import.md").read_text(encoding="utf-8")
+    assert f"```text\n$ {command}\n{result.output}```" in docs

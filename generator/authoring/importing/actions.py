@@ -21,7 +21,7 @@ COLUMNS = {
     "ticket": {"ticket", "bug", "issue", "jira", "link", "tracking", "reference", "ref", "lien", "tickets", "bugs"},
     "status": {"status", "statut", "state", "etat"},
 }
-OWNER_IN_TEXT = re.compile(r"(?:\b(?:owner|owners|assignee|assigned to|owned by|responsable|porteur|pilote)\s*[:=]?"
+OWNER_IN_TEXT = re.compile(r"(?:\b(?:(?:owner|owners|assignee|responsable|porteur|pilote)\s*[:=]|assigned to|owned by)"
                            r"\s*@?(?P<named>[\w.-]+))|(?:(?<![\w/])@(?P<handle>[A-Za-z][\w.-]*))", re.IGNORECASE)
 DUE_IN_TEXT = re.compile(rf"\b(?:due|by|before|deadline|échéance|echeance|avant le|pour le|d'ici le)\s*[:=]?\s*{DATE}",
                          re.IGNORECASE)

@@ -229,6 +229,8 @@ def _clip(text: str) -> str:
 
 # The body ---------------------------------------------------------------------------------------
 
+#: How the report names the text before the document's first heading.
+PREAMBLE = "(the text before the first heading)"
 PLACEHOLDER = "TODO: nothing in the imported document maps to this section; write it."
 TIMELINE_PLACEHOLDER = ("TODO: no timed entry found in the imported document (its timeline, if any, is kept under "
                         "the summary); write one entry a line: `- HH:MM — what happened`.")
@@ -244,7 +246,10 @@ def _body(plan: Outline, timeline_section: Placed | None, timeline: Timeline | N
         parts = placed.parts + (moved if index == 0 and placed is not timeline_section else [])
         if placed is timeline_section and moved:
             parts = []
-        report.sections.append({"section": placed.spec.title, "from": list(placed.sources)})
+        sources = list(placed.sources)
+        if index == 0 and parts and parts[0].heading is None and parts[0].blocks:
+            sources.insert(0, PREAMBLE)
+        report.sections.append({"section": placed.spec.title, "from": sources})
         for part in parts:
             if part.heading and not placed.spec.matches(part.heading) and part.heading not in placed.sources:
                 report.kept_under.append({"heading": part.heading, "section": placed.spec.title})

@@ -66,7 +66,7 @@ def report_text(result: ImportResult) -> str:
             lines.extend(f"    {item['field']}: {_shown(item['value'])}  ({item['from']})" for item in report.filled)
         if report.sections:
             lines.append("  sections:")
-            lines.extend(f"    {item['section']} <- {', '.join(repr(name) for name in item['from']) or 'nothing: TODO'}"
+            lines.extend(f"    {item['section']} <- {', '.join(_quoted(name) for name in item['from']) or 'nothing: TODO'}"
                          for item in report.sections)
         if report.kept_under:
             lines.append("  kept under the nearest section:")
@@ -85,6 +85,10 @@ def report_text(result: ImportResult) -> str:
 def report_json(result: ImportResult) -> str:
     document = {"dry_run": result.dry_run, "files": [report.as_dict() for report in result.reports]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _quoted(heading: str) -> str:
+    return heading if heading.startswith("(") else repr(heading)
 
 
 def _shown(value) -> str:

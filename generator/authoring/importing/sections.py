@@ -70,14 +70,17 @@ _PHRASES = sorted(((phrase, role) for role, phrases in SYNONYMS.items() for phra
                   key=lambda pair: -len(pair[0]))
 
 
-def role_of(heading: str) -> str | None:
-    """The meaning of a heading: exactly one of the synonyms, or one of them as whole words in it."""
+def role_of(heading: str, exact: bool = False) -> str | None:
+    """The meaning of a heading: exactly one of the synonyms, or (unless `exact`) one of them as
+    whole words in it."""
     name = normalize(heading)
     if not name:
         return None
     for phrase, role in _PHRASES:
         if name == phrase:
             return role
+    if exact:
+        return None
     for phrase, role in _PHRASES:
         if len(phrase) > 3 and re.search(rf"(?:^| ){re.escape(phrase)}(?: |$)", name):
             return role
@@ -103,12 +106,14 @@ class Placed:
     sources: list[str] = field(default_factory=list)  # the source headings mapped to it by meaning
 
 
-def spec_for(config: Config, heading: str) -> tuple[SectionSpec | None, str | None]:
-    """The config's section a heading goes in, and the role it plays (actions, resolution...)."""
+def spec_for(config: Config, heading: str, exact: bool = False) -> tuple[SectionSpec | None, str | None]:
+    """The config's section a heading goes in, and the role it plays (actions, resolution...); with
+    `exact`, only a heading that is one of the names (a subheading: "What happened?" in a FAQ is
+    not the summary)."""
     for spec in config.sections:
         if spec.matches(heading):
             return spec, role_of(heading) or _role_of_spec(spec)
-    role = role_of(heading)
+    role = role_of(heading, exact)
     if role is None:
         return None, None
     kind = KINDS.get(role)
@@ -147,7 +152,8 @@ def outline(blocks: list[Block], config: Config) -> Outline:
     top = min((block.level for block in blocks if block.kind == "heading"), default=2)
     for block in blocks:
         heading = block.text if block.kind == "heading" else block.label if block.label else None
-        spec, role = spec_for(config, heading) if heading else (None, None)
+        deeper = block.kind == "heading" and block.level > top
+        spec, role = spec_for(config, heading, exact=deeper) if heading else (None, None)
         if block.kind != "heading" and spec is None:
             part.blocks.append(block)
             continue

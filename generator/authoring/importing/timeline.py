@@ -190,7 +190,7 @@ MOMENTS = {
 
 def propose_times(entries: list[Entry]) -> dict[str, tuple[dt.datetime, str]]:
     """The incident's times the timeline makes clear, each with the entry it comes from, in order:
-    started_at (the first entry that says so, else the first entry), detected_at, declared_at,
+    started_at (the first entry that says so, else the first entry), detected_at, declared_at and
     mitigated_at (the first that says so) and resolved_at (the last that says so)."""
     timed = [entry for entry in entries if entry.when is not None]
     if not timed:
@@ -201,8 +201,6 @@ def propose_times(entries: list[Entry]) -> dict[str, tuple[dt.datetime, str]]:
     floor = start.when
     for name in ("detected_at", "declared_at", "mitigated_at", "resolved_at"):
         matching = [entry for entry in timed if entry.when >= floor and MOMENTS[name].search(entry.text)]
-        if name == "detected_at" and not matching and start is timed[0]:
-            matching = [start]
         if matching:
             chosen = matching[-1] if name == "resolved_at" else matching[0]
             proposed[name] = (chosen.when, chosen.text)
