@@ -1,0 +1,127 @@
+"""The readers behind `postmortem import`, on the forms post-mortems write: times and dates, the
+timeline's entries and their days, action items, and headings placed in the format's sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.authoring.importing.actions import FoundAction, read_actions
+from generator.authoring.importing.blocks import parse_blocks
+from generator.authoring.importing.sections import outline, role_of
+from generator.authoring.importing.timeline import entry_line, propose_times, read_stamp, read_timeline
+from generator.kb.config.schema import Config
+
+UTC = dt.UTC
+CET = dt.timezone(dt.timedelta(hours=1))
+
+
+@pytest.mark.parametrize(("text", "date", "time", "rest"), [
+    ("18:42 — first alert", None, "18:42", "first alert"),
+    ("6:42 PM: checkout errors rise", None, "18:42", "checkout errors rise"),
+    ("12:05 am - cron starts", None, "00:05", "cron starts"),
+    ("22h06 : correctif déployé", None, "22:06", "correctif déployé"),
+    ("2017-01-31 23:00 UTC — replication lags", "2017-01-31", "23:00", "replication lags"),
+    ("**± 17:20 UTC:** prior to starting this work", None, "17:20", "prior to starting this work"),
+    ("**14:54 OUTAGE BEGINS** — backends melt", None, "14:54", "**OUTAGE BEGINS** — backends melt"),
+    ("2020-11-17 10:45~ — KIAM upgraded", "2020-11-17", "10:45", "KIAM upgraded"),
+    ("January 31, 2017 at 6:42 PM — thing", "2017-01-31", "18:42", "January 31, 2017 at 6:42 PM — thing"),
+])
+def test_a_time_at_the_start_of_a_line(text: str, date: str | None, time: str, rest: str) -> None:
+    stamp = read_stamp(text)
+    assert (stamp.date.isoformat() if stamp.date else None, f"{stamp.time:%H:%M}", stamp.text) == (date, time, rest)
+
+
+@pytest.mark.parametrize("text", ["2022-05-?? HH:mm — detected", "25:10 — rollback", "3.5 to 3.6 upgrade",
+                                  "Version 1.14 shipped", "18:42", "2026-02-30 10:00 — no such day"])
+def test_no_time_at_the_start_of_a_line(text: str) -> None:
+    assert read_stamp(text) is None
+
+
+def _timeline(markdown: str, day: dt.date | None = dt.date(2026, 3, 13), zone: dt.tzinfo = UTC):
+    blocks = parse_blocks(markdown)
+    return read_timeline(blocks, "", day, zone, None)
+
+
+def test_a_time_earlier_than_the_one_before_it_is_the_next_day() -> None:
+    timeline = _timeline("- 23:50 — deploy starts\n- 00:10 — errors rise\n- 00:40 — rollback\n")
+    entries = [entry for entry, _, _ in timeline.entries]
+    assert [entry.when.isoformat() for entry in entries] == [
+        "2026-03-13T23:50:00+00:00", "2026-03-14T00:10:00+00:00", "2026-03-14T00:40:00+00:00"]
+    lines = [entry_line(entry, previous) for entry, previous in zip(entries, [None, *entries])]
+    assert lines == ["- 2026-03-13 23:50 — deploy starts", "- 2026-03-14 00:10 — errors rise", "- 00:40 — rollback"]
+    assert timeline.notes == ["00:10 read as the next day, 2026-03-14 (it comes after 23:50)"]
+
+
+def test_an_entry_dated_earlier_than_the_one_before_it_is_kept_as_text() -> None:
+    timeline = _timeline("- 2026-03-13 10:00 — b\n- 2026-03-12 09:00 — a\n")
+    assert [entry.text for entry, _, _ in timeline.entries] == ["b"]
+    assert timeline.notes == ["2026-03-12 09:00 is earlier than the entry before it: kept as text, not as an entry"]
+
+
+def test_a_table_of_times_and_events_with_the_zone_of_its_stamps() -> None:
+    timeline = _timeline("| Heure | Événement |\n|---|---|\n| 10:01 CET | alerte |\n| 10:25 | correctif |\n",
+                         zone=UTC)
+    assert [entry.when.isoformat() for entry, _, _ in timeline.entries] == [
+        "2026-03-13T10:01:00+01:00", "2026-03-13T10:25:00+01:00"]
+
+
+def test_without_any_date_the_entries_keep_their_times_only() -> None:
+    timeline = _timeline("- 14:51 — news\n- 14:53 — traffic x88\n", day=None)
+    entries = [entry for entry, _, _ in timeline.entries]
+    assert [entry_line(entry, None) for entry in entries] == ["- 14:51 — news", "- 14:53 — traffic x88"]
+    assert propose_times(entries) == {}
+
+
+def test_the_incident_times_proposed_from_what_the_entries_say() -> None:
+    timeline = _timeline("- 14:51 — news reports a sonnet\n- 14:54 — OUTAGE BEGINS\n- 14:55 — on-call paged\n"
+                         "- 15:01 — incident declared\n- 15:36 — OUTAGE MITIGATED\n- 16:30 — INCIDENT ENDS\n")
+    proposed = {name: f"{when:%H:%M}" for name, (when, _) in propose_times([e for e, _, _ in timeline.entries]).items()}
+    assert proposed == {"started_at": "14:54", "detected_at": "14:55", "declared_at": "15:01",
+                        "mitigated_at": "15:36", "resolved_at": "16:30"}
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("| Action Item | Type | Owner | Bug |\n|---|---|---|---|\n"
+     "| Plug the leak | prevent | agoogler | Bug 5554825 **DONE** |\n| Update playbook | mitigate | jennifer | n/a |\n",
+     [FoundAction("Plug the leak", "agoogler", None, "Bug 5554825"),
+      FoundAction("Update playbook", "jennifer", None, None)]),
+    ("| Owner | Task | Due | Ticket |\n|---|---|---|---|\n| @alex | Add test for edge case | 2026-06-28 | PAY-12 |\n",
+     [FoundAction("Add test for edge case", "alex", dt.date(2026, 6, 28), "PAY-12")]),
+    ("- [ ] Raise the pool size (owner: bob, due 2026-03-20, PAY-123)\n- Alert on saturation @carol\n"
+     "  - nested detail\n",
+     [FoundAction("Raise the pool size (owner: bob, due 2026-03-20, PAY-123)", "bob", dt.date(2026, 3, 20), "PAY-123"),
+      FoundAction("Alert on saturation @carol", "carol", None, None)]),
+    ("1. [Prometheus monitoring for backups (#1095)](https://gitlab.com/i/1095)\n"
+     "1. [Assign an owner for data durability](https://gitlab.com/i/1163)\n",
+     [FoundAction("Prometheus monitoring for backups (#1095)", None, None, "#1095"),
+      FoundAction("Assign an owner for data durability", None, None, "https://gitlab.com/i/1163")]),
+])
+def test_action_items_from_tables_and_lists(markdown: str, expected: list[FoundAction]) -> None:
+    assert read_actions(parse_blocks(markdown)) == expected
+
+
+@pytest.mark.parametrize(("heading", "role"), [
+    ("Root cause analysis", "root-cause"), ("Trigger", "root-cause"), ("Cause racine", "root-cause"),
+    ("Facteurs contributifs", "root-cause"), ("What happened", "summary"), ("TL;DR", "summary"),
+    ("Chronologie", "timeline"), ("3. Timeline (UTC)", "timeline"), ("Timeline167", "timeline"),
+    ("Leçons", "lessons"), ("What went wrong", "lessons"), ("Action items", "actions"), ("Suivi", "actions"),
+    ("Ce qui a bien marché", "went-well"), ("Data loss impact", "impact"), ("Attendees", None),
+])
+def test_headings_by_meaning(heading: str, role: str | None) -> None:
+    assert role_of(heading) == role
+
+
+def test_what_maps_to_no_section_is_kept_under_the_nearest_one_before_it() -> None:
+    markdown = ("# Panne du paiement\n\nIntro.\n\n## Infrastructure en place\n\nDeux bases.\n\n## Chronologie\n\n"
+                "- 10:00 — alerte\n\n## Cause racine\n\nUn index.\n\n### Pourquoi ?\n\nPas de test.\n\n"
+                "## Participants\n\n- A, B\n")
+    plan = outline(parse_blocks(markdown), Config(services=[{"id": "api"}]))
+    placed = {section.spec.title: [(part.heading, [block.text for block in part.blocks]) for part in section.parts]
+              for section in plan.sections}
+    assert plan.title == "Panne du paiement"
+    assert placed["Summary"] == [(None, ["Intro."]), ("Infrastructure en place", ["Deux bases."])]
+    assert placed["Root cause"] == [("Cause racine", ["Un index."]), ("Pourquoi ?", ["Pas de test."]),
+                                    ("Participants", ["A, B"])]
+    assert plan.unmapped == ["Infrastructure en place", "Pourquoi ?", "Participants"]
