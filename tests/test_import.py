@@ -184,3 +184,64 @@ def test_the_example_report_of_the_docs_is_what_import_prints(tmp_path: Path, mo
     result = invoke(root, *command.split()[1:])
     docs = (Path(__file__).parent.parent / "docs/import.md").read_text(encoding="utf-8")
     assert f"```text\n$ {command}\n{result.output}```" in docs
+
+
+OWN_TEMPLATE = """\
+# Payments API returned 502s for 25 minutes
+
+- **Date:** 2026-03-13
+- **Severity:** SEV2
+- **Services:** Payments API, checkout-web
+
+## What happened
+
+The payments-api pods ran out of database connections after a deploy.
+
+## Timeline (CET)
+
+- 6:42 PM — p99 latency alert fires
+- 6:47 PM — incident declared, bob is incident commander
+- 7:02 PM — rollback started
+- 7:07 PM — error rate back to normal
+
+## Follow-up
+
+| Action | Owner | Due | Ticket |
+|---|---|---|---|
+| Alert on pool saturation | bob | 2026-03-20 | CHK-101 |
+| Load test the pool | dave | 2026-04-10 | CHK-102 |
+"""
+
+
+def test_the_front_matter_of_a_team_template_with_its_facts_and_owners(tmp_path: Path) -> None:
+    root = lay_out(tmp_path / "kb")
+    source = tmp_path / "incident.md"
+    source.write_text(OWN_TEMPLATE, encoding="utf-8")
+    assert invoke(root, "import", source).exit_code == 0
+    text = (root / "postmortems/2026/2026-03-13-payments-api-returned-502s-for-25-minutes.md").read_text("utf-8")
+    assert text.split("---\n")[1] == """\
+title: "Payments API returned 502s for 25 minutes"
+status: draft  # imported: check every value before review
+severity: SEV2
+services: [payments-api, checkout-web]
+tags: []
+started_at: 2026-03-13T18:42:00+01:00  # proposed from the timeline: check it
+detected_at: 2026-03-13T18:42:00+01:00  # proposed from the timeline: check it
+declared_at: 2026-03-13T18:47:00+01:00  # proposed from the timeline: check it
+mitigated_at: 2026-03-13T19:02:00+01:00  # proposed from the timeline: check it
+resolved_at: 2026-03-13T19:07:00+01:00  # proposed from the timeline: check it
+detection: alert  # proposed from the timeline: check it
+root_cause: TODO  # capacity | change | configuration | dependency | code | infrastructure | data | security | process | unknown
+actions:
+  - title: "Alert on pool saturation"
+    owner: "bob"
+    due: 2026-03-20
+    ticket: "CHK-101"
+  - title: "Load test the pool"
+    owner: TODO  # the document says 'dave', who is not in postmortem.yml's people or teams
+    due: 2026-04-10
+    ticket: "CHK-102"
+"""
+    result = invoke(root, "validate", "--format", "json")
+    assert result.exit_code == 0
+    assert {d["code"] for d in json.loads(result.output)["diagnostics"]} == {"PM112", "PM115", "PM303"}

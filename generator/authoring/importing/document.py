@@ -158,10 +158,9 @@ def _severity(config: Config, facts: dict[str, str], text: str, report: FileRepo
 
 
 def _services(config: Config, facts: dict[str, str], title: str, text: str, report: FileReport) -> tuple[str, str | None]:
-    where = facts.get("services") or f"{title}\n{text}"
+    where = f" {_loose(facts.get('services') or f'{title} {text}')} "
     found = [service.id for service in config.services
-             if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", where, re.IGNORECASE)
-                    for name in {service.id, service.display_name})]
+             if any(f" {_loose(name)} " in where for name in (service.id, service.display_name))]
     if found:
         report.fill("services", found, "the document's Services line" if "services" in facts else
                     "the catalogue's names found in the text")
@@ -170,6 +169,11 @@ def _services(config: Config, facts: dict[str, str], title: str, text: str, repo
     why = f"{said}no service of postmortem.yml's catalogue is named"
     report.to_complete("services", why)
     return "TODO", "ids from postmortem.yml's services, e.g. [" + ", ".join(sorted(config.service_ids)[:2]) + "]"
+
+
+def _loose(text: str) -> str:
+    """A name as compared with the catalogue's: `Payments API` and `payments-api` alike."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
 
 
 def _detection(proposed: dict, report: FileReport) -> tuple[str, str | None]:
