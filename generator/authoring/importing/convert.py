@@ -2,9 +2,10 @@
 article (not its navigation, header and footer) through beautifulsoup4 and markdownify, and Word's
 `.docx` (Google Docs' download too) through mammoth's HTML.
 
-Chosen by measurement on tests/fixtures/import/: markdownify keeps tables as Markdown tables and
-headings as `#`, which the section and timeline readers need; mammoth maps Word's heading styles to
-`<h1>`-`<h6>` and its tables to `<table>`, so a `.docx` follows the HTML path.
+Chosen by measurement on tests/fixtures/import/ (benchmarks/compare_converters.py): markdownify keeps
+every sentence, tables as Markdown tables and headings as `#`, as html2text does, and is MIT licensed
+where html2text is GPL; mammoth maps Word's heading styles to `<h1>`-`<h6>` and its tables to
+`<table>`, so a `.docx` follows the HTML path.
 """
 
 from __future__ import annotations
