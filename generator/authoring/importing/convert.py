@@ -29,6 +29,8 @@ CHROME_TAGS = ["script", "style", "noscript", "nav", "aside", "form", "button", 
 #: Where the article is, most specific first: Confluence's export, its storage format, then the standards.
 ARTICLE_SELECTORS = ["#main-content", ".wiki-content", "article", "main", "[role=main]", "#content", ".post-content",
                      ".entry-content"]
+#: Word styles that mammoth leaves as paragraphs: Google Docs and Word write a document's title so.
+DOCX_STYLES = "p[style-name='Title'] => h1:fresh"
 #: YAML front matter at the very start of a Markdown file.
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 #: Confluence titles its exported pages `Space : Page`.
@@ -109,7 +111,7 @@ def _from_docx(path: Path, data: bytes) -> Converted:
     import mammoth
 
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data))
+        result = mammoth.convert_to_html(io.BytesIO(data), style_map=DOCX_STYLES)
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableDocument(f"{path}: not a Word document (.docx) that can be opened: {error}") from None
     markdown, _ = html_to_markdown(f"<html><body><article>{result.value}</article></body></html>")

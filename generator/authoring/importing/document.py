@@ -27,10 +27,14 @@ FACT_KEYS = {"date": "date", "incident date": "date", "severity": "severity", "s
              "services": "services", "service": "services", "affected services": "services",
              "services affected": "services", "services touchés": "services", "title": "title", "titre": "title"}
 TIME_FIELDS = ("started_at", "detected_at", "declared_at", "mitigated_at", "resolved_at")
-DETECTION_WORDS = [("alert", re.compile(r"\b(?:alert|alerte|paged|pager|monitoring|borgmon|alarm)", re.I)),
-                   ("customer", re.compile(r"\b(?:customer|client|user) reports?\b|\breports? from (?:customers|users)",
+#: How an incident was noticed, from what the detection entry says; people before tools ("End-users
+#: alerted us" is a customer).
+DETECTION_WORDS = [("customer", re.compile(r"\b(?:customers?|clients?|end[- ]users?|users?) (?:reports?|reported|alerted|"
+                                           r"complained|signalent)\b|\breports? from (?:customers|users)", re.I)),
+                   ("employee", re.compile(r"\b(?:developers?|employees?|engineers?|teams?) (?:reports?|reported|noticed)\b",
                                            re.I)),
-                   ("employee", re.compile(r"\b(?:developer|employee|engineer|team) reports?\b", re.I))]
+                   ("alert", re.compile(r"\b(?:alert|alerte|paged|pager|monitoring|borgmon|alarm|automated warning)",
+                                        re.I))]
 
 
 @dataclass(frozen=True)
@@ -343,7 +347,7 @@ def _render_timeline(placed: Placed, timeline: Timeline, top: int) -> str:
                     if entry:
                         add(entry_line(entry, previous_entry), True)
                         previous_entry = entry
-                    else:
+                    elif any(block.rows[row + 1]):
                         add(" — ".join(cell for cell in block.rows[row + 1] if cell), False)
                 if not stamps:
                     add(block.text, False)

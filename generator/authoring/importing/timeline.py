@@ -15,7 +15,7 @@ from .sections import normalize
 #: A time at the start of a text, with an optional date before it and zone after it.
 STAMP = re.compile(
     rf"^[\s*_±~≈>(\[]*(?:(?:on|at|around|le|à|vers)\s+)?(?:{DATE}[\s,T]*(?:at\s+|à\s+)?[\s*_]*)?[~±≈]?\s*{TIME}"
-    rf"(?!\d|:\d)(?:\s*~)?(?:\s*\(?{ZONE}\)?)?(?![\w])[\s*_~)\]]*(?:[:|,.–—-]+)?[\s*_]*(?P<text>.*)$",
+    rf"(?!\d|:\d)(?:\s*~)?(?:\s*\(?{ZONE}\)?)?(?![\w])[\s*_~+)\]]*(?:[:|,.–—-]+)?[\s*_]*(?P<text>.*)$",
     re.IGNORECASE | re.DOTALL)
 #: Words in what precedes a time, once its zone and AM/PM are left out.
 WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -177,11 +177,11 @@ MOMENTS = {
                              r"l'impact|de la panne)|started failing|start(?:ed|s)? (?:failing|melting|crash)|"
                              r"crash[- ]?loop|went down", re.I),
     "detected_at": re.compile(r"\b(?:alert(?:ed|s)?|alarm|paged|pager|detect(?:ed|s)?|noticed|reports?|"
-                              r"monitoring|on-call|signal(?:é|e)|détect|alerte|informed|discovered|receives)\b", re.I),
+                              r"monitoring|on-call|signal(?:é|e)|détect|alerte|informed|discovered|receives|warning)\b", re.I),
     "declared_at": re.compile(r"\bdeclar(?:e|es|ed)\b|incident begins|déclar", re.I),
     "mitigated_at": re.compile(r"mitigat|roll(?:ed)?[ -]?back|revert|restored|fail(?:ed)?[ -]?over|atténu|"
                                r"rétabli|downgraded|workaround|contourn", re.I),
-    "resolved_at": re.compile(r"resolved|outage ends|incident ends|\bfixed|solved|service operational|"
+    "resolved_at": re.compile(r"resolved|outage ends|incident ends|\bfixed|solved|\boperational\b|"
                               r"confirmed working|back to normal|recovered|résolu|corrig|confirmed that the problem|"
                               r"operating as expected|back online|fully (?:restored|operational)|"
                               r"issue permanently|completed? .*confirmed", re.I),
@@ -190,19 +190,22 @@ MOMENTS = {
 
 def propose_times(entries: list[Entry]) -> dict[str, tuple[dt.datetime, str]]:
     """The incident's times the timeline makes clear, each with the entry it comes from, in order:
-    started_at (the first entry that says so, else the first entry), detected_at, declared_at and
-    mitigated_at (the first that says so) and resolved_at (the last that says so)."""
+    started_at (the first entry that says so, else the first entry), resolved_at (the last that
+    says so), and between them detected_at, declared_at and mitigated_at (the first that says so)."""
     timed = [entry for entry in entries if entry.when is not None]
     if not timed:
         return {}
-    proposed: dict[str, tuple[dt.datetime, str]] = {}
     start = next((entry for entry in timed if MOMENTS["started_at"].search(entry.text)), timed[0])
-    proposed["started_at"] = (start.when, start.text)
+    proposed = {"started_at": (start.when, start.text)}
+    resolved = [entry for entry in timed if entry.when >= start.when and MOMENTS["resolved_at"].search(entry.text)]
+    ceiling = resolved[-1].when if resolved else None
     floor = start.when
-    for name in ("detected_at", "declared_at", "mitigated_at", "resolved_at"):
-        matching = [entry for entry in timed if entry.when >= floor and MOMENTS[name].search(entry.text)]
-        if matching:
-            chosen = matching[-1] if name == "resolved_at" else matching[0]
+    for name in ("detected_at", "declared_at", "mitigated_at"):
+        chosen = next((entry for entry in timed if floor <= entry.when and (ceiling is None or entry.when <= ceiling)
+                       and MOMENTS[name].search(entry.text)), None)
+        if chosen:
             proposed[name] = (chosen.when, chosen.text)
             floor = chosen.when
+    if resolved:
+        proposed["resolved_at"] = (resolved[-1].when, resolved[-1].text)
     return proposed
