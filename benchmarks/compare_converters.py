@@ -58,7 +58,7 @@ def main() -> None:
     for document in documents:
         if document.suffix == ".docx":
             with open(document, "rb") as stream:
-                html = f"<html><body><article>{mammoth.convert_to_html(stream).value}</article></body></html>"
+                html = f"<html><body><article>{mammoth.convert_to_html(stream, style_map=convert.DOCX_STYLES).value}</article></body></html>"
         else:
             html = document.read_text(encoding="utf-8")
         sentences = [words(sentence) for block in article(html).find_all(["p", "li", "td", "th"])
