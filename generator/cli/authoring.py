@@ -227,7 +227,8 @@ def import_command(ctx, paths, dry_run, output_format) -> None:
     """Import existing post-mortems (FILES or FOLDERS) as drafts in postmortems/YYYY/.
 
     Reads Markdown in any template, HTML pages (Confluence exports, wikis, blogs: the article, not
-    the page around it) and Word or Google Docs' .docx. Maps headings to the format's sections by
+    the page around it) and Word or Google Docs' .docx (HTML and .docx need
+    pip install 'postmortem-kb[import]'). Maps headings to the format's sections by
     meaning (English and French), rewrites the timeline's timed lines as entries, reads action items
     with their owner, due date and ticket, and leaves TODO with a comment for everything undecided.
     The report says, per file, what was filled, from where, and what a person must complete.
@@ -243,10 +244,8 @@ def import_command(ctx, paths, dry_run, output_format) -> None:
       postmortem import docs/incidents/ --format json | jq '.files[].todo'
     """
     from ..authoring.importing import import_documents, report_json, report_text
-    from ..extras import IMPORT, require_extra
     from ..kb.layout import open_knowledge_base
 
-    require_extra(IMPORT, "postmortem import", "the document converters")
     result = import_documents(open_knowledge_base(kb_root(ctx)), list(paths), dry_run=dry_run)
     click.echo((report_json if output_format == "json" else report_text)(result), nl=False)
     ctx.exit(1 if result.refused else 0)

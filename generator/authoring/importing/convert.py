@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import UsageError
+from ...extras import IMPORT, require_extra
 
 MARKDOWN, HTML, DOCX = "markdown", "html", "docx"
 #: The kind of document each file name ending is read as.
@@ -57,11 +58,14 @@ def kind_of(path: Path) -> str | None:
 
 
 def convert(path: Path) -> Converted:
-    """The Markdown of the document at `path`. Raises UnreadableDocument when it cannot be read."""
+    """The Markdown of the document at `path`. Raises UnreadableDocument when it cannot be read, and
+    MissingExtraError for HTML and .docx when the `import` extra is not installed."""
     kind = kind_of(path)
     if kind is None:
         raise UnreadableDocument(f"{path}: not a document import reads: give .md, .html or .docx "
                                  f"({', '.join(sorted(KINDS))})")
+    if kind != MARKDOWN:
+        require_extra(IMPORT, f"importing {path.name}", "the HTML and Word converters")
     try:
         data = path.read_bytes()
     except OSError as error:
