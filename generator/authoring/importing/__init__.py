@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...checker import collector_paused
-from ...kb.config.schema import POSTMORTEMS_DIR, Config
+from ...kb.config.schema import Config
 from ...kb.layout import KnowledgeBase
 from .convert import UnreadableDocument, convert, kind_of
 from .document import Imported, build_postmortem, converter_name
@@ -60,7 +60,7 @@ def import_documents(kb: KnowledgeBase, paths: list[Path], dry_run: bool = False
             postmortem_id = _free_id(postmortem_id, taken)
         target = kb.postmortems_dir / postmortem_id[:4] / f"{postmortem_id}.md"
         report = result.report
-        report.target = f"{POSTMORTEMS_DIR}/{postmortem_id[:4]}/{postmortem_id}.md"
+        report.target = kb.relative(target)
         reports.append(report)
         if postmortem_id in existing:
             report.status, report.reason = REFUSED, f"{report.target} exists already: it was not changed"
