@@ -254,3 +254,31 @@ actions:
     result = invoke(root, "validate", "--format", "json")
     assert result.exit_code == 0
     assert {d["code"] for d in json.loads(result.output)["diagnostics"]} == {"PM112", "PM115", "PM303"}
+
+
+CONFLUENCE_STORAGE = """\
+<h1>Checkout errors after a deploy</h1>
+<p>Date: 2026-03-02</p>
+<h2>Timeline</h2>
+<ul><li>14:00 CET — deploy of checkout-web</li><li>14:25 CET — rollback, errors stop</li></ul>
+<h2>Action items</h2>
+<ac:task-list>
+<ac:task><ac:task-id>1</ac:task-id><ac:task-status>incomplete</ac:task-status>
+<ac:task-body>Canary the deploys, owner: <ac:link><ri:user ri:username="carol" /></ac:link>, due <time datetime="2026-03-20" /></ac:task-body>
+</ac:task>
+</ac:task-list>
+<ac:structured-macro ac:name="code"><ac:parameter ac:name="language">text</ac:parameter>
+<ac:plain-text-body><![CDATA[HTTP 500 on /cart]]></ac:plain-text-body></ac:structured-macro>
+"""
+
+
+def test_confluence_storage_format_tasks_mentions_and_dates(tmp_path: Path) -> None:
+    root = lay_out(tmp_path / "kb")
+    source = tmp_path / "page.xhtml"
+    source.write_text(CONFLUENCE_STORAGE, encoding="utf-8")
+    assert invoke(root, "import", source).exit_code == 0
+    text = (root / "postmortems/2026/2026-03-02-checkout-errors-after-a-deploy.md").read_text("utf-8")
+    assert ('actions:\n  - title: "Canary the deploys, owner: @carol, due 2026-03-20"\n    owner: "carol"\n'
+            "    due: 2026-03-20\n---\n") in text
+    assert "started_at: 2026-03-02T14:00:00+01:00" in text and "services: [checkout-web]" in text
+    assert "```\nHTTP 500 on /cart\n```" in text and "ac:" not in text

@@ -131,6 +131,7 @@ def html_to_markdown(html: str) -> tuple[str, str | None]:
     page_title = _page_title(soup)
     for tag in soup.find_all(CHROME_TAGS):
         tag.decompose()
+    _confluence_storage_as_html(soup)
     article = _article(soup)
     converter = MarkdownConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=False,
                                   escape_asterisks=False)
@@ -139,6 +140,28 @@ def html_to_markdown(html: str) -> tuple[str, str | None]:
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     has_title = article.find("h1") is not None
     return markdown, None if has_title else page_title
+
+
+def _confluence_storage_as_html(soup) -> None:
+    """Confluence's storage format (what its REST API and space XML exports hold) as the HTML it
+    stands for: task lists as lists, a mentioned user as @name, a date as its text, a code macro's
+    text as a code block; macro parameters (a code block's language) are no text of the page."""
+    for task_list in soup.find_all("ac:task-list"):
+        task_list.name = "ul"
+    for task in soup.find_all("ac:task"):
+        task.name = "li"
+    for tag in soup.find_all(["ac:task-id", "ac:task-status", "ac:parameter"]):
+        tag.decompose()
+    for user in soup.find_all("ri:user"):
+        name = user.get("ri:username") or user.get("ri:userkey") or user.get("ri:account-id")
+        user.replace_with(f"@{name}" if name else "")
+    for time in soup.find_all("time"):
+        if time.get("datetime") and not time.get_text(strip=True):
+            time.replace_with(time["datetime"])
+    for code in soup.find_all("ac:plain-text-body"):
+        code.name = "pre"
+    for tag in soup.find_all(lambda tag: ":" in tag.name):
+        tag.unwrap()
 
 
 def _page_title(soup) -> str | None:
