@@ -4,14 +4,23 @@ timeline's entries and their days, action items, and headings placed in the form
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from generator.authoring.importing import import_documents
 from generator.authoring.importing.actions import FoundAction, read_actions
 from generator.authoring.importing.blocks import parse_blocks
 from generator.authoring.importing.sections import outline, role_of
 from generator.authoring.importing.timeline import entry_line, propose_times, read_stamp, read_timeline
+from generator.checker import check
+from generator.diagnostics import Level
 from generator.kb.config.schema import Config
+from generator.kb.layout import open_knowledge_base
+
+from .conftest import lay_out
 
 UTC = dt.UTC
 CET = dt.timezone(dt.timedelta(hours=1))
@@ -125,3 +134,46 @@ def test_what_maps_to_no_section_is_kept_under_the_nearest_one_before_it() -> No
     assert placed["Root cause"] == [("Cause racine", ["Un index."]), ("Pourquoi ?", ["Pas de test."]),
                                     ("Participants", ["A, B"])]
     assert plan.unmapped == ["Infrastructure en place", "Pourquoi ?", "Participants"]
+
+
+HEADINGS = ["Summary", "What happened", "Timeline", "Chronologie", "Root cause", "Trigger", "Impact",
+            "Action items", "Suivi", "Lessons learned", "Attendees", "Notes", "Resolution"]
+TIMES = ["09:05", "23:59", "00:10", "6:42 PM", "12:01 am", "2026-03-13 10:00", "2026-03-14 01:00", "22h06",
+         "**± 17:20 UTC:**", "2026-03-12 08:00 UTC"]
+WORDS = ["alert fired", "rollback", "resolved", "owner: bob", "@carol", "due 2026-04-01", "PAY-12", "# not a title",
+         "`code`", "a: b # c", '"quoted"', "TODO", "---", "<b>html</b>", "ünïcödé", "| pipe |"]
+LINES = st.one_of(
+    st.builds(lambda heading, level: f"{'#' * level} {heading}", st.sampled_from(HEADINGS), st.integers(1, 3)),
+    st.builds(lambda time, words, bullet: f"{bullet}{time} — {words}", st.sampled_from(TIMES),
+              st.sampled_from(WORDS), st.sampled_from(["- ", "", "1. "])),
+    st.builds(lambda time, words: f"| {time} | {words} |", st.sampled_from(TIMES), st.sampled_from(WORDS)),
+    st.sampled_from(["| Time | Event |", "|---|---|", "", "Date: 2026-03-13", "Severity: SEV2", "- [ ] Fix it",
+                     "All times in CET.", "> quoted", "> - quoted item", "```", "  - nested", "    - indented code",
+                     "<!-- a comment -->", "* * *", "Title\n====="]),
+    st.sampled_from(WORDS),
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(LINES, min_size=1, max_size=25))
+def test_any_document_with_a_date_imports_into_a_draft_without_errors(tmp_path_factory, lines: list[str]) -> None:
+    """Whatever headings, times, tables and stray markup a document holds, its import validates as a
+    draft with warnings only (the TODOs), and keeps its words."""
+    root = lay_out(tmp_path_factory.mktemp("fuzz") / "kb")
+    source = root.parent / "incident.md"
+    source.write_text("Date: 2026-03-13\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    result = import_documents(open_knowledge_base(root), [source])
+    assert [report.status for report in result.reports] == ["written"]
+    checked = check(open_knowledge_base(root))
+    assert [d.text_line() for d in checked.diagnostics if d.level is Level.ERROR] == []
+    written = (root / result.reports[0].target).read_text(encoding="utf-8").lower()
+    words = set(re.findall(r"[^\W\d_]{3,}", source.read_text("utf-8").lower())) - {"utc", "cet"}
+    assert words - set(re.findall(r"[^\W\d_]{3,}", written)) == set()
+
+
+def test_an_entry_written_in_another_zone_is_converted_to_the_timelines() -> None:
+    blocks = parse_blocks("- 18:42 — alert\n- 17:50 UTC — the provider's status page turns red\n")
+    timeline = read_timeline(blocks, "", dt.date(2026, 3, 13), CET, CET)
+    assert [(entry.when.isoformat(), entry.text) for entry, _, _ in timeline.entries] == [
+        ("2026-03-13T18:42:00+01:00", "alert"),
+        ("2026-03-13T18:50:00+01:00", "(17:50 UTC) the provider's status page turns red")]

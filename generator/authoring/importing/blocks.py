@@ -38,11 +38,22 @@ def parse_blocks(markdown: str) -> list[Block]:
     found: list[Block] = []
     starts: list[int] = []
     covered = [False] * len(lines)
-    depth = 0
+    depth = quoted = 0
     for index, token in enumerate(tokens):
         if token.map and token.level == 0:
             covered[token.map[0]:token.map[1]] = [True] * (token.map[1] - token.map[0])
         before = len(found)
+        if token.type == "blockquote_close":
+            quoted -= 1
+        if quoted:  # a quote is one block, with what it holds
+            quoted += token.type == "blockquote_open"
+            continue
+        if token.type == "blockquote_open":
+            quoted = 1
+            if token.level == 0:
+                found.append(Block("other", "\n".join(lines[token.map[0]:token.map[1]]).strip("\n")))
+                starts.append(token.map[0])
+            continue
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
@@ -51,7 +62,8 @@ def parse_blocks(markdown: str) -> list[Block]:
             continue
         text = "\n".join(lines[token.map[0]:token.map[1]]).strip("\n")
         if token.type == "heading_open":
-            found.append(Block("heading", tokens[index + 1].content.strip(), int(token.tag[1])))
+            # A setext heading may span lines: one line, as a heading is written again.
+            found.append(Block("heading", " ".join(tokens[index + 1].content.split()), int(token.tag[1])))
         elif depth and token.type == "list_item_open":
             found.append(Block("item", _item_text(lines, tokens, index), depth))
         elif depth:
@@ -62,7 +74,7 @@ def parse_blocks(markdown: str) -> list[Block]:
             found.append(Block("table", text, rows=table_rows(text)))
         elif token.type in ("fence", "code_block") and token.level == 0:
             found.append(Block("code", text))
-        elif token.type in ("html_block", "hr", "blockquote_open") and token.level == 0:
+        elif token.type in ("html_block", "hr") and token.level == 0:
             found.append(Block("other", text))
         starts.extend([token.map[0]] * (len(found) - before))
     return _with_uncovered(found, starts, lines, covered)
@@ -90,7 +102,7 @@ def _item_text(lines: list[str], tokens, index: int) -> str:
     token = tokens[index]
     start, end = token.map
     for later in tokens[index + 1:]:
-        if later.type in ("bullet_list_open", "ordered_list_open") and later.level > token.level:
+        if later.type in ("bullet_list_open", "ordered_list_open") and later.level == token.level + 1:
             end = later.map[0]
             break
         if later.type == "list_item_close" and later.level == token.level:

@@ -4,11 +4,15 @@ dropped (a timeline without any timed line is kept under the first section)."""
 
 from __future__ import annotations
 
+import re
+
 from .blocks import Block
 from .report import FileReport
 from .sections import Outline, Placed
 from .timeline import Timeline, entry_line, table_stamps
 
+#: A list marker in a quote: in the timeline it would be an entry without a time, so it is escaped.
+QUOTED_LIST_MARKER = re.compile(r"^((?:[ \t]*>[ \t]?)+[ \t]*(?:\d+)?)([-*+.)])(?=[ \t])", re.MULTILINE)
 #: How the report names the text before the document's first heading.
 PREAMBLE = "(the text before the first heading)"
 PLACEHOLDER = "TODO: nothing in the imported document maps to this section; write it."
@@ -21,12 +25,13 @@ def render_body(plan: Outline, timeline_section: Placed | None, timeline: Timeli
     kept as `###`), a TODO where it put nothing; the timeline's timed lines as entries. Notes in
     `report` where each heading went."""
     moved = []
-    if timeline_section and timeline is not None and not timeline.entries and _has_blocks(timeline_section):
+    if timeline_section and timeline is not None and not timeline.entries and _has_text(timeline_section):
         moved = timeline_section.parts
-        report.notes.append("no timed entry in the timeline: its text is kept under the first section")
+        report.notes.append("no timed entry in the timeline: its text is kept under the first other section")
+    keeper = next((placed for placed in plan.sections if placed is not timeline_section), None)
     chunks = []
     for index, placed in enumerate(plan.sections):
-        parts = placed.parts + (moved if index == 0 and placed is not timeline_section else [])
+        parts = placed.parts + (moved if placed is keeper else [])
         if placed is timeline_section and moved:
             parts = []
         sources = list(placed.sources)
@@ -45,8 +50,10 @@ def render_body(plan: Outline, timeline_section: Placed | None, timeline: Timeli
     return "\n".join(chunks)
 
 
-def _has_blocks(placed: Placed) -> bool:
-    return any(part.blocks for part in placed.parts)
+def _has_text(placed: Placed) -> bool:
+    """True when the section holds more than the heading that names it."""
+    naming = _naming_part(placed, placed.parts)
+    return any(part.blocks or part.heading and part is not naming for part in placed.parts)
 
 
 def _subheading(placed: Placed, part, top: int, first: bool) -> str | None:
@@ -68,7 +75,7 @@ def _render_parts(placed: Placed, parts, top: int) -> str:
         if heading:
             pieces.append(heading)
         pieces.extend(_render_blocks(part.blocks))
-    return "\n\n".join(pieces).strip()
+    return "\n\n".join(pieces).strip("\n")
 
 
 def _render_blocks(blocks: list[Block]) -> list[str]:
@@ -133,6 +140,8 @@ def _render_timeline(placed: Placed, timeline: Timeline, top: int) -> str:
                 previous_entry = entry
             elif block.kind == "item" and block.level > 1 and in_list:
                 add(_item(block.text, block.level), True)
+            elif block.kind == "other":
+                add(QUOTED_LIST_MARKER.sub(r"\1\\\2", block.text), False)
             else:
                 add(block.text, False)
-    return "\n\n".join(pieces).strip()
+    return "\n\n".join(pieces).strip("\n")

@@ -42,6 +42,7 @@ class Stamp:
     zone: dt.tzinfo | None
     text: str
     month_day: tuple[int, int] | None = None  # a date written without its year: the timeline's year
+    zone_name: str | None = None  # as written: UTC, CET, UTC+2
 
 
 def read_stamp(text: str) -> Stamp | None:
@@ -63,7 +64,7 @@ def read_stamp(text: str) -> Stamp | None:
         if rest.count(mark) % 2:
             rest = mark + rest
     zone = zone_of(match["zone"]) if match["zone"] else None
-    return Stamp(date, time, zone, rest, None if date else month_day(match)) if rest else None
+    return Stamp(date, time, zone, rest, None if date else month_day(match), match["zone"]) if rest else None
 
 
 def table_stamps(block: Block) -> list[Stamp | None]:
@@ -91,8 +92,6 @@ class Timeline:
     """The entries of the timeline, each with its block (and row), and what was assumed reading them."""
 
     entries: list[tuple[Entry, Block, int | None]]
-    zone: dt.tzinfo
-    zone_given: bool
     notes: list[str]
 
 
@@ -100,7 +99,8 @@ def read_timeline(blocks: list[Block], context_text: str, default_day: dt.date |
                   named_zone: dt.tzinfo | None) -> Timeline:
     """The timed entries of the timeline's blocks, dated: an entry without a date takes the one before
     it, the first takes the timeline's own date line or `default_day`; a time earlier than the one
-    before it, without a date, is the next day."""
+    before it, without a date, is the next day. Times are in the zone the timeline names, else the
+    first entry's, else `default_zone`; an entry written in another zone is converted to it."""
     from .dates import first_date
 
     zone = named_zone or default_zone
@@ -119,12 +119,12 @@ def read_timeline(blocks: list[Block], context_text: str, default_day: dt.date |
             zone = stamp.zone
         if dated:
             day = stamp_day
-        when = None
+        when, text = None, stamp.text
         if day is not None:
-            when = dt.datetime.combine(day, stamp.time, _fixed(zone, day, stamp.time))
+            when, text = _moment(day, stamp, zone)
             if previous and when < previous and not dated:
                 day = day + dt.timedelta(days=1)
-                when = dt.datetime.combine(day, stamp.time, _fixed(zone, day, stamp.time))
+                when, text = _moment(day, stamp, zone)
                 notes.append(f"{stamp.time:%H:%M} read as the next day, {day.isoformat()} (it comes after "
                              f"{previous:%H:%M})")
                 dated = True
@@ -133,8 +133,20 @@ def read_timeline(blocks: list[Block], context_text: str, default_day: dt.date |
                              "kept as text, not as an entry")
                 continue
             previous = when
-        entries.append((Entry(when, stamp.time, stamp.text, dated), block, row))
-    return Timeline(entries, zone, named_zone is not None or any(s and s.zone for _, _, s in _stamps(blocks)), notes)
+        entries.append((Entry(when, stamp.time, text, dated), block, row))
+    return Timeline(entries, notes)
+
+
+def _moment(day: dt.date, stamp: Stamp, zone: dt.tzinfo) -> tuple[dt.datetime, str]:
+    """An entry's time in the timeline's zone, and its text: with the time as written first when it
+    was written in another zone ("(17:20 UTC) prior to...")."""
+    target = _fixed(zone, day, stamp.time)
+    if stamp.zone is None:
+        return dt.datetime.combine(day, stamp.time, target), stamp.text
+    written = dt.datetime.combine(day, stamp.time, stamp.zone)
+    if written.utcoffset() == target.utcoffset(written):
+        return written, stamp.text
+    return written.astimezone(target), f"({stamp.time:%H:%M} {stamp.zone_name}) {stamp.text}"
 
 
 def _in_year(month_day: tuple[int, int] | None, day: dt.date | None) -> dt.date | None:
