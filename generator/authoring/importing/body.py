@@ -65,7 +65,8 @@ def _subheading(placed: Placed, part, top: int, first: bool) -> str | None:
 
 
 def _naming_part(placed: Placed, parts):
-    return next((part for part in parts if part.heading and placed.spec.matches(part.heading)), None)
+    """The part whose heading the section is named by: it needs no `###` of its own."""
+    return next((part for part in parts if part.heading and part.heading.strip() == placed.heading), None)
 
 
 def _render_parts(placed: Placed, parts, top: int) -> str:

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 
 from ...kb.config.schema import Config
-from ...kb.model import MAX_SLUG_LENGTH, slugify
+from ...kb.model import MAX_SLUG_LENGTH, TIME_FIELDS, slugify
 from .actions import FoundAction, read_actions
 from .blocks import Block, parse_blocks
 from .body import render_body
 from .convert import CONVERTERS, Converted
 from .dates import first_date, zone_named
-from .report import FileReport
+from .report import FileReport, clip
 from .sections import ACTIONS, Outline, Placed, outline
 from .timeline import Timeline, propose_times, read_timeline
 
@@ -27,7 +27,6 @@ FACT_KEYS = {"date": "date", "incident date": "date", "severity": "severity", "s
              "severite": "severity", "priority": "severity", "priorité": "severity", "sev": "severity",
              "services": "services", "service": "services", "affected services": "services",
              "services affected": "services", "services touchés": "services", "title": "title", "titre": "title"}
-TIME_FIELDS = ("started_at", "detected_at", "declared_at", "mitigated_at", "resolved_at")
 #: How an incident was noticed, from what the detection entry says; people before tools ("End-users
 #: alerted us" is a customer).
 DETECTION_WORDS = [("customer", re.compile(r"\b(?:customers?|clients?|end[- ]users?|users?) (?:reports?|reported|alerted|"
@@ -73,7 +72,7 @@ def build_postmortem(converted: Converted, source_name: str, config: Config, rep
         if name in proposed:
             when, text = proposed[name]
             fields[name] = (when.isoformat(), "proposed from the timeline: check it")
-            report.fill(name, when.isoformat(), f"timeline: {_clip(text)}")
+            report.fill(name, when.isoformat(), f"timeline: {clip(text, 60)}")
         elif name != "declared_at":
             why = {"started_at": "no timed timeline entry to start from",
                    "detected_at": "no timeline entry says how it was noticed"}.get(
@@ -89,8 +88,6 @@ def build_postmortem(converted: Converted, source_name: str, config: Config, rep
     report.owners = sum(action.owner is not None for action in actions)
     start = proposed.get("started_at", (None, ""))[0]
     postmortem_day = start.date() if start else day
-    if postmortem_day is None:
-        report.to_complete("started_at", "the document gives no date: the file cannot be named")
     front = _front_matter(fields, _actions_yaml(actions, config, report))
     body = render_body(plan, timeline_section, timeline, report)
     slug = slugify(title)[:MAX_SLUG_LENGTH].strip("-") or "imported"
@@ -186,7 +183,7 @@ def _detection(proposed: dict, report: FileReport) -> tuple[str, str | None]:
         text = proposed["detected_at"][1]
         for value, words in DETECTION_WORDS:
             if words.search(text):
-                report.fill("detection", value, f"timeline: {_clip(text)}")
+                report.fill("detection", value, f"timeline: {clip(text, 60)}")
                 return value, "proposed from the timeline: check it"
     report.to_complete("detection", "how the incident was noticed is not clear from the timeline")
     return "TODO", "alert | customer | employee | automated-test | other"
@@ -229,8 +226,3 @@ def _actions_yaml(actions: list[FoundAction], config: Config, report: FileReport
 
 def _comment(text: str) -> str:
     return " ".join(text.replace("#", "").split())
-
-
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -63,7 +63,7 @@ def report_text(result: ImportResult) -> str:
                      f"{report.owners} with an owner named")
         if report.filled:
             lines.append("  filled:")
-            lines.extend(f"    {item['field']}: {_shown(item['value'])}  ({item['from']})" for item in report.filled)
+            lines.extend(f"    {item['field']}: {clip(item['value'], 70)}  ({item['from']})" for item in report.filled)
         if report.sections:
             lines.append("  sections:")
             lines.extend(f"    {item['section']} <- {', '.join(_quoted(name) for name in item['from']) or 'nothing: TODO'}"
@@ -91,6 +91,7 @@ def _quoted(heading: str) -> str:
     return heading if heading.startswith("(") else repr(heading)
 
 
-def _shown(value) -> str:
-    text = str(value)
-    return text if len(text) <= 70 else text[:67] + "..."
+def clip(text: str, width: int) -> str:
+    """`text` on one line, at most `width` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 3] + "..."
