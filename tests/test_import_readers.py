@@ -137,7 +137,8 @@ def test_what_maps_to_no_section_is_kept_under_the_nearest_one_before_it() -> No
 
 
 HEADINGS = ["Summary", "What happened", "Timeline", "Chronologie", "Root cause", "Trigger", "Impact",
-            "Action items", "Suivi", "Lessons learned", "Attendees", "Notes", "Resolution"]
+            "Action items", "Suivi", "Lessons learned", "Attendees", "Notes", "Resolution", "Timeline (UTC)",
+            "3. Impact", "Leçons", "Incident title", "Ce qui a bien marché", "What went well", "Detection"]
 TIMES = ["09:05", "23:59", "00:10", "6:42 PM", "12:01 am", "2026-03-13 10:00", "2026-03-14 01:00", "22h06",
          "**± 17:20 UTC:**", "2026-03-12 08:00 UTC"]
 WORDS = ["alert fired", "rollback", "resolved", "owner: bob", "@carol", "due 2026-04-01", "PAY-12", "# not a title",
@@ -150,6 +151,7 @@ LINES = st.one_of(
     st.sampled_from(["| Time | Event |", "|---|---|", "", "Date: 2026-03-13", "Severity: SEV2", "- [ ] Fix it",
                      "All times in CET.", "> quoted", "> - quoted item", "```", "  - nested", "    - indented code",
                      "<!-- a comment -->", "* * *", "Title\n====="]),
+    st.builds(lambda heading, words: f"**{heading}**: {words}", st.sampled_from(HEADINGS), st.sampled_from(WORDS)),
     st.sampled_from(WORDS),
 )
 

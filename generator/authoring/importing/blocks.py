@@ -112,14 +112,15 @@ def _item_text(lines: list[str], tokens, index: int) -> str:
 
 
 def _paragraphs(text: str) -> list[Block]:
-    """A paragraph, split before each line that starts with a bold label."""
+    """A paragraph, split before each line that starts with a bold label. Its other lines keep their
+    indentation: `    - x` continues a paragraph, `- x` would start a list."""
     found: list[Block] = []
     for line in text.split("\n"):
         match = LABEL_LINE.match(line)
         if match or not found:
             found.append(Block("paragraph", line.strip(), label=match["label"].strip() if match else None))
         else:
-            found[-1].text += "\n" + line.strip()
+            found[-1].text += "\n" + line.rstrip()
     return found
 
 

@@ -13,6 +13,7 @@ from .timeline import Timeline, entry_line, table_stamps
 
 #: A list marker in a quote: in the timeline it would be an entry without a time, so it is escaped.
 QUOTED_LIST_MARKER = re.compile(r"^((?:[ \t]*>[ \t]?)+[ \t]*(?:\d+)?)([-*+.)])(?=[ \t])", re.MULTILINE)
+LEADING_LIST_MARKER = re.compile(r"^(\d*)([-*+.)])(?=\s)")
 #: How the report names the text before the document's first heading.
 PREAMBLE = "(the text before the first heading)"
 PLACEHOLDER = "TODO: nothing in the imported document maps to this section; write it."
@@ -62,6 +63,11 @@ def _subheading(placed: Placed, part, top: int, first: bool) -> str | None:
         return None
     level = min(6, 3 + max(0, part.level - top))
     return f"{'#' * level} {part.heading}"
+
+
+def _as_paragraph(text: str) -> str:
+    """Text on one line that stays a paragraph: a leading list marker escaped (`\\- `, `1\\. `)."""
+    return LEADING_LIST_MARKER.sub(r"\1\\\2", " ".join(text.split()))
 
 
 def _naming_part(placed: Placed, parts):
@@ -131,7 +137,7 @@ def _render_timeline(placed: Placed, timeline: Timeline, top: int) -> str:
                         add(entry_line(entry, previous_entry), True)
                         previous_entry = entry
                     elif any(block.rows[row + 1]):
-                        add(" — ".join(cell for cell in block.rows[row + 1] if cell), False)
+                        add(_as_paragraph(" — ".join(cell for cell in block.rows[row + 1] if cell)), False)
                 if not stamps:
                     add(block.text, False)
                 continue
@@ -143,6 +149,8 @@ def _render_timeline(placed: Placed, timeline: Timeline, top: int) -> str:
                 add(_item(block.text, block.level), True)
             elif block.kind == "other":
                 add(QUOTED_LIST_MARKER.sub(r"\1\\\2", block.text), False)
+            elif block.kind == "item":
+                add(_as_paragraph(block.text), False)
             else:
                 add(block.text, False)
     return "\n\n".join(pieces).strip("\n")
