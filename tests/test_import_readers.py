@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from generator.authoring.importing import import_documents
 from generator.authoring.importing.actions import FoundAction, read_actions
 from generator.authoring.importing.blocks import parse_blocks
+from generator.authoring.importing.document import ROLE_PATTERNS
 from generator.authoring.importing.sections import outline, role_of
 from generator.authoring.importing.timeline import entry_line, propose_times, read_stamp, read_timeline
 from generator.checker import check
@@ -179,3 +180,14 @@ def test_an_entry_written_in_another_zone_is_converted_to_the_timelines() -> Non
     assert [(entry.when.isoformat(), entry.text) for entry, _, _ in timeline.entries] == [
         ("2026-03-13T18:42:00+01:00", "alert"),
         ("2026-03-13T18:50:00+01:00", "(17:50 UTC) the provider's status page turns red")]
+
+
+@pytest.mark.parametrize(("text", "holder"), [
+    ("15:01 docbrown declares incident #465, names jennifer incident commander", "jennifer"),
+    ("- 18:47 — incident declared, bob is the incident commander", "bob"),
+    ("with @carol as incident commander", "carol"),
+    ("The incident commander was not named.", None),
+])
+def test_who_held_the_incident_commander_role(text: str, holder: str | None) -> None:
+    found = ROLE_PATTERNS["incident_commander"].search(text)
+    assert ((found["before"] or found["after"]) if found else None) == holder

@@ -26,7 +26,11 @@ FACT_LINE = re.compile(r"^[\s>*_-]*(?:\*\*|__)?(?P<key>[A-Za-zÀ-ÿ ]{2,30}?)\s*
 FACT_KEYS = {"date": "date", "incident date": "date", "severity": "severity", "sévérité": "severity",
              "severite": "severity", "priority": "severity", "priorité": "severity", "sev": "severity",
              "services": "services", "service": "services", "affected services": "services",
-             "services affected": "services", "services touchés": "services", "title": "title", "titre": "title"}
+             "services affected": "services", "services touchés": "services", "title": "title", "titre": "title",
+             "incident commander": "incident_commander", "ic": "incident_commander",
+             "technical owner": "technical_owner", "tech lead": "technical_owner",
+             "communications owner": "communications_owner", "comms lead": "communications_owner",
+             "communications lead": "communications_owner"}
 #: How an incident was noticed, from what the detection entry says; people before tools ("End-users
 #: alerted us" is a customer).
 DETECTION_WORDS = [("customer", re.compile(r"\b(?:customers?|clients?|end[- ]users?|users?) (?:reports?|reported|alerted|"
@@ -36,6 +40,14 @@ DETECTION_WORDS = [("customer", re.compile(r"\b(?:customers?|clients?|end[- ]use
                    ("alert", re.compile(r"\b(?:alert|alerte|paged|pager|monitoring|borgmon|alarm|automated warning)",
                                         re.I))]
 
+#: Who held each role, in the words of a write-up: "names jennifer incident commander", "bob is the
+#: incident commander", "Incident commander: bob" (a fact line, read before these).
+ROLE_PATTERNS = {
+    role: re.compile(rf"\bnames?\s+@?(?P<before>[\w.-]+)\s+(?:as\s+)?(?:the\s+)?{words}\b|"
+                     rf"@?(?P<after>[\w.-]+)\s+(?:is|was|as)\s+(?:the\s+)?{words}\b", re.IGNORECASE)
+    for role, words in (("incident_commander", r"(?:incident commander|IC)"),
+                        ("technical_owner", r"(?:technical owner|tech(?:nical)? lead)"),
+                        ("communications_owner", r"(?:communications? (?:owner|lead)|comms lead)"))}
 
 @dataclass(frozen=True)
 class Imported:
@@ -88,7 +100,7 @@ def build_postmortem(converted: Converted, source_name: str, config: Config, rep
     report.owners = sum(action.owner is not None for action in actions)
     start = proposed.get("started_at", (None, ""))[0]
     postmortem_day = start.date() if start else day
-    front = _front_matter(fields, _actions_yaml(actions, config, report))
+    front = _front_matter(fields, _roles_yaml(facts, all_text, config, report), _actions_yaml(actions, config, report))
     body = render_body(plan, timeline_section, timeline, report)
     slug = slugify(title)[:MAX_SLUG_LENGTH].strip("-") or "imported"
     postmortem_id = f"{postmortem_day.isoformat()}-{slug}" if postmortem_day else None
@@ -189,16 +201,41 @@ def _detection(proposed: dict, report: FileReport) -> tuple[str, str | None]:
     return "TODO", "alert | customer | employee | automated-test | other"
 
 
-def _front_matter(fields: dict[str, tuple[str, str | None]], actions: list[str]) -> str:
+def _front_matter(fields: dict[str, tuple[str, str | None]], roles: list[str], actions: list[str]) -> str:
     lines = []
     for name, (value, comment) in fields.items():
         lines.append(f"{name}: {value}" + (f"  # {comment}" if comment else ""))
+    lines.append("roles:")
+    lines.extend(roles)
     if actions:
         lines.append("actions:")
         lines.extend(actions)
     else:
         lines.append("actions: []  # TODO: the document lists no action item")
     return "\n".join(lines) + "\n"
+
+
+def _roles_yaml(facts: dict[str, str], text: str, config: Config, report: FileReport) -> list[str]:
+    """The incident's roles where the document names who held them ("names jennifer incident
+    commander", "Incident commander: bob"); a holder must be one of the config's people."""
+    people = {person.lower(): person for person in config.people}
+    lines = []
+    for role, pattern in ROLE_PATTERNS.items():
+        named = facts.get(role)
+        found = pattern.search(text) if not named else None
+        said = (named or (found and (found["before"] or found["after"])) or "").strip(" @*_")
+        said = said.split(",")[0].split()[0] if said else ""
+        holder = people.get(said.lower()) if people else said
+        name = role.replace("_", " ")
+        if holder:
+            lines.append(f"  {role}: {json.dumps(holder, ensure_ascii=False)}")
+            report.fill(f"roles.{role}", holder, "the document's text")
+            continue
+        why = (f"the document says {said!r}, who is not in postmortem.yml's people" if said
+               else f"the document names no {name}")
+        lines.append(f"  {role}: TODO  # {_comment(why)}")
+        report.to_complete(f"roles.{role}", why)
+    return lines
 
 
 def _actions_yaml(actions: list[FoundAction], config: Config, report: FileReport) -> list[str]:
