@@ -191,3 +191,34 @@ def test_an_entry_written_in_another_zone_is_converted_to_the_timelines() -> Non
 def test_who_held_the_incident_commander_role(text: str, holder: str | None) -> None:
     found = ROLE_PATTERNS["incident_commander"].search(text)
     assert ((found["before"] or found["after"]) if found else None) == holder
+
+
+ELEMENTS = st.one_of(
+    st.builds(lambda heading, level: f"<h{level}>{heading}</h{level}>", st.sampled_from(HEADINGS), st.integers(1, 3)),
+    st.builds(lambda items: "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>",
+              st.lists(st.builds(lambda time, words: f"{time} {words}", st.sampled_from(TIMES), st.sampled_from(WORDS)),
+                       min_size=1, max_size=4)),
+    st.builds(lambda rows: "<table><tr><th>Time</th><th>Event</th></tr>" + "".join(
+        f"<tr><td>{time}</td><td>{words}</td></tr>" for time, words in rows) + "</table>",
+        st.lists(st.tuples(st.sampled_from(TIMES), st.sampled_from(WORDS)), min_size=1, max_size=4)),
+    st.builds(lambda words: f"<p>{words}</p>", st.sampled_from(WORDS)),
+    st.sampled_from(["<nav>Home | Blog</nav>", "<footer>© 2026</footer>", "<blockquote><ul><li>quoted</li></ul></blockquote>",
+                     "<pre>- 10:00 in code</pre>", "<p><strong>Root cause</strong>: a leak</p>", "<hr>", "<br>",
+                     "<ol><li>first<ul><li>nested</li></ul></li></ol>"]),
+)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(ELEMENTS, min_size=1, max_size=15), st.sampled_from(["article", "main", "div", "body"]))
+def test_any_html_page_with_a_date_imports_into_a_draft_without_errors(tmp_path_factory, elements: list[str],
+                                                                        container: str) -> None:
+    """Headings, lists, tables, quotes and page chrome in an article, a main, a div or a bare body."""
+    root = lay_out(tmp_path_factory.mktemp("fuzz") / "kb")
+    source = root.parent / "incident.html"
+    inner = "<p>Date: 2026-03-13</p>" + "".join(elements)
+    page = inner if container == "body" else f"<{container}>{inner}</{container}>"
+    source.write_text(f"<html><head><title>Space : Page</title></head><body>{page}</body></html>", encoding="utf-8")
+    result = import_documents(open_knowledge_base(root), [source])
+    assert [report.status for report in result.reports] == ["written"]
+    checked = check(open_knowledge_base(root))
+    assert [d.text_line() for d in checked.diagnostics if d.level is Level.ERROR] == []
