@@ -286,3 +286,29 @@ def test_confluence_storage_format_tasks_mentions_and_dates(tmp_path: Path) -> N
             "    due: 2026-03-20\n---\n") in text
     assert "started_at: 2026-03-02T14:00:00+01:00" in text and "services: [checkout-web]" in text
     assert "```\nHTTP 500 on /cart\n```" in text and "ac:" not in text
+
+
+def test_a_folder_without_documents_exits_2(tmp_path: Path) -> None:
+    root = lay_out(tmp_path / "kb")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty/notes.pdf").write_bytes(b"%PDF-1.4")
+    result = invoke(root, "import", tmp_path / "empty")
+    assert (result.exit_code, result.output) == (
+        2, "Error: no document to import: give .md, .html or .docx files or folders holding some\n")
+
+
+def test_the_json_report_of_a_file(tmp_path: Path) -> None:
+    root = lay_out(tmp_path / "kb")
+    source = CORPUS / "markdown/dfds-pm2020-004-coredns-upgrade.md"
+    result = invoke(root, "import", source, "--dry-run", "--format", "json")
+    document = json.loads(result.output)
+    assert document["dry_run"] is True and len(document["files"]) == 1
+    report = document["files"][0]
+    assert list(report) == ["source", "target", "converter", "status", "reason", "filled", "todo", "sections",
+                            "kept_under", "timeline_entries", "actions", "owners", "notes"]
+    assert (report["target"], report["status"], report["converter"]) == (
+        "postmortems/2020/2020-02-03-coredns-upgrade-issue.md", "would write", "read as Markdown")
+    assert report["filled"][1] == {"field": "started_at", "value": "2020-02-03T11:21:00+01:00",
+                                   "from": "timeline: EKS 1.14 upgrade cause CoreDNS pods to crash loop"}
+    assert report["sections"][2] == {"section": "Impact", "from": []}
+    assert {"field": "services", "why": "no service of postmortem.yml's catalogue is named"} in report["todo"]
