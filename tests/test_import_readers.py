@@ -95,14 +95,16 @@ def test_the_incident_times_proposed_from_what_the_entries_say() -> None:
 @pytest.mark.parametrize(("markdown", "expected"), [
     ("| Action Item | Type | Owner | Bug |\n|---|---|---|---|\n"
      "| Plug the leak | prevent | agoogler | Bug 5554825 **DONE** |\n| Update playbook | mitigate | jennifer | n/a |\n",
-     [FoundAction("Plug the leak", "agoogler", None, "Bug 5554825"),
+     [FoundAction("Plug the leak", "agoogler", None, "Bug 5554825", done=True),
       FoundAction("Update playbook", "jennifer", None, None)]),
     ("| Owner | Task | Due | Ticket |\n|---|---|---|---|\n| @alex | Add test for edge case | 2026-06-28 | PAY-12 |\n",
      [FoundAction("Add test for edge case", "alex", dt.date(2026, 6, 28), "PAY-12")]),
-    ("- [ ] Raise the pool size (owner: bob, due 2026-03-20, PAY-123)\n- Alert on saturation @carol\n"
+    ("- [ ] Raise the pool size (owner: bob, due 2026-03-20, PAY-123)\n- [x] Alert on saturation @carol\n"
      "  - nested detail\n",
      [FoundAction("Raise the pool size (owner: bob, due 2026-03-20, PAY-123)", "bob", dt.date(2026, 3, 20), "PAY-123"),
-      FoundAction("Alert on saturation @carol", "carol", None, None)]),
+      FoundAction("Alert on saturation @carol", "carol", None, None, done=True)]),
+    ("| Action | Status |\n|---|---|\n| Rotate the key | Done ✅ |\n| Add a canary | In progress |\n",
+     [FoundAction("Rotate the key", None, None, None, done=True), FoundAction("Add a canary", None, None, None)]),
     ("1. [Prometheus monitoring for backups (#1095)](https://gitlab.com/i/1095)\n"
      "1. [Assign an owner for data durability](https://gitlab.com/i/1163)\n",
      [FoundAction("Prometheus monitoring for backups (#1095)", None, None, "#1095"),

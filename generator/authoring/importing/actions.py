@@ -31,6 +31,8 @@ LINK = re.compile(r"https?://[^\s)>\]]+")
 #: What a ticket cell says when there is none, and the status words a cell adds after it.
 NO_TICKET = re.compile(r"^(?:n/?a|none|-|—|tbd|aucun)$", re.IGNORECASE)
 STATUS_WORDS = re.compile(r"[*_\s]*\b(?:TODO|DONE|WIP|IN PROGRESS|OPEN|CLOSED|FAIT|À FAIRE)\b[*_\s]*$")
+#: What a status says of a finished action.
+DONE = re.compile(r"\b(?:done|closed|completed?|fixed|fait|terminée?|clos)\b|✅", re.IGNORECASE)
 MAX_TITLE = 200
 
 
@@ -42,6 +44,7 @@ class FoundAction:
     owner: str | None
     due: dt.date | None
     ticket: str | None
+    done: bool = False  # the document marks it done: a checked box, DONE, a status of done or closed
 
 
 def read_actions(blocks: list[Block]) -> list[FoundAction]:
@@ -77,8 +80,9 @@ def _table_actions(rows: list[list[str]]) -> list[FoundAction]:
         owner = _owner(cell("owner")) if cell("owner") else _text_action(title).owner
         due_match = DATE_PATTERN.search(cell("due"))
         ticket = STATUS_WORDS.sub("", cell("ticket")).strip(" *_")
+        done = bool(DONE.search(cell("status")) or DONE.search(cell("ticket")))
         actions.append(FoundAction(short_title(title), owner, date_of(due_match) if due_match else None,
-                                   None if not ticket or NO_TICKET.match(ticket) else ticket))
+                                   None if not ticket or NO_TICKET.match(ticket) else ticket, done))
     return actions
 
 
@@ -95,7 +99,7 @@ def _text_action(text: str) -> FoundAction:
     due = DUE_IN_TEXT.search(line)
     ticket = TICKET_IN_TEXT.search(line) or LINK.search(line)
     return FoundAction(short_title(line), (owner["named"] or owner["handle"]) if owner else None,
-                       date_of(due) if due else None, ticket[0] if ticket else None)
+                       date_of(due) if due else None, ticket[0] if ticket else None, line.startswith(("[x]", "[X]")))
 
 
 def short_title(text: str) -> str:

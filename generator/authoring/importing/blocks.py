@@ -98,7 +98,7 @@ def _with_uncovered(found: list[Block], starts: list[int], lines: list[str], cov
 
 
 def _item_text(lines: list[str], tokens, index: int) -> str:
-    """A list item's own text, without its marker and without its nested items."""
+    """A list item's own text, without its marker (a task's box kept) and without its nested items."""
     token = tokens[index]
     start, end = token.map
     for later in tokens[index + 1:]:
@@ -108,7 +108,7 @@ def _item_text(lines: list[str], tokens, index: int) -> str:
         if later.type == "list_item_close" and later.level == token.level:
             break
     text = "\n".join(line.strip() for line in lines[start:end]).strip()
-    return re.sub(r"^(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?", "", text)
+    return re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", text)
 
 
 def _paragraphs(text: str) -> list[Block]:

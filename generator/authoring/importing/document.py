@@ -258,6 +258,8 @@ def _actions_yaml(actions: list[FoundAction], config: Config, report: FileReport
             report.to_complete(f"actions[{index}].due", "the document gives no due date")
         if action.ticket:
             lines.append(f"    ticket: {json.dumps(action.ticket, ensure_ascii=False)}")
+        if action.done:
+            report.notes.append(f"actions[{index}] is done in the document: set `status: done` and `closed_on`")
     return lines
 
 
