@@ -55,6 +55,7 @@ benchmark: install
 	$(BIN)/python benchmarks/bench_preview.py
 	$(BIN)/python benchmarks/bench_similar.py
 	$(BIN)/python benchmarks/bench_install.py --repeat 3
+	$(BIN)/python benchmarks/bench_import.py --repeat 5
 
 clean:
 	rm -rf $(VENV) build site *.egg-info .pytest_cache

@@ -1,6 +1,6 @@
 """The package's optional part: the validator installs alone (`pip install postmortem-kb`), the site
 engine and its chart and numeric libraries come with the `site` extra
-(`pip install 'postmortem-kb[site]'`). A command that needs the extra checks it first, so that its
+(`pip install 'postmortem-kb[site]'`), the converters of `postmortem import` with the `import` extra. A command that needs the extra checks it first, so that its
 absence is one clear error rather than a traceback from an import deep in the build.
 
 What the extra holds is read from the installed package's metadata (pyproject.toml), never listed
@@ -16,6 +16,7 @@ from .errors import MissingExtraError
 
 PACKAGE = "postmortem-kb"
 SITE = "site"
+IMPORT = "import"
 
 
 def missing_distributions(extra: str = SITE) -> list[str]:
@@ -40,8 +41,14 @@ def missing_distributions(extra: str = SITE) -> list[str]:
 def require_site(what: str) -> None:
     """Raise MissingExtraError, naming the install command, when the `site` extra that `what` (a
     command, as the user typed it) needs is not installed."""
-    absent = missing_distributions(SITE)
+    require_extra(SITE, what, "the site engine")
+
+
+def require_extra(extra: str, what: str, needs: str) -> None:
+    """Raise MissingExtraError, naming the install command, when `extra`, which `what` needs for
+    `needs` (e.g. "the site engine"), is not installed."""
+    absent = missing_distributions(extra)
     if absent:
         raise MissingExtraError(
-            f"{what} needs the site engine, which this installation lacks ({', '.join(absent)} not installed): "
-            f"pip install '{PACKAGE}[{SITE}]'")
+            f"{what} needs {needs}, which this installation lacks ({', '.join(absent)} not installed): "
+            f"pip install '{PACKAGE}[{extra}]'")

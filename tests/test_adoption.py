@@ -188,3 +188,13 @@ def test_the_validator_alone_checks_a_change_and_leaves_the_site_to_its_extra(va
     assert (public.returncode, public.stdout) == (0, "Built the public site into site-public/: 0 services, 0 public "
                                                      "incidents\n"), public
     assert "<!doctype html>" in (repository / "site-public/index.html").read_text()
+    # Markdown imports with the validator alone; HTML and .docx name the extra they need.
+    (tmp_path / "old.md").write_text("# Search down\n\nDate: 2026-01-05\n", encoding="utf-8")
+    (tmp_path / "old.html").write_text("<h1>Search down</h1><p>Date: 2026-01-05</p>", encoding="utf-8")
+    imported = run(validator, "import", tmp_path / "old.md", cwd=repository)
+    assert imported.stdout.startswith("Wrote postmortems/2026/2026-01-05-search-down.md from "), imported.stdout
+    refused = subprocess.run([validator, "import", tmp_path / "old.html"], cwd=repository, capture_output=True, text=True)
+    assert (refused.returncode, refused.stdout) == (2, ""), refused
+    assert refused.stderr.startswith("Error: importing old.html needs the HTML and Word converters, which this "
+                                     "installation lacks (beautifulsoup4, "), refused.stderr
+    assert refused.stderr.endswith("not installed): pip install 'postmortem-kb[import]'\n"), refused.stderr

@@ -28,6 +28,6 @@ def cli(root: Path) -> None:
 
 
 for command in (authoring.validate, authoring.new, authoring.list_command, authoring.schema, authoring.rules,
-                authoring.init, publishing.build, publishing.serve, figures.stats, figures.report, followup.actions,
+                authoring.init, authoring.import_command, publishing.build, publishing.serve, figures.stats, figures.report, followup.actions,
                 followup.timeline, followup.export_command):
     cli.add_command(command)

@@ -1,4 +1,4 @@
-"""The commands that write and check post-mortems: validate, new, list, schema, rules, init."""
+"""The commands that write and check post-mortems: validate, new, list, schema, rules, init, import."""
 
 from __future__ import annotations
 
@@ -216,3 +216,36 @@ def init(ctx, folder, services, title, language, timezone) -> None:
     if starter.created:
         click.echo(f"Next: postmortem{root_option(starter.folder)} new \"What happened\" --severity SEV2 "
                    f"--service {starter.services[0]}, then commit and push.")
+
+
+@click.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the report only: write nothing.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def import_command(ctx, paths, dry_run, output_format) -> None:
+    """Import existing post-mortems (FILES or FOLDERS) as drafts in postmortems/YYYY/.
+
+    Reads Markdown in any template, HTML pages (Confluence exports, wikis, blogs: the article, not
+    the page around it) and Word or Google Docs' .docx (HTML and .docx need
+    pip install 'postmortem-kb[import]'). Maps headings to the format's sections by
+    meaning (English and French), rewrites the timeline's timed lines as entries, reads action items
+    with their owner, due date and ticket, and leaves TODO with a comment for everything undecided.
+    The report says, per file, what was filled, from where, and what a person must complete.
+
+    An existing file is never overwritten: that document is refused (exit status 1). A document that
+    cannot be read stops the import before anything is written (exit status 2). The same documents
+    give the same files.
+
+    \b
+    Examples:
+      postmortem import old-incidents/
+      postmortem import confluence-export/Outage-2024-03-12.html notes.docx --dry-run
+      postmortem import docs/incidents/ --format json | jq '.files[].todo'
+    """
+    from ..authoring.importing import import_documents, report_json, report_text
+    from ..kb.layout import open_knowledge_base
+
+    result = import_documents(open_knowledge_base(kb_root(ctx)), list(paths), dry_run=dry_run)
+    click.echo((report_json if output_format == "json" else report_text)(result), nl=False)
+    ctx.exit(1 if result.refused else 0)
