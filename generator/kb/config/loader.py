@@ -31,8 +31,8 @@ def load_config(root: Path) -> Config:
         document = load_yaml(text)
     except YamlSyntaxError as error:
         raise ConfigError([_problem(UNREADABLE_CONFIG, error.line, error.column, f"YAML syntax error: {error.message}")]) from None
-    except YamlTooComplex:
-        raise ConfigError([_problem(UNREADABLE_CONFIG, 1, 1, "the config expands to too many values (YAML aliases)")]) from None
+    except YamlTooComplex as error:
+        raise ConfigError([_problem(UNREADABLE_CONFIG, 1, 1, f"the config {error.reason}")]) from None
     data = {} if document.data is None else document.data
     if not isinstance(data, dict):
         raise ConfigError([_problem(UNREADABLE_CONFIG, 1, 1, "the config must be a mapping of keys to values")])
@@ -93,9 +93,10 @@ def _cross_check(config: Config):
         if service.team and config.teams and service.team not in config.teams:
             yield ("services", index, "team"), f"team {service.team!r} is not in `teams`: add it there or fix the name"
     if config.people:
+        people = set(config.people)
         for team, members in config.teams.items():
             for index, member in enumerate(members):
-                if member.lstrip("@") not in config.people:
+                if member.lstrip("@") not in people:
                     yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"
     if config.owners:
         for owner in config.github:
