@@ -53,6 +53,7 @@ def load_config(root: Path) -> Config:
     )
     if problems:
         raise ConfigError(problems)
+    config._key_lines.update((key, document.positions[(key,)][0]) for key in data)
     return config
 
 
@@ -93,10 +94,9 @@ def _cross_check(config: Config):
         if service.team and config.teams and service.team not in config.teams:
             yield ("services", index, "team"), f"team {service.team!r} is not in `teams`: add it there or fix the name"
     if config.people:
-        people = set(config.people)
         for team, members in config.teams.items():
             for index, member in enumerate(members):
-                if member.lstrip("@") not in people:
+                if member.lstrip("@") not in config.person_ids:
                     yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"
     if config.owners:
         for owner in config.github:

@@ -1,0 +1,89 @@
+"""A large company's catalogue (10,000 people, 3,000 services, 500 teams): a value it does not know
+gets the nearest known one, or where the catalogue is, never a line listing thousands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.cli import cli
+from generator.kb.config.nearest import unknown_value
+
+from .conftest import BASE_POSTMORTEM, large_catalogue_config, lay_out, write
+
+#: Where the large catalogue's keys start in its postmortem.yml (benchmarks/corpus.py).
+SERVICES_LINE, PEOPLE_LINE, TEAMS_LINE = 3, 3 + 3_000 + 1, 3 + 3_000 + 1 + 10_000 + 1
+
+
+@pytest.fixture(scope="module")
+def catalogue_kb(tmp_path_factory) -> Path:
+    """The large catalogue, and one post-mortem naming a service, people, an owner, a severity and a
+    root cause that it does not know, some of them near misses."""
+    root = lay_out(tmp_path_factory.mktemp("catalogue") / "kb", config=large_catalogue_config())
+    text = (BASE_POSTMORTEM.read_text(encoding="utf-8")
+            .replace("services: [checkout-web]", "services: [trading, checkout-wbe]")
+            .replace("severity: SEV2", "severity: SEV22")
+            .replace("root_cause: change", "root_cause: chnage")
+            .replace("incident_commander: alice", "incident_commander: zorro")
+            .replace("technical_owner: bob", "technical_owner: alcie")
+            .replace("    owner: bob", "    owner: grcae"))
+    write(root, "2026-03-02-typos.md", text)
+    return root
+
+
+EXPECTED = [
+    f"5:12: PM108 unknown service 'trading': no known service is like it; see the 3,000 in `services` in "
+    f"postmortem.yml, line {SERVICES_LINE}, or on the site's services page (or add it there)",
+    f"5:21: PM108 unknown service 'checkout-wbe': did you mean 'checkout-web'? (or add it to `services` in "
+    f"postmortem.yml, line {SERVICES_LINE})",
+    "4:1: PM107 unknown severity 'SEV22': did you mean 'SEV2'? (or add it to `severities` in postmortem.yml)",
+    "13:1: PM109 unknown root cause 'chnage': did you mean 'change'? (or add it to `root_causes` in postmortem.yml)",
+    f"15:3: PM113 unknown person 'zorro': no known person is like it; see the 10,000 in `people` in postmortem.yml, "
+    f"line {PEOPLE_LINE} (or add it there)",
+    f"16:3: PM113 unknown person 'alcie': did you mean 'alice'? (or add it to `people` in postmortem.yml, line "
+    f"{PEOPLE_LINE})",
+    f"22:5: PM204 unknown owner 'grcae': did you mean 'grace'? (or add it to `people` or `teams` in "
+    f"postmortem.yml, lines {PEOPLE_LINE} and {TEAMS_LINE})",
+]
+
+
+def test_unknown_values_get_the_nearest_known_or_where_the_catalogue_is(runner, catalogue_kb: Path) -> None:
+    result = runner.invoke(cli, ["--root", str(catalogue_kb), "validate", "--format", "text"],
+                           env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
+    assert result.exit_code == 1
+    found = sorted(line.removeprefix("postmortems/2026/2026-03-02-typos.md:") for line in result.stdout.splitlines()[:-1])
+    assert found == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("output", ["text", "json", "github", "markdown"])
+def test_no_line_of_any_reporter_is_long(runner, catalogue_kb: Path, output: str) -> None:
+    result = runner.invoke(cli, ["--root", str(catalogue_kb), "validate", "--format", output],
+                           env={"GITHUB_ACTIONS": ""}, catch_exceptions=False)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    if output == "json":  # one document: its messages are the lines a reader sees
+        lines = [d["message"] for d in json.loads(result.stdout)["diagnostics"]]
+    assert len(lines) >= len(EXPECTED)
+    assert max(len(line) for line in lines) <= 300
+
+
+@pytest.mark.parametrize("value, known, expected", [
+    ("paymnts-api", ["payments-api", "checkout-web", "payments-worker"], "did you mean 'payments-api'?"),
+    ("payments", ["payments-api", "checkout-web", "search-api"], "did you mean 'payments-api'?"),
+    ("search_api", ["search-api", "searchapi-legacy", "research-api"], "did you mean 'search-api'?"),
+    ("Checkout-Web", ["checkout-web", "checkout-worker"], "did you mean 'checkout-web'?"),
+    ("alcie", ["alice", "alicia", "bob"], "did you mean 'alice'?"),
+    ("sev1", ["SEV1", "SEV2", "SEV3"], "did you mean 'SEV1'?"),
+    ("capcity", ["capacity", "change", "configuration"], "did you mean 'capacity'?"),
+    ("web", ["payments-api", "checkout-web", "search-api"], "use one of payments-api, checkout-web, search-api"),
+    ("web", {"search-api", "payments-api", "checkout-web"}, "use one of checkout-web, payments-api, search-api"),
+    ("web", [], "add it to `services` in postmortem.yml"),
+    ("web", [f"service-{n}" for n in range(11)], "no known service is like it; see the 11 in `services` in "
+                                                 "postmortem.yml (or add it there)"),
+], ids=["letter-dropped", "prefix", "underscore", "case", "swapped", "lowercase", "cause", "short-list",
+        "set-sorted", "none-known", "long-list"])
+def test_hand_made_typos_get_the_right_suggestion(value: str, known, expected: str) -> None:
+    message = unknown_value("service", value, known, "`services` in postmortem.yml")
+    assert message.split(": ", 1)[1].removesuffix(" (or add it to `services` in postmortem.yml)") == expected
