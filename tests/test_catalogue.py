@@ -3,15 +3,19 @@ gets the nearest known one, or where the catalogue is, never a line listing thou
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from generator.cli import cli
 from generator.kb.config.nearest import unknown_value
+from generator.kb.layout import open_knowledge_base
+from generator.site.build import build_site
 
-from .conftest import BASE_POSTMORTEM, large_catalogue_config, lay_out, write
+from .conftest import BASE_POSTMORTEM, large_catalogue_config, lay_out, write, write_corpus
 
 #: Where the large catalogue's keys start in its postmortem.yml (benchmarks/corpus.py).
 SERVICES_LINE, PEOPLE_LINE, TEAMS_LINE = 3, 3 + 3_000 + 1, 3 + 3_000 + 1 + 10_000 + 1
@@ -87,3 +91,35 @@ def test_no_line_of_any_reporter_is_long(runner, catalogue_kb: Path, output: str
 def test_hand_made_typos_get_the_right_suggestion(value: str, known, expected: str) -> None:
     message = unknown_value("service", value, known, "`services` in postmortem.yml")
     assert message.split(": ", 1)[1].removesuffix(" (or add it to `services` in postmortem.yml)") == expected
+
+
+@pytest.fixture(scope="module")
+def catalogue_site(tmp_path_factory) -> Path:
+    """20 post-mortems of the benchmarks' corpus, the last on 2025-03-15, with the large catalogue:
+    8 of its 3,000 services have incidents. Built five days after the last."""
+    root = tmp_path_factory.mktemp("catalogue-site") / "kb"
+    write_corpus(root, 20, large_catalogue=True)
+    build_site(open_knowledge_base(root), dt.date(2025, 3, 20))
+    return root / "site"
+
+
+@pytest.mark.slow  # a real build of 3,500 pages
+def test_the_home_page_shows_the_services_hit_and_counts_the_others(catalogue_site: Path) -> None:
+    home = (catalogue_site / "index.html").read_bytes()
+    assert len(home) < 100_000
+    text = home.decode()
+    availability = text[text.index('<h2 id="availability-in-march-2025">'):text.index('<h2 id="latest-post-mortems">')]
+    # In the 90 days to 2025-03-20, the incident of 2025-03-15 alone (the one before is of 2024-12-05).
+    assert re.findall(r'<td><a href="services/([a-z0-9-]+)/">', availability) == ["auth-service"]
+    assert ('<p class="pm-quiet">Not shown: 2,999 services without incident in these 90 days or downtime this month. '
+            '<a href="services/">Every service</a></p>') in availability
+    assert len(re.findall(r"<tr><td><a href=\"[^\"]*services/", (catalogue_site / "services/index.html").read_text())) == 3_000
+
+
+@pytest.mark.slow
+def test_a_service_without_incident_has_a_light_page(catalogue_site: Path) -> None:
+    quiet = (catalogue_site / "services/pool-0000/index.html").read_text()
+    assert "No incident in the knowledge base: its whole error budget, every month." in quiet
+    assert "Monthly availability" not in quiet and "<table>" not in quiet
+    busy = (catalogue_site / "services/payments-api/index.html").read_text()
+    assert "Monthly availability against the SLO" in busy and "No incident in the knowledge base" not in busy

@@ -33,6 +33,15 @@ def service_pages(site: Site) -> Iterator[GeneratedFile]:
     for service in site.config.services:
         source, html = f"services/{service.id}.md", Fragments()
         mine = site.grouped("services").get(service.id, [])
+        heading = [
+            front_matter_block(service.display_name, **WIDE),
+            f"# {e(service.display_name)}\n",
+            f"<p>{e(label('team'))}: {team_link(site, source, service.team)} · {e(label('slo'))}: "
+            f"{e(percent(service.slo))}</p>\n",
+        ]
+        if not mine:  # most of a large catalogue: a line, not twelve months at 100% and empty tables
+            yield source, "\n".join([*heading, paragraph(label("service_quiet"), "pm-budget")]), html.blocks
+            continue
         budget = availability.error_budget(service.slo, key, site.zone)
         left = budget - site.downtime[service.id].get(key, 0.0)
         monthly = [[e(month), *month_availability(site, service, month)] for month in reversed(months)]
@@ -41,10 +50,7 @@ def service_pages(site: Site) -> Iterator[GeneratedFile]:
         budget_line = label("budget_this_month", month=label.month(key), left=f"{left:.1f} min",
                             budget=f"{budget:.1f} min", percent=f"{100 * left / budget:.0f}%")
         yield source, "\n".join([
-            front_matter_block(service.display_name, **WIDE),
-            f"# {e(service.display_name)}\n",
-            f"<p>{e(label('team'))}: {team_link(site, source, service.team)} · {e(label('slo'))}: "
-            f"{e(percent(service.slo))}</p>\n",
+            *heading,
             paragraph(budget_line, "pm-budget"),
             f"## {e(label('monthly_availability'))}\n",
             html(table([label("month"), label("downtime"), label("availability"), label("slo")], monthly)),
