@@ -109,12 +109,13 @@ actions:
 """
 
 
-def ensure_corpus(count: int) -> Path:
-    """The corpus of `count` post-mortems under benchmarks/corpus/, written on first use."""
-    root = Path(__file__).resolve().parent / "corpus" / str(count)
+def ensure_corpus(count: int, large_catalogue: bool = False) -> Path:
+    """The corpus of `count` post-mortems under benchmarks/corpus/, written on first use; with
+    `large_catalogue`, the same post-mortems with the large catalogue's config, in a folder of its own."""
+    root = Path(__file__).resolve().parent / "corpus" / (f"{count}-large-catalogue" if large_catalogue else str(count))
     if not (root / "postmortem.yml").exists():
         shutil.rmtree(root, ignore_errors=True)
-        write_corpus(root, count)
+        write_corpus(root, count, large_catalogue=large_catalogue)
     return root
 
 

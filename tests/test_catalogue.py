@@ -24,7 +24,8 @@ SERVICES_LINE, PEOPLE_LINE, TEAMS_LINE = 3, 3 + 3_000 + 1, 3 + 3_000 + 1 + 10_00
 @pytest.fixture(scope="module")
 def catalogue_kb(tmp_path_factory) -> Path:
     """The large catalogue, and one post-mortem naming a service, people, an owner, a severity and a
-    root cause that it does not know, some of them near misses."""
+    root cause that it does not know, some of them near misses; and one of its 10,000 people as the
+    subject of the root cause."""
     root = lay_out(tmp_path_factory.mktemp("catalogue") / "kb", config=large_catalogue_config())
     text = (BASE_POSTMORTEM.read_text(encoding="utf-8")
             .replace("services: [checkout-web]", "services: [trading, checkout-wbe]")
@@ -32,7 +33,9 @@ def catalogue_kb(tmp_path_factory) -> Path:
             .replace("root_cause: change", "root_cause: chnage")
             .replace("incident_commander: alice", "incident_commander: zorro")
             .replace("technical_owner: bob", "technical_owner: alcie")
-            .replace("    owner: bob", "    owner: grcae"))
+            .replace("    owner: bob", "    owner: grcae")
+            .replace("The deploy shipped a migration", "Nothing held the deploy because when Person-04000 pushed a "
+                     "migration, person-0400 and Grace-Hopper watched; it"))
     write(root, "2026-03-02-typos.md", text)
     return root
 
@@ -50,6 +53,8 @@ EXPECTED = [
     f"{PEOPLE_LINE})",
     f"22:5: PM204 unknown owner 'grcae': did you mean 'grace'? (or add it to `people` or `teams` in "
     f"postmortem.yml, lines {PEOPLE_LINE} and {TEAMS_LINE})",
+    "45: PM311 warning: the root cause makes Person-04000 its subject: say what the system allowed, and keep people "
+    "in the timeline",
 ]
 
 
