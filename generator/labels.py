@@ -124,8 +124,13 @@ LABELS: dict[str, tuple[str, str]] = {
                          "Même service et même cause à moins de 30 jours"),
     "none": ("None.", "Aucun."),
     "no_incidents": ("No incidents.", "Aucun incident."),
-    "service_quiet": ("No incident in the knowledge base: its whole error budget, every month.",
-                      "Aucun incident dans la base : tout son budget d'erreur, chaque mois."),
+    "team_quiet": ("No incident of these services in the knowledge base.",
+                   "Aucun incident de ces services dans la base."),
+    "teams_without_page": ("A team without incident or open action has no page of its own: its row is all there is "
+                           "to say.", "Une équipe sans incident ni action ouverte n'a pas de page à elle : sa ligne "
+                           "dit tout."),
+    "services_without_page": ("A service without post-mortem has no page of its own: its row is all there is to say.",
+                              "Un service sans post-mortem n'a pas de page à lui : sa ligne dit tout."),
     "open_actions_of": ("Open actions", "Actions ouvertes"),
     "incidents_of": ("Incidents", "Incidents"),
     "monthly_availability": ("Monthly availability against the SLO", "Disponibilité mensuelle face au SLO"),

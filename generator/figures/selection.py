@@ -22,18 +22,15 @@ from .metrics import Incident, in_period
 Choice = str | Collection[str] | None
 
 
-def known_teams(config: Config) -> list[str]:
-    """Every team the config names, in `teams` or as a service's `team`, sorted."""
-    return sorted(set(config.teams) | {service.team for service in config.services if service.team})
-
-
 def chosen_services(config: Config, team: Choice = None, service: Choice = None) -> list[Service]:
     """The services of the catalog, in its order, owned by one of the teams `team` and among the
     ids `service` (a filter not given keeps them all). Raises UsageError for an unknown team or
     service, naming the known ones."""
-    teams = _checked(team, "team", known_teams(config), config.listed_at("teams"), on_the_site(config, "teams"))
+    teams = _checked(team, "team", config.known_teams, config.listed_at("teams"), on_the_site(config, "teams"))
     ids = _checked(service, "service", config.service_ids, config.listed_at("services"), on_the_site(config, "services"))
-    return [s for s in config.services if (teams is None or s.team in teams) and (ids is None or s.id in ids)]
+    # One team (its page, `stats --team`): its own services, not a pass over a catalogue of thousands.
+    candidates = config.services_by_team.get(next(iter(teams)), []) if teams and len(teams) == 1 else config.services
+    return [s for s in candidates if (teams is None or s.team in teams) and (ids is None or s.id in ids)]
 
 
 def select_incidents(incidents: Iterable[Incident], config: Config, team: Choice = None, service: Choice = None,

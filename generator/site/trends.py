@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..figures import availability, metrics
-from ..figures.selection import chosen_services, known_teams
+from ..figures.selection import chosen_services
 from ..figures.units import rate
 from ..labels import Labels
 from ..reports import charts
@@ -56,7 +56,7 @@ def selection_figures(site: Site) -> str:
     config = site.config
     # A service without incident matches none: only those with incidents are listed, by team.
     teams = {team: [s.id for s in chosen_services(config, team=team) if s.id in site.incidents_by_service]
-             for team in known_teams(config)}
+             for team in config.known_teams}
     incidents = [{"day": i.started.astimezone(site.zone).date().isoformat(), "severity": i.front.severity,
                   "services": sorted(i.services), "ttd": metrics.time_to_detect(i.front),
                   "ttm": metrics.time_to_mitigate(i.front), "ttr": metrics.time_to_resolve(i.front)}
@@ -77,7 +77,7 @@ def _selection_form(site: Site) -> str:
 
     return ('<form class="pm-selection" data-figures="figures.json" hidden>'
             f'<fieldset><legend>{e(label("selection_title"))}</legend><div class="pm-filters">'
-            + choice("team", label("selection_all"), [(t, t) for t in known_teams(site.config)])
+            + choice("team", label("selection_all"), [(t, t) for t in site.config.known_teams])
             + choice("service", label("selection_all"), [(s.id, s.display_name) for s in site.config.services
                                                           if s.id in site.incidents_by_service])
             + choice("severity", label("selection_all"), [(s, s) for s in site.config.severity_ids])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ...collector import collector_paused
 from ...diagnostics import Diagnostic
 from ...errors import ConfigError
 from ...rules.configuration import INVALID_VALUE, UNKNOWN_KEY, UNREADABLE_CONFIG
@@ -28,7 +29,8 @@ def load_config(root: Path) -> Config:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([_problem(UNREADABLE_CONFIG, None, None, f"cannot read the config: {error}")]) from None
     try:
-        document = load_yaml(text)
+        with collector_paused():
+            document = load_yaml(text)
     except YamlSyntaxError as error:
         raise ConfigError([_problem(UNREADABLE_CONFIG, error.line, error.column, f"YAML syntax error: {error.message}")]) from None
     except YamlTooComplex as error:

@@ -227,7 +227,7 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _public_names_known(self) -> Config:
-        unknown = [s for s in self.public.services if s not in {service.id for service in self.services}]
+        unknown = [s for s in self.public.services if s not in self.service_ids]
         unknown += [s for s in self.public.severities if s not in {level.id for level in self.severities}]
         if unknown:
             raise ValueError(f"public: {', '.join(unknown)} not in `services` or `severities`")
@@ -278,6 +278,24 @@ class Config(_Strict):
     @cached_property
     def service_ids(self) -> set[str]:
         return {s.id for s in self.services}
+
+    @cached_property
+    def service_by_id(self) -> dict[str, Service]:
+        return {s.id: s for s in self.services}
+
+    @cached_property
+    def services_by_team(self) -> dict[str, list[Service]]:
+        """The services of each team that owns some, in the catalog's order."""
+        found: dict[str, list[Service]] = {}
+        for service in self.services:
+            if service.team:
+                found.setdefault(service.team, []).append(service)
+        return found
+
+    @cached_property
+    def known_teams(self) -> list[str]:
+        """Every team the config names, in `teams` or as a service's `team`, sorted."""
+        return sorted(set(self.teams) | set(self.services_by_team))
 
     @cached_property
     def person_ids(self) -> frozenset[str]:
