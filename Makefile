@@ -51,6 +51,7 @@ docs: install
 benchmark: install
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_catalogue.py --count 1000 10000
 	$(BIN)/python benchmarks/bench_git.py --repeat 3
 	$(BIN)/python benchmarks/bench_preview.py
 	$(BIN)/python benchmarks/bench_similar.py

@@ -1,7 +1,10 @@
 """Writes a synthetic knowledge base of N valid post-mortems in format v1, for benchmarks: no error and
 no warning, so a benchmark times the checks, not the printing of thousands of warnings.
 
-    python benchmarks/corpus.py DIR N [--seed S]
+    python benchmarks/corpus.py DIR N [--seed S] [--large-catalogue]
+
+With --large-catalogue, its config lists a large company's catalogue (10,000 people, 3,000 services,
+500 teams) around the corpus's own few, which its post-mortems name.
 """
 
 from __future__ import annotations
@@ -116,21 +119,37 @@ actions:
 {customer_summary}"""
 
 
-def ensure_corpus(count: int) -> Path:
-    """The corpus of `count` post-mortems under benchmarks/corpus/, written on first use."""
-    root = Path(__file__).resolve().parent / "corpus" / f"{count}-v{CORPUS_VERSION}"
+def ensure_corpus(count: int, large_catalogue: bool = False) -> Path:
+    """The corpus of `count` post-mortems under benchmarks/corpus/, written on first use; with
+    `large_catalogue`, the same post-mortems with the large catalogue's config, in a folder of its own."""
+    name = f"{count}-v{CORPUS_VERSION}" + ("-large-catalogue" if large_catalogue else "")
+    root = Path(__file__).resolve().parent / "corpus" / name
     if not (root / "postmortem.yml").exists():
         shutil.rmtree(root, ignore_errors=True)
-        write_corpus(root, count)
+        write_corpus(root, count, large_catalogue=large_catalogue)
     return root
 
 
-def write_corpus(root: Path, count: int, seed: int = 1) -> None:
+def large_catalogue_config(people: int = 10_000, services: int = 3_000, teams: int = 500) -> str:
+    """A `postmortem.yml` of `people`, `services` and `teams` (the corpus's own among them), written
+    out as a large company's would be: no YAML alias, each team with its share of people."""
+    people_ids = PEOPLE + [f"person-{index:05d}" for index in range(people - len(PEOPLE))]
+    team_ids = [f"team-{index:03d}" for index in range(teams)]
+    service_ids = SERVICES + [f"{WORDS[index % len(WORDS)]}-{index:04d}" for index in range(services - len(SERVICES))]
+    lines = ["currency: EUR", "timezone: Europe/Paris", "services:"]
+    lines += [f"  - {{id: {service}, team: {team_ids[index % teams]}, slo: 99.9}}" for index, service in enumerate(service_ids)]
+    lines += ["people:"] + [f"  - {person}" for person in people_ids] + ["teams:"]
+    lines += [f"  {team}: [{', '.join(people_ids[index::teams])}]" for index, team in enumerate(team_ids)]
+    return "\n".join(lines) + "\n"
+
+
+def write_corpus(root: Path, count: int, seed: int = 1, large_catalogue: bool = False) -> None:
     """Write `postmortem.yml` and `count` post-mortems under `root` (deterministic for a seed)."""
     rng = random.Random(seed)
     services = "\n".join(f"  - id: {s}\n    slo: 99.9" for s in SERVICES)
     root.mkdir(parents=True, exist_ok=True)
-    (root / "postmortem.yml").write_text(CONFIG.format(services=services, people=", ".join(PEOPLE)))
+    config = large_catalogue_config() if large_catalogue else CONFIG.format(services=services, people=", ".join(PEOPLE))
+    (root / "postmortem.yml").write_text(config)
     first = dt.date(2020, 1, 1)
     for index in range(count):
         day = first + dt.timedelta(days=index * 2000 // max(count, 1))
@@ -145,5 +164,6 @@ if __name__ == "__main__":
     parser.add_argument("root", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--large-catalogue", action="store_true")
     arguments = parser.parse_args()
-    write_corpus(arguments.root, arguments.count, arguments.seed)
+    write_corpus(arguments.root, arguments.count, arguments.seed, arguments.large_catalogue)

@@ -3,8 +3,6 @@ branch changed; and loading them all for the commands that show them."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import multiprocessing
 import os
 from collections.abc import Iterable
@@ -12,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
+from .collector import collector_paused
 from .diagnostics import CheckResult, Diagnostic, Silenced
 from .errors import PostmortemError
 from .kb.layout import KnowledgeBase, markdown_files, open_knowledge_base
@@ -176,22 +175,6 @@ def _check_files(kb: KnowledgeBase, files: list[Path], context: CheckContext, ke
                     postmortem.release_parse_data()
                     postmortems.append(postmortem)
     return _FilesChecked(diagnostics, silenced, postmortems)
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cycle collector off for a while, where a process makes hundreds of thousands of
-    objects and almost no cyclic garbage: reading and checking files (the parser's tokens hold no
-    cycles; the collector's passes were 15% of the time), unpickling the workers' post-mortems (its full collections
-    walked them all again, 2.2 s of the 2.7 s the parent spent receiving 10,000 post-mortems), and
-    generating the pages from them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _process_context():

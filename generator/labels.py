@@ -45,6 +45,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "open_actions": ("Open actions", "Actions ouvertes"),
     "overdue": ("overdue", "en retard"),
     "availability_month": ("Availability in {month}", "Disponibilité en {month}"),
+    "services_quiet": ("Not shown: {count} services without incident in these 90 days or downtime this month.",
+                       "Non affichés : {count} services sans incident en ces 90 jours ni indisponibilité ce mois-ci."),
+    "services_all": ("Every service", "Tous les services"),
     "latest": ("Latest post-mortems", "Derniers post-mortems"),
     "all_postmortems": ("All post-mortems", "Tous les post-mortems"),
     "years": ("By year", "Par année"),
@@ -121,6 +124,13 @@ LABELS: dict[str, tuple[str, str]] = {
                          "Même service et même cause à moins de 30 jours"),
     "none": ("None.", "Aucun."),
     "no_incidents": ("No incidents.", "Aucun incident."),
+    "team_quiet": ("No incident of these services in the knowledge base.",
+                   "Aucun incident de ces services dans la base."),
+    "teams_without_page": ("A team without incident or open action has no page of its own: its row is all there is "
+                           "to say.", "Une équipe sans incident ni action ouverte n'a pas de page à elle : sa ligne "
+                           "dit tout."),
+    "services_without_page": ("A service without post-mortem has no page of its own: its row is all there is to say.",
+                              "Un service sans post-mortem n'a pas de page à lui : sa ligne dit tout."),
     "open_actions_of": ("Open actions", "Actions ouvertes"),
     "incidents_of": ("Incidents", "Incidents"),
     "monthly_availability": ("Monthly availability against the SLO", "Disponibilité mensuelle face au SLO"),

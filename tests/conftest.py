@@ -185,12 +185,22 @@ def copy_knowledge_base(target: Path, postmortems: bool = True) -> Path:
     return target
 
 
-def write_corpus(root: Path, count: int) -> None:
-    """`count` valid post-mortems and their config under `root`: the benchmarks' synthetic corpus."""
+def _benchmarks_corpus():
     spec = importlib.util.spec_from_file_location("corpus", REPOSITORY / "benchmarks/corpus.py")
     corpus = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(corpus)
-    corpus.write_corpus(root, count)
+    return corpus
+
+
+def write_corpus(root: Path, count: int, large_catalogue: bool = False) -> None:
+    """`count` valid post-mortems and their config under `root`: the benchmarks' synthetic corpus;
+    with `large_catalogue`, its config lists 10,000 people, 3,000 services and 500 teams."""
+    _benchmarks_corpus().write_corpus(root, count, large_catalogue=large_catalogue)
+
+
+def large_catalogue_config(people: int = 10_000, services: int = 3_000, teams: int = 500) -> str:
+    """The benchmarks' `postmortem.yml` of a large company (`benchmarks/corpus.py`)."""
+    return _benchmarks_corpus().large_catalogue_config(people, services, teams)
 
 
 def config_cases() -> list[tuple[str, str, list[str]]]:

@@ -168,7 +168,7 @@ def test_the_validator_alone_checks_a_change_and_leaves_the_site_to_its_extra(va
                              text=True)
     relative = path.relative_to(repository).as_posix()
     assert (checked.returncode, checked.stdout) == (1, f"{relative}:4:1: PM107 unknown severity 'SEV9': did you "
-                                                       "mean 'SEV3'? (or add it to `severities` in postmortem.yml)\n"
+                                                       "mean 'SEV3'? (or add it to `severities` in postmortem.yml, line 14)\n"
                                                        "1 post-mortem checked: 1 error, 0 warnings.\n"), checked
 
     for named, command in [("build", ["build"]), ("serve", ["serve"])]:

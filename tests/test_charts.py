@@ -73,6 +73,7 @@ def test_the_sentence_over_a_count_chart(language: str, series: dict, sentence: 
     ("times", {"TTD": [None, None, None, None]}, "No figures yet."),
     ("budget", {"API": [0, 10, 20, 5], "Web": [0, 0, 0, 40]}, "Most burned in April 2026: Web, 40% of its budget."),
     ("budget", {"API": [0, 10, 20, 0], "Web": [0, 0, 0, 0]}, "No error budget burned in April 2026."),
+    ("budget", {}, "No error budget burned in April 2026."),  # no service lost a minute: no line at all
 ])
 def test_the_sentence_over_a_line_chart(name: str, series: dict, sentence: str) -> None:
     months = ["2026-01", "2026-02", "2026-03", "2026-04"]

@@ -49,7 +49,7 @@ def test_validate_text(runner, bad_kb: Path) -> None:
         f"{BAD}:3:1: PM102 `status` is 'done': use 'draft', 'review' or 'published'\n"
         f"{BAD}:13:1: PM103 warning: unknown field `mitigated`: did you mean `mitigated_at`?\n"
         f"{BAD}:23:5: PM204 unknown owner 'dave': use one of alice, bob, carol, checkout, payments "
-        "(or add it to `people` or `teams` in postmortem.yml)\n"
+        "(or add it to `people` or `teams` in postmortem.yml, lines 8 and 10)\n"
         "1 post-mortem checked: 2 errors, 1 warning.\n"
     )
 
@@ -81,7 +81,7 @@ def test_validate_github_is_automatic_in_actions(runner, bad_kb: Path) -> None:
         f"::error file={BAD},line=3,col=1,title=PM102::`status` is 'done': use 'draft', 'review' or 'published'",
         f"::warning file={BAD},line=13,col=1,title=PM103::unknown field `mitigated`: did you mean `mitigated_at`?",
         f"::error file={BAD},line=23,col=5,title=PM204::unknown owner 'dave': use one of alice, bob, carol, "
-        "checkout, payments (or add it to `people` or `teams` in postmortem.yml)",
+        "checkout, payments (or add it to `people` or `teams` in postmortem.yml, lines 8 and 10)",
         "1 post-mortem checked: 2 errors, 1 warning.",
     ]
 
@@ -95,7 +95,7 @@ def test_validate_markdown_is_a_summary_table(runner, bad_kb: Path) -> None:
         f"| {BAD} | 3 | PM102 | error | `status` is 'done': use 'draft', 'review' or 'published' |\n"
         f"| {BAD} | 13 | PM103 | warning | unknown field `mitigated`: did you mean `mitigated_at`? |\n"
         f"| {BAD} | 23 | PM204 | error | unknown owner 'dave': use one of alice, bob, carol, checkout, payments "
-        "(or add it to `people` or `teams` in postmortem.yml) |\n")
+        "(or add it to `people` or `teams` in postmortem.yml, lines 8 and 10) |\n")
 
 
 def test_markdown_cells_cannot_break_the_table() -> None:
@@ -290,7 +290,7 @@ def test_validate_jobs_gives_the_same_report(runner, bad_kb: Path, base_text: st
         f"{BAD}:3:1: PM102 `status` is 'done': use 'draft', 'review' or 'published'",
         f"{BAD}:13:1: PM103 warning: unknown field `mitigated`: did you mean `mitigated_at`?",
         f"{BAD}:23:5: PM204 unknown owner 'dave': use one of alice, bob, carol, checkout, payments "
-        "(or add it to `people` or `teams` in postmortem.yml)",
+        "(or add it to `people` or `teams` in postmortem.yml, lines 8 and 10)",
     ]
     assert lines[3].startswith("postmortems/2026/2026-03-02-copy-001.md:22:5: PM204 unknown owner 'dave'")
     assert started == pools

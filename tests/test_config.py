@@ -11,7 +11,7 @@ from generator.kb.config.loader import load_config
 from generator.kb.config.schema import DEFAULT_ROOT_CAUSES
 from generator.kb.layout import open_knowledge_base
 
-from .conftest import config_cases
+from .conftest import config_cases, large_catalogue_config
 
 SERVICES = "services:\n  - id: api\n"
 
@@ -66,3 +66,25 @@ def test_renamed_sections_keep_their_checks_by_title(tmp_path: Path) -> None:
 def test_the_repository_config_is_valid() -> None:
     kb = open_knowledge_base(Path(__file__).parent.parent)
     assert kb.config_from_file and len(kb.config.services) == 5
+
+
+def test_a_large_catalogue_without_aliases_loads(tmp_path: Path) -> None:
+    (tmp_path / "postmortem.yml").write_text(large_catalogue_config(people=10_000, services=3_000, teams=500))
+    config = load_config(tmp_path)
+    assert (len(config.people), len(config.services), len(config.teams)) == (10_000, 3_000, 500)
+    assert config.teams_of("person-00490") == ["team-000"]  # the 501st person, the corpus's ten first
+
+
+@pytest.mark.parametrize("text, message", [
+    ("services:\n  - &api {id: api}\n" + "".join(f"b{level}: &b{level} [{', '.join([f'*b{level - 1}' if level else '*api'] * 9)}]\n"
+                                                  for level in range(8)),
+     "the config would grow by more than 20,000 values through its YAML aliases (an alias bomb, or \"billion laughs\"): "
+     "write the values out"),
+    ("services: &s\n  - id: api\n    also: *s\n",
+     "the config has a YAML alias inside the value it refers to (`&a [*a]`): write the values out"),
+], ids=["alias-bomb", "self-reference"])
+def test_an_alias_bomb_is_refused_as_one(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "postmortem.yml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert [(d.line, d.code, d.message) for d in caught.value.diagnostics] == [(1, "PM501", message)]

@@ -216,8 +216,10 @@ def test_actions_markdown_links_postmortems_to_the_site(runner, review_kb: Path)
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    (["--team", "nope"], "Error: unknown team 'nope': use one of `teams` in postmortem.yml (checkout, payments)\n"),
-    (["--owner", "zoe"], "Error: unknown owner 'zoe': use a person or team of postmortem.yml\n"),
+    (["--team", "nope"], "Error: unknown team 'nope': use one of payments, checkout (or add it to `teams` in "
+                         "postmortem.yml, line 10)\n"),
+    (["--owner", "zoe"], "Error: unknown owner 'zoe': use one of alice, bob, carol, checkout, payments (or add it to "
+                          "`people` or `teams` in postmortem.yml, lines 8 and 10)\n"),
 ])
 def test_actions_unknown_owner_or_team_is_a_usage_error(runner, review_kb: Path, options, message) -> None:
     result = run(runner, review_kb, "actions", *options)

@@ -98,7 +98,8 @@ def test_naive_started_at_is_read_in_the_config_zone(kb: Path) -> None:
     (["--slug", "../../etc/passwd"], "Error: slug '../../etc/passwd' must be lowercase a-z, 0-9 and single dashes"),
     (["--slug", "Bad_Slug"], "Error: slug 'Bad_Slug' must be lowercase"),
     (["--severity", "P1"], "Error: unknown severity 'P1': use one of SEV1, SEV2, SEV3"),
-    (["--service", "payments"], "Error: unknown service 'payments': use one of checkout-web, payments-api, search-api"),
+    (["--service", "payments"], "Error: unknown service 'payments': did you mean 'payments-api'? (or add it to "
+                               "`services` in postmortem.yml, line 4)"),
     (["--started-at", "yesterday"], "Error: --started-at 'yesterday' is not an ISO 8601 time"),
     (["--template", "missing.j2"], "Error: no template 'missing.j2' in postmortems/_templates/"),
 ])

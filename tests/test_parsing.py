@@ -16,7 +16,7 @@ from generator.checker import check, load_knowledge_base
 from generator.kb.layout import is_postmortem_file, markdown_files, open_knowledge_base
 from generator.kb.model import FrontMatter
 from generator.kb.reader import read_postmortem
-from generator.kb.yamlsource import MAX_NODES, YamlTooComplex, _StringTimestampLoader, load_yaml
+from generator.kb.yamlsource import YamlTooComplex, _StringTimestampLoader, load_yaml
 
 from .conftest import lay_out_dangling_link, lay_out_huge_file, write
 
@@ -40,16 +40,46 @@ def test_unreadable_file(kb: Path) -> None:
     assert "No such file or directory" in result.diagnostics[0].message
 
 
-def test_alias_bomb_stops_at_the_node_budget() -> None:
-    text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
-    for name, previous in zip("bcdefghij", "abcdefghi"):
+def alias_bomb(levels: int) -> str:
+    """Nine values, then `levels` lists of nine aliases of the list before: 9**(levels + 1) values."""
+    names = [f"l{level}" for level in range(levels + 1)]
+    text = f"{names[0]}: &{names[0]} [" + ",".join(["x"] * 9) + "]\n"
+    for name, previous in zip(names[1:], names):
         text += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
-    try:
+    return text
+
+
+ALIAS_BOMB = ("would grow by more than 20,000 values through its YAML aliases (an alias bomb, or \"billion "
+              "laughs\"): write the values out")
+
+
+@pytest.mark.parametrize("text, reason", [
+    (alias_bomb(9), ALIAS_BOMB),
+    (alias_bomb(40), ALIAS_BOMB),  # 9**41 values: refused only if nothing is expanded
+    ("a: &a [x, x]\nb: [" + ", ".join(["*a"] * 10_001) + "]\n", ALIAS_BOMB),
+    ("&a [*a]", "has a YAML alias inside the value it refers to (`&a [*a]`): write the values out"),
+    ("a: &a {b: [1, *a]}", "has a YAML alias inside the value it refers to (`&a [*a]`): write the values out"),
+    ("[" * 60 + "]" * 60, "nests deeper than 50 levels"),
+    ("a: &a " + "[" * 30 + "]" * 30 + "\nb: " + "[" * 30 + "*a" + "]" * 30, "nests deeper than 50 levels"),
+], ids=["bomb-9", "bomb-40", "wide", "self", "self-nested", "deep", "deep-by-alias"])
+def test_documents_too_complex_say_why_before_expanding(text: str, reason: str) -> None:
+    with pytest.raises(YamlTooComplex) as caught:
         load_yaml(text)
-    except YamlTooComplex:
-        pass
-    else:  # pragma: no cover - the assertion below explains the failure
-        raise AssertionError(f"a document of 9**10 values was accepted (budget {MAX_NODES})")
+    assert caught.value.reason == reason
+
+
+def test_aliases_within_the_budget_are_expanded() -> None:
+    text = "a: &a [" + ", ".join(["x"] * 100) + "]\nb: [" + ", ".join(["*a"] * 198) + "]\n"  # 198 * 101 added
+    document = load_yaml(text)
+    assert document.data["b"] == [["x"] * 100] * 198
+    assert document.positions[("b", 197, 99)] == (1, 1 + len("a: &a [") + 99 * len("x, "))
+
+
+def test_front_matter_too_large_is_not_blamed_on_aliases(kb: Path, base_text: str) -> None:
+    path = write(kb, "2026-03-02-large.md", base_text.replace("tags: [deploy]", "tags: [" + ", ".join(["x"] * 20_000) + "]"))
+    _, diagnostics = read_postmortem(kb, path)
+    assert [(d.line, d.code, d.message) for d in diagnostics] == [
+        (1, "PM009", "the front matter holds more than 20,000 values, without YAML aliases: too large to read")]
 
 
 def test_non_string_keys_are_unknown_fields(kb: Path, base_text: str) -> None:

@@ -73,7 +73,7 @@ def sample_site(tmp_path_factory) -> Path:
     "postmortems/2026/2026-03-13-payment-api-outage/index.html",
     "postmortems/2025/2025-11-21-notifications-retard-black-friday/index.html",
     "services/index.html", "services/payments-api/index.html", "teams/index.html", "teams/payments/index.html",
-    "teams/support/index.html", "severities/sev1/index.html",
+    "severities/sev1/index.html",
     "causes/capacity/index.html", "tags/connection-pool/index.html", "trends/index.html", "actions/index.html",
     "actions/alice/index.html", "actions/payments/index.html", "report/index.html", "reference/metrics/index.html",
     "reference/index.html", "reference/format/index.html", "reference/rules/index.html", "reference/cli/index.html",
@@ -195,9 +195,13 @@ def test_team_page_figures(sample_site: Path) -> None:
 def test_teams_are_linked_from_the_navigation_services_and_postmortems(sample_site: Path) -> None:
     index = read(sample_site, "teams/index.html")
     # Team, services, members, post-mortems, open actions (overdue included), overdue.
-    assert ('<tr><td><a href="../teams/payments/">payments</a></td><td><a href="../services/payments-api/">Payments '
-            "API</a></td><td>alice, bob</td><td>5</td><td>5</td><td>4</td></tr>") in index
-    assert '<tr><td><a href="../teams/support/">support</a></td><td>—</td><td>lea</td><td>0</td><td>0</td><td>0</td></tr>' in index
+    assert ('<tr id="team-payments"><td><a href="../teams/payments/">payments</a></td><td><a '
+            'href="../services/payments-api/">Payments API</a></td><td>alice, bob</td><td>5</td><td>5</td><td>4</td></tr>'
+            ) in index
+    # Support has no service, no incident and no open action: a row, and no page of its own.
+    assert ('<tr id="team-support"><td><a href="../teams/#team-support">support</a></td><td>—</td><td>lea</td><td>0</td>'
+            '<td>0</td><td>0</td></tr>') in index
+    assert not (sample_site / "site/teams/support").exists()
     home = read(sample_site, "index.html")
     assert re.search(r'<a href="teams/" class="md-tabs__link">\s*Teams\s*</a>', home)
     outage = read(sample_site, "postmortems/2026/2026-03-13-payment-api-outage/index.html")

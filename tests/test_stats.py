@@ -192,9 +192,12 @@ def test_stats_of_a_team_and_a_service_of_it(runner, teams_kb: Path) -> None:
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
-    ("--team", "ops", "Error: unknown team 'ops': use one of checkout, payments\n"),
-    ("--service", "web", "Error: unknown service 'web': use one of payments-api, checkout-web, search-api\n"),
-    ("--severity", "P1", "Error: unknown severity 'P1': use one of SEV1, SEV2, SEV3\n"),
+    ("--team", "ops", "Error: unknown team 'ops': use one of checkout, payments (or add it to `teams` in "
+                      "postmortem.yml, line 10)\n"),
+    ("--service", "web", "Error: unknown service 'web': use one of checkout-web, payments-api, search-api (or add it "
+                         "to `services` in postmortem.yml, line 4)\n"),
+    ("--severity", "P1", "Error: unknown severity 'P1': use one of SEV1, SEV2, SEV3 (or add it to `severities` in "
+                         "postmortem.yml)\n"),
 ])
 def test_stats_refuses_an_unknown_team_service_or_severity(runner, teams_kb: Path, option: str, value: str,
                                                            message: str) -> None:

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import UsageError
+from ..kb.config.nearest import on_the_site, unknown_value
 from ..kb.config.schema import POSTMORTEMS_DIR
 from ..kb.layout import KnowledgeBase
 from ..kb.model import MAX_SLUG_LENGTH, SLUG_PATTERN, slugify
@@ -82,10 +83,11 @@ def new_postmortem(
     """
     config = kb.config
     if config.severity(severity) is None:
-        raise UsageError(f"unknown severity {severity!r}: use one of {', '.join(config.severity_ids)}")
+        raise UsageError(unknown_value("severity", severity, config.severity_ids, config.listed_at("severities")))
     unknown = [s for s in services if kb.config_from_file and s not in config.service_ids]
     if unknown:
-        raise UsageError(f"unknown service {unknown[0]!r}: use one of {', '.join(sorted(config.service_ids))}")
+        raise UsageError(unknown_value("service", unknown[0], config.service_ids, config.listed_at("services"),
+                                       on_the_site(config, "services")))
     if not title.strip() or len(title) > 120:
         raise UsageError("the title must be 1 to 120 characters")
     start = parse_time(started_at, config.zone) if started_at else (now or dt.datetime.now(config.zone))

@@ -27,10 +27,8 @@ def complete_from_config(attribute: str):
             config = load_config(kb_root(ctx))
         except ConfigError:
             return []
-        from ..figures.selection import known_teams
-
         values = {"severities": config.severity_ids, "services": sorted(config.service_ids),
-                  "teams": known_teams(config)}[attribute]
+                  "teams": config.known_teams}[attribute]
         return [value for value in values if value.startswith(incomplete)]
 
     return complete

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 
 from ..errors import UsageError
+from ..kb.config.nearest import on_the_site, unknown_value
 from ..kb.config.schema import Config, Service
 from . import metrics
 from .availability import availability, downtime_by_month
@@ -21,18 +22,15 @@ from .metrics import Incident, in_period
 Choice = str | Collection[str] | None
 
 
-def known_teams(config: Config) -> list[str]:
-    """Every team the config names, in `teams` or as a service's `team`, sorted."""
-    return sorted(set(config.teams) | {service.team for service in config.services if service.team})
-
-
 def chosen_services(config: Config, team: Choice = None, service: Choice = None) -> list[Service]:
     """The services of the catalog, in its order, owned by one of the teams `team` and among the
     ids `service` (a filter not given keeps them all). Raises UsageError for an unknown team or
     service, naming the known ones."""
-    teams = _checked(team, "team", known_teams(config))
-    ids = _checked(service, "service", [s.id for s in config.services])
-    return [s for s in config.services if (teams is None or s.team in teams) and (ids is None or s.id in ids)]
+    teams = _checked(team, "team", config.known_teams, config.listed_at("teams"), on_the_site(config, "teams"))
+    ids = _checked(service, "service", config.service_ids, config.listed_at("services"), on_the_site(config, "services"))
+    # One team (its page, `stats --team`): its own services, not a pass over a catalogue of thousands.
+    candidates = config.services_by_team.get(next(iter(teams)), []) if teams and len(teams) == 1 else config.services
+    return [s for s in candidates if (teams is None or s.team in teams) and (ids is None or s.id in ids)]
 
 
 def select_incidents(incidents: Iterable[Incident], config: Config, team: Choice = None, service: Choice = None,
@@ -44,7 +42,7 @@ def select_incidents(incidents: Iterable[Incident], config: Config, team: Choice
     of `team`, `service` and `severity` is one value, a collection of values (any of them matches),
     or None or an empty collection (no filter). Raises UsageError for an unknown team, service or
     severity, naming the known ones."""
-    severities = _checked(severity, "severity", config.severity_ids)
+    severities = _checked(severity, "severity", config.severity_ids, config.listed_at("severities"))
     chosen = chosen_services(config, team, service)
     services = {s.id for s in chosen} if _values(team) or _values(service) else None
     kept = [item for item in incidents
@@ -97,15 +95,15 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _checked(choice: Choice, kind: str, known: list[str]) -> frozenset[str] | None:
+def _checked(choice: Choice, kind: str, known: Collection[str], listed_at: str,
+             shown_at: str | None = None) -> frozenset[str] | None:
     """The values of a filter, each one known; None when the filter is not given."""
     values = _values(choice)
     if not values:
         return None
     unknown = sorted(values - set(known))
     if unknown:
-        raise UsageError(f"unknown {kind} {unknown[0]!r}: "
-                         + (f"use one of {', '.join(known)}" if known else f"postmortem.yml names no {kind}"))
+        raise UsageError(unknown_value(kind, unknown[0], known, listed_at, shown_at))
     return values
 
 

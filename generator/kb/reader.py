@@ -67,6 +67,8 @@ def read_postmortem(path: str, file: Path) -> tuple[PostMortem | None, list[Diag
 
 #: Larger files are refused (PM008): a post-mortem links to its logs rather than holding them.
 MAX_FILE_BYTES = 1024 * 1024
+#: More values than any front matter needs (PM009): a post-mortem's has about fifty.
+FRONT_MATTER_MAX_VALUES = 20_000
 _HANDLER = frontmatter.YAMLHandler()
 
 
@@ -109,12 +111,11 @@ def _read_front_matter(path: str, text: str) -> tuple[YamlDocument, str] | Diagn
                                                "after it")
     first_line = text.count("\n", 0, _HANDLER.FM_BOUNDARY.match(text).end()) + 1
     try:
-        document = load_yaml(front, first_line)
+        document = load_yaml(front, first_line, FRONT_MATTER_MAX_VALUES)
     except YamlSyntaxError as error:
         return parsing.YAML_SYNTAX.at(path, error.line, error.column, f"YAML syntax error: {error.message}")
-    except YamlTooComplex:
-        return parsing.TOO_COMPLEX.at(path, 1, 1, "the front matter expands to too many values or nests too deep "
-                                               "(YAML anchors and aliases): write the values out")
+    except YamlTooComplex as error:
+        return parsing.TOO_COMPLEX.at(path, 1, 1, f"the front matter {error.reason}")
     if not isinstance(document.data, dict):
         found = "empty" if document.data is None else f"a {type(document.data).__name__}"
         return parsing.NOT_A_MAPPING.at(path, first_line, 1, f"the front matter is {found}, not a mapping of fields: "

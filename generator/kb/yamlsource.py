@@ -15,9 +15,13 @@ try:  # The C parser is ten times faster; fall back where libyaml is missing.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader
 
-#: More values than this in one document means anchors and aliases expand it (a "billion laughs").
-MAX_NODES = 20_000
-#: Deeper than this is no front matter; it also stops aliases that refer to themselves (`&a [*a]`).
+#: More values than this added by aliases means a "billion laughs": an anchor's value repeated by
+#: aliases of aliases until the document holds billions. Counted before anything is expanded.
+MAX_ALIAS_VALUES = 20_000
+#: More values than this written out is no config (a catalogue of 10,000 people, 3,000 services and
+#: 500 teams is about 35,000): the default of `load_yaml`'s `max_values`.
+MAX_VALUES = 1_000_000
+#: Deeper than this is no config or front matter.
 MAX_DEPTH = 50
 
 Position = tuple[int, int]
@@ -45,7 +49,12 @@ class YamlSyntaxError(Exception):
 
 
 class YamlTooComplex(Exception):
-    """The document expands to more than MAX_NODES values, or nests deeper than MAX_DEPTH."""
+    """The document cannot be read whole: `reason` says why, as the end of a sentence whose subject is
+    the document ("the config " + reason)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -78,15 +87,18 @@ def dotted_path(path: KeyPath) -> str:
     return text
 
 
-def load_yaml(text: str, first_line: int = 1) -> YamlDocument:
-    """Parse one YAML document; `first_line` is the file line where `text` starts."""
+def load_yaml(text: str, first_line: int = 1, max_values: int = MAX_VALUES) -> YamlDocument:
+    """Parse one YAML document; `first_line` is the file line where `text` starts. Raises
+    YamlTooComplex for a document of more than `max_values` values, an alias bomb, or one too deep."""
     offset = first_line - 1
     loader = _StringTimestampLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(None, {(): (first_line, 1)})
-        walk = _Walk(offset)
+        if "*" in text:  # an alias is written `*name`: without one, nothing expands
+            _refuse_alias_bombs(node)
+        walk = _Walk(offset, max_values)
         walk.visit(node, ())
         try:
             data = _plain_value(loader, node)
@@ -121,7 +133,7 @@ class _NotPlain(Exception):
 def _plain_value(loader, node):
     """What `loader.construct_document(node)` returns for a document of plain mappings, lists and
     scalars, without its bookkeeping (a third of the YAML's time in `validate`); raises _NotPlain for
-    anything else. The walk has already stopped alias bombs and self-referring aliases."""
+    anything else. `load_yaml` has already refused alias bombs and self-referring aliases."""
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
             return node.value
@@ -139,11 +151,39 @@ def _plain_value(loader, node):
     raise _NotPlain()
 
 
-class _Walk:
-    """Records node positions, counting expanded nodes so that alias bombs stop early."""
+def _refuse_alias_bombs(root) -> None:
+    """Raise YamlTooComplex when aliases would add more than MAX_ALIAS_VALUES values, or refer to a
+    value that holds them: the size each node expands to, worked out once a node, without expanding."""
+    sizes: dict[int, int | None] = {}  # a node's id -> the values it expands to; None while counting it
 
-    def __init__(self, offset: int):
+    def expanded(node, depth: int) -> int:
+        if id(node) in sizes:
+            if sizes[id(node)] is None:
+                raise YamlTooComplex("has a YAML alias inside the value it refers to (`&a [*a]`): write the "
+                                     "values out")
+            return sizes[id(node)]
+        if depth > MAX_DEPTH:
+            raise YamlTooComplex(f"nests deeper than {MAX_DEPTH} levels")
+        sizes[id(node)] = None
+        if isinstance(node, yaml.MappingNode):
+            children = [value for _, value in node.value]
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else ()
+        sizes[id(node)] = size = 1 + sum(expanded(child, depth + 1) for child in children)
+        return size
+
+    added = expanded(root, 0) - len(sizes)
+    if added > MAX_ALIAS_VALUES:
+        raise YamlTooComplex(f"would grow by more than {MAX_ALIAS_VALUES:,} values through its YAML aliases (an "
+                             "alias bomb, or \"billion laughs\"): write the values out")
+
+
+class _Walk:
+    """Records node positions, and stops a document too large or too deep to read."""
+
+    def __init__(self, offset: int, max_values: int):
         self.offset = offset
+        self.max_values = max_values
         self.positions: dict[KeyPath, Position] = {}
         self.duplicate_keys: list[tuple[KeyPath, Position]] = []
         self.count = 0
@@ -153,8 +193,10 @@ class _Walk:
 
     def visit(self, node, path: KeyPath) -> None:
         self.count += 1
-        if self.count > MAX_NODES or len(path) > MAX_DEPTH:
-            raise YamlTooComplex()
+        if self.count > self.max_values:
+            raise YamlTooComplex(f"holds more than {self.max_values:,} values, without YAML aliases: too large to read")
+        if len(path) > MAX_DEPTH:
+            raise YamlTooComplex(f"nests deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.MappingNode):
             seen = set()
             for key_node, value_node in node.value:

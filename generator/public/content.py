@@ -79,7 +79,7 @@ def public_content(config: Config, postmortems: Iterable[PostMortem], today: dt.
     postmortems = list(postmortems)
     counted = metrics.incidents(postmortems)
     services = [_service(config, service, counted, today)
-                for service in (next(s for s in config.services if s.id == sid) for sid in config.public.services)]
+                for service in (config.service_by_id[sid] for sid in config.public.services)]
     public = sorted((pm for pm in postmortems if pm.front_matter is not None and pm.front_matter.resolved_at is not None
                      and is_public(pm, config)), key=lambda pm: (pm.front_matter.started_at, pm.id))
     incidents = [_incident(config, pm, today, slug) for pm, slug in zip(public, _slugs(config, public), strict=True)]

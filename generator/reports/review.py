@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, fields
 
 from ..errors import UsageError
 from ..figures import metrics
+from ..kb.config.nearest import on_the_site, unknown_value
 from ..kb.config.schema import Config
 from ..kb.evidence import Evidence
 from ..kb.layout import KnowledgeBase
@@ -63,10 +64,10 @@ def review_actions(kb: KnowledgeBase, today: dt.date, chosen: ActionFilter = Act
     Raises UsageError for an owner or team the config does not know."""
     config = kb.config
     if chosen.team is not None and chosen.team not in config.teams:
-        raise UsageError(f"unknown team {chosen.team!r}: use one of `teams` in postmortem.yml"
-                         + (f" ({', '.join(sorted(config.teams))})" if config.teams else " (there are none)"))
+        raise UsageError(unknown_value("team", chosen.team, config.teams, config.listed_at("teams"),
+                                       on_the_site(config, "teams")))
     if chosen.owner is not None and config.owners and chosen.owner.lstrip("@") not in config.owners:
-        raise UsageError(f"unknown owner {chosen.owner!r}: use a person or team of postmortem.yml")
+        raise UsageError(unknown_value("owner", chosen.owner, config.owners, config.listed_at("people", "teams")))
     rows = []
     for pm in sorted(kb.postmortems, key=PostMortem.chronological_key):
         for _, action in pm.actions:

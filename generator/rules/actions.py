@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..kb.config.nearest import unknown_value
 from ..kb.model import ActionStatus, Status
-from .registry import ERROR, WARNING, Finding, declare, rule, unknown_value
+from .registry import ERROR, WARNING, Finding, declare, rule
 
 
 @rule("PM201", "no-actions", ERROR, "A published post-mortem has no corrective action.")
@@ -113,7 +114,8 @@ def unknown_owner(doc, context):
         return
     for index, action in doc.actions:
         if action.owner not in owners:
-            yield Finding(("actions", index, "owner"), unknown_value("owner", action.owner, sorted(owners), "`people` or `teams`"))
+            yield Finding(("actions", index, "owner"), unknown_value("owner", action.owner, owners,
+                                                                     context.config.listed_at("people", "teams")))
 
 
 @rule("PM205", "missing-closed-on", ERROR, "A done or abandoned action has no `closed_on` date.")

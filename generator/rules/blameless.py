@@ -45,9 +45,28 @@ def _root_cause_blocks(doc, context) -> tuple | None:
     return doc.cache["root-cause"]
 
 
+#: Where a sentence's subject starts, up to its first character. Matching stops there, so that a
+#: conjunction is tried as the start of the next ("because when bob...").
+SUBJECT = re.compile(SUBJECT_START + "@?", re.IGNORECASE)
+WORD_BOUNDARY = re.compile(r"\b")
+
+
 @lru_cache(maxsize=8)
-def _people_as_subject(people: tuple[str, ...]) -> re.Pattern:
-    return re.compile(SUBJECT_START + r"@?(" + "|".join(re.escape(p) for p in people) + r")\b", re.IGNORECASE)
+def _lowercase_names(people: frozenset[str]) -> tuple[frozenset[str], list[int]]:
+    """The people's names lowercased, and their lengths, longest first: at a subject, one lookup a
+    length rather than a search a person (a catalogue has thousands)."""
+    names = frozenset(person.lower() for person in people)
+    return names, sorted({len(name) for name in names}, reverse=True)
+
+
+def _person_named(text: str, start: int, people: frozenset[str]) -> str | None:
+    """The longest name of `people` written at `start` of `text` as a whole word, as it is written."""
+    names, lengths = _lowercase_names(people)
+    for length in lengths:
+        written = text[start:start + length]
+        if written.lower() in names and WORD_BOUNDARY.match(text, start + length):
+            return written
+    return None
 
 
 def _line_of(block: Block, offset: int) -> int:
@@ -108,18 +127,16 @@ def person_as_root_cause(doc, context):
     deploys outside working hours.
     ```
     """
-    people = context.config.people
+    people = context.config.person_ids
     found = _root_cause_blocks(doc, context) if people else None
     if found is None:
         return
-    named = _people_as_subject(tuple(people))
     for block in found[1]:
-        lowered = block.text.lower()
-        if not any(person.lower() in lowered for person in people):
-            continue
-        for match in named.finditer(block.text):
-            yield Finding(_line_of(block, match.start(1)), f"the root cause makes {match[1]} its subject: say what "
-                                                           "the system allowed, and keep people in the timeline")
+        for match in SUBJECT.finditer(block.text):
+            person = _person_named(block.text, match.end(), people)
+            if person:
+                yield Finding(_line_of(block, match.end()), f"the root cause makes {person} its subject: say what "
+                                                            "the system allowed, and keep people in the timeline")
 
 
 @rule("PM312", "counterfactual-blame", WARNING, "The root cause says what someone should have done.")

@@ -6,9 +6,9 @@ config or several fields at once are in `values`."""
 from __future__ import annotations
 
 import difflib
-from typing import Any
 
 from ..diagnostics import Diagnostic, Level
+from ..kb.config.nearest import shown
 from ..kb.model import TIME_FIELDS, FrontMatter, field_at, field_names_at
 from ..kb.yamlsource import YamlDocument, dotted_path
 from .actions import missing_in_action
@@ -185,17 +185,17 @@ def model_error(error: dict, loc: tuple) -> tuple[str, str]:
         return "PM104", f"`{name}` has no UTC offset: write it like 2026-03-13T18:42:00+01:00 (Z for UTC)"
     if kind in DATE_ERRORS or (kind == "value_error" and field in DATE_FIELDS):
         example = "2026-03-20" if field in ("due", "closed_on") else "2026-03-13T18:42:00+01:00"
-        return "PM105", f"`{name}` is {_shown(error['input'])}, not a real date: write it like {example}"
+        return "PM105", f"`{name}` is {shown(error['input'])}, not a real date: write it like {example}"
     if kind == "string_pattern_mismatch" and loc[0] == "tags":
-        return "PM110", f"tag {_shown(error['input'])} must be lowercase a-z, 0-9 and -, e.g. connection-pool"
+        return "PM110", f"tag {shown(error['input'])} must be lowercase a-z, 0-9 and -, e.g. connection-pool"
     if kind == "string_pattern_mismatch":
-        return "PM102", f"`{name}` is {_shown(error['input'])}{_hint(loc[:1], ': ')}"
+        return "PM102", f"`{name}` is {shown(error['input'])}{_hint(loc[:1], ': ')}"
     if kind == "enum":
-        return "PM102", f"`{name}` is {_shown(error['input'])}: use {error['ctx']['expected']}"
+        return "PM102", f"`{name}` is {shown(error['input'])}: use {error['ctx']['expected']}"
     message = error["msg"]
     if isinstance(error["input"], bool):
         message += " (YAML reads yes/no/on/off as true/false: quote the value)"
-    return "PM102", f"`{name}` is {_shown(error['input'])}: {message[0].lower()}{message[1:]}"
+    return "PM102", f"`{name}` is {shown(error['input'])}: {message[0].lower()}{message[1:]}"
 
 
 def _hint(loc: tuple, separator: str) -> str:
@@ -205,6 +205,3 @@ def _hint(loc: tuple, separator: str) -> str:
     return f"{separator}{text[0].lower()}{text[1:]}" if text else ""
 
 
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -115,7 +115,8 @@ TOO_LARGE = declare("PM008", "file-too-large", ERROR, "The file is larger than 1
 
 TOO_COMPLEX = declare("PM009", "yaml-too-complex", ERROR, "The front matter expands to too many values.", """
     YAML anchors and aliases can make a small text expand to billions of values (a "billion laughs"
-    attack). Front matter that expands to more than 20,000 values is rejected.
+    attack). Front matter whose aliases would add more than 20,000 values is rejected before they
+    are expanded, as is front matter that holds more than 20,000 values or nests deeper than 50 levels.
 
     Failing:
     ```yaml

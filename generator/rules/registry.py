@@ -4,7 +4,6 @@ the families share. Each family module registers its rules here when it is impor
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -86,10 +85,3 @@ def diagnostic(code: str, path: str, line: int | None, column: int | None, messa
 def lenient(doc: PostMortem, level: Level = ERROR) -> Level:
     """Drafts are checked leniently: what is missing is a warning until the draft goes to review."""
     return WARNING if doc.is_draft else level
-
-
-def unknown_value(kind: str, value: str, known, where: str) -> str:
-    """The message for a value the config does not know, with the nearest known one."""
-    guess = difflib.get_close_matches(value, list(known), n=1)
-    hint = f"did you mean {guess[0]!r}?" if guess else f"use one of {', '.join(known)}"
-    return f"unknown {kind} {value!r}: {hint} (or add it to {where} in postmortem.yml)"

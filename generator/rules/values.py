@@ -4,8 +4,9 @@ values' types and formats are the model's, judged in `fields`."""
 
 from __future__ import annotations
 
+from ..kb.config.nearest import on_the_site, unknown_value
 from ..kb.model import TIME_FIELDS, Status
-from .registry import ERROR, Finding, lenient, rule, unknown_value
+from .registry import ERROR, Finding, lenient, rule
 
 
 @rule("PM106", "time-order", ERROR, "Incident times are out of order.")
@@ -51,7 +52,8 @@ def unknown_severity(doc, context):
     """
     severity = doc.value("severity")
     if severity is not None and context.config.severity(severity) is None:
-        yield Finding(("severity",), unknown_value("severity", severity, context.config.severity_ids, "`severities`"))
+        yield Finding(("severity",), unknown_value("severity", severity, context.config.severity_ids,
+                                                   context.config.listed_at("severities")))
 
 
 @rule("PM108", "unknown-service", ERROR, "A service is not in the config's service catalog.")
@@ -70,10 +72,11 @@ def unknown_service(doc, context):
     """
     if not context.services_checked:
         return
-    known = sorted(context.config.service_ids)
+    config = context.config
     for index, service in enumerate(doc.value("services") or []):
-        if service not in context.config.service_ids:
-            yield Finding(("services", index), unknown_value("service", service, known, "`services`"))
+        if service not in config.service_ids:
+            yield Finding(("services", index), unknown_value("service", service, config.service_ids,
+                                                             config.listed_at("services"), on_the_site(config, "services")))
 
 
 @rule("PM109", "unknown-root-cause", ERROR, "The root cause or a contributing factor is not one of the config's categories.")
@@ -96,11 +99,11 @@ def unknown_root_cause(doc, context):
     known = context.config.root_causes
     cause = doc.value("root_cause")
     if cause is not None and cause not in known:
-        yield Finding(("root_cause",), unknown_value("root cause", cause, known, "`root_causes`"))
+        yield Finding(("root_cause",), unknown_value("root cause", cause, known, context.config.listed_at("root_causes")))
     for index, factor in enumerate(doc.value("contributing_factors") or []):
         if factor not in known:
             yield Finding(("contributing_factors", index),
-                          unknown_value("contributing factor", factor, known, "`root_causes`"))
+                          unknown_value("contributing factor", factor, known, context.config.listed_at("root_causes")))
 
 
 @rule("PM111", "missing-resolved-at", ERROR, "`resolved_at` is missing on a post-mortem that is not a draft.")
@@ -179,14 +182,14 @@ def unknown_person(doc, context):
       communications_owner: carol
     ```
     """
-    people = context.config.people
+    people = context.config.person_ids
     roles = doc.value("roles")
     if not people or roles is None:
         return
     for role in ROLES:
         holder = getattr(roles, role)
         if holder is not None and holder not in people:
-            yield Finding(("roles", role), unknown_value("person", holder, people, "`people`"))
+            yield Finding(("roles", role), unknown_value("person", holder, people, context.config.listed_at("people")))
 
 
 @rule("PM114", "missing-impact", ERROR, "The severity requires impact figures and there are none.")

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..atomic import replace_folder
-from ..checker import ValidationFailed, available_cores, collector_paused, read_all
+from ..checker import ValidationFailed, available_cores, read_all
+from ..collector import collector_paused
 from ..diagnostics import CheckResult
 from ..errors import BuildError, PostmortemError
 from ..kb.layout import KnowledgeBase, is_attachment

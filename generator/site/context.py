@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..figures import availability, metrics, selection, similarity
+from ..figures import availability, metrics, similarity
 from ..kb.config.schema import Config
 from ..kb.model import Action, PostMortem, page_path, slugify
 from ..labels import Labels
@@ -173,6 +173,12 @@ class Site:
     def service_name(self, service_id: str) -> str:
         return self.service_names.get(service_id, service_id)
 
+    def has_service_page(self, service_id: str) -> bool:
+        """Whether a post-mortem (a draft too) names the service, which then has a page; the others
+        are a row of the services page. A catalogue of thousands is mostly services without incident,
+        and a page each made most of the build's time."""
+        return service_id in self.grouped("services")
+
     # -- actions, owners and teams --
 
     @cached_property
@@ -182,8 +188,18 @@ class Site:
 
     @cached_property
     def team_slugs(self) -> dict[str, str]:
-        """A file name for every team the config names (see `selection.known_teams`)."""
-        return unique_slugs(selection.known_teams(self.config), "team")
+        """A file name for every team the config names (see `Config.known_teams`)."""
+        return unique_slugs(self.config.known_teams, "team")
+
+    @cached_property
+    def teams_with_page(self) -> frozenset[str]:
+        """The teams with something of their own to show, which then have a page: a post-mortem of one
+        of their services, or an open action of the team or of a member. The others are a row of the
+        teams page, as services without post-mortem are (see `has_service_page`)."""
+        found = {s.team for s in self.config.services if s.team and self.has_service_page(s.id)}
+        found.update(team for _, action in self.all_actions() if action.status in metrics.OPEN_STATUSES
+                     for team in self.config.teams_of(action.owner))
+        return frozenset(found)
 
     def all_actions(self) -> list[tuple[PostMortem, Action]]:
         return [(pm, action) for pm in self.postmortems for _, action in pm.actions]

@@ -9,7 +9,7 @@ from ..figures import availability, metrics
 from ..figures.units import duration, rate
 from .context import Site
 from .feed import FEED
-from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, table
+from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, href, table
 from .tables import budget_row, postmortem_table, spread_note
 
 LATEST = 10
@@ -43,7 +43,11 @@ def home_page(site: Site) -> Iterator[GeneratedFile]:
         cards.append(card(label("time_to_postmortem"), rate(now.on_time_rate),
                           label("on_time_note") + " · " + before(rate(previous.on_time_rate))))
     key = availability.month_key(site.today)
-    services = [budget_row(site, source, s, key) for s in site.config.services]
+    # Only the services that had an incident or lost minutes: a catalogue of thousands is one line.
+    affected = {service for item in site.in_period(start, end) for service in item.services}
+    shown = [s for s in site.config.services if s.id in affected or site.downtime[s.id].get(key)]
+    services = [budget_row(site, source, s, key) for s in shown]
+    quiet = len(site.config.services) - len(shown)
     text = [
         front_matter_block(label("home"), **WIDE),
         f"# {e(label('home'))}\n",
@@ -52,6 +56,8 @@ def home_page(site: Site) -> Iterator[GeneratedFile]:
         f"## {e(label('availability_month', month=label.month(key)))}\n",
         html(table([label("service"), label("slo"), label("availability"), label("budget_left")], services))
         if services else "",
+        html(f'<p class="pm-quiet">{e(label("services_quiet", count=f"{quiet:,}"))} '
+             f'<a href="{href(source, "services/index.md")}">{e(label("services_all"))}</a></p>') if quiet else "",
         f"## {e(label('latest'))}\n",
         html(postmortem_table(site, source, site.postmortems[:LATEST])),
         html(f'<p class="pm-feed"><a href="{FEED}" type="application/atom+xml">{e(label("feed"))}</a></p>'),

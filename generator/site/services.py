@@ -10,7 +10,15 @@ from ..figures import availability, metrics
 from ..figures.units import percent
 from .context import Site
 from .markup import WIDE, Fragments, GeneratedFile, e, front_matter_block, paragraph, table
-from .tables import action_table, budget_row, month_availability, postmortem_table, spread_table, team_link
+from .tables import (
+    action_table,
+    budget_row,
+    month_availability,
+    postmortem_table,
+    service_anchor,
+    spread_table,
+    team_link,
+)
 
 
 def service_pages(site: Site) -> Iterator[GeneratedFile]:
@@ -27,12 +35,16 @@ def service_pages(site: Site) -> Iterator[GeneratedFile]:
         front_matter_block(title, **WIDE), f"# {e(title)}\n",
         paragraph(label("availability_month", month=label.month(key))),
         html(table([label("service"), label("team"), label("slo"), label("availability"), label("budget_left"),
-                    label("incidents")], rows)),
+                    label("incidents")], rows, [f'id="{service_anchor(service.id)}"' for service in site.config.services])),
+        paragraph(label("services_without_page"))
+        if any(not site.has_service_page(service.id) for service in site.config.services) else "",
     ]), html.blocks
     months = metrics.months_between(site.today.replace(day=1) - dt.timedelta(days=335), site.today)
     for service in site.config.services:
-        source, html = f"services/{service.id}.md", Fragments()
         mine = site.grouped("services").get(service.id, [])
+        if not site.has_service_page(service.id):  # its row above says it all
+            continue
+        source, html = f"services/{service.id}.md", Fragments()
         budget = availability.error_budget(service.slo, key, site.zone)
         left = budget - site.downtime[service.id].get(key, 0.0)
         monthly = [[e(month), *month_availability(site, service, month)] for month in reversed(months)]

@@ -27,8 +27,18 @@ def service_links(site: Site, source: str, pm: PostMortem) -> str:
                      for s in pm.value("services") or [])
 
 
-def service_link(source: str, service: Service) -> str:
-    return f'<a href="{href(source, f"services/{service.id}.md")}">{e(service.display_name)}</a>'
+def service_anchor(service_id: str) -> str:
+    """The id of a service's row on the services page (a heading there may have the bare id)."""
+    return f"service-{service_id}"
+
+
+def service_link(site: Site, source: str, service: Service) -> str:
+    """A service as a link to its page, or to its row of the services page when it has none."""
+    if site.has_service_page(service.id):
+        target = href(source, f"services/{service.id}.md")
+    else:
+        target = href(source, "services/index.md") + f"#{service_anchor(service.id)}"
+    return f'<a href="{target}">{e(service.display_name)}</a>'
 
 
 def postmortem_link(source: str, pm: PostMortem) -> str:
@@ -43,17 +53,27 @@ def owner_link(site: Site, source: str, owner: str) -> str:
     return f'<a href="{href(source, f"actions/{site.owner_slugs[owner]}.md")}">{e(owner)}</a>'
 
 
+def team_anchor(site: Site, team: str) -> str:
+    """The id of a team's row on the teams page."""
+    return f"team-{site.team_slugs[team]}"
+
+
 def team_link(site: Site, source: str, team: str | None) -> str:
-    """A team as a link to its page, or a dash when there is none."""
+    """A team as a link to its page, or to its row of the teams page when it has none; a dash when
+    there is no team."""
     if not team:
         return "—"
-    return f'<a href="{href(source, f"teams/{site.team_slugs[team]}.md")}">{e(team)}</a>'
+    if team in site.teams_with_page:
+        target = href(source, f"teams/{site.team_slugs[team]}.md")
+    else:
+        target = href(source, "teams/index.md") + f"#{team_anchor(site, team)}"
+    return f'<a href="{target}">{e(team)}</a>'
 
 
 def team_links(site: Site, source: str, pm: PostMortem) -> str:
     """The teams of a post-mortem's services, each once, as links to their pages."""
-    owning = {s.id: s.team for s in site.config.services}
-    teams = dict.fromkeys(owning[s] for s in pm.value("services") or [] if owning.get(s))
+    owning = site.config.service_by_id
+    teams = dict.fromkeys(owning[s].team for s in pm.value("services") or [] if s in owning and owning[s].team)
     return ", ".join(team_link(site, source, team) for team in teams)
 
 
@@ -164,7 +184,7 @@ def budget_row(site: Site, source: str, service: Service, key: str) -> list[str]
     budget = availability.error_budget(service.slo, key, site.zone)
     left = budget - used
     return [
-        service_link(source, service),
+        service_link(site, source, service),
         e(percent(service.slo, 2)),
         availability_cell(availability.availability(used, key, site.zone), service.slo),
         e(f"{left:.1f} min ({100 * left / budget:.0f}%)" if budget else "—"),

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..figures import availability, metrics
-from ..figures.selection import chosen_services, known_teams, select_incidents
+from ..figures.selection import chosen_services, select_incidents
 from ..figures.units import rate
 from ..kb.config.schema import Service
 from ..kb.model import Action, PostMortem
@@ -24,6 +24,7 @@ from .tables import (
     postmortem_table,
     service_link,
     spread_table,
+    team_anchor,
     team_link,
 )
 
@@ -33,12 +34,12 @@ TEAM_MONTHS = 6
 
 def team_pages(site: Site) -> Iterator[GeneratedFile]:
     label, config = site.labels, site.config
-    teams = known_teams(config)
+    teams = config.known_teams
     services = {team: chosen_services(config, team=team) for team in teams}
     postmortems = {team: _postmortems(site, services[team]) for team in teams}
     actions = _open_actions(site, teams)
     source, html = "teams/index.md", Fragments()
-    rows = [[team_link(site, source, team), ", ".join(service_link(source, s) for s in services[team]) or "—",
+    rows = [[team_link(site, source, team), ", ".join(service_link(site, source, s) for s in services[team]) or "—",
              e(", ".join(_members(site, team)) or "—"), str(len(postmortems[team])),
              str(len(actions[team]["group_overdue"]) + len(actions[team]["group_open"])),
              str(len(actions[team]["group_overdue"]))] for team in teams]
@@ -46,12 +47,16 @@ def team_pages(site: Site) -> Iterator[GeneratedFile]:
     yield source, "\n".join([
         front_matter_block(title, **WIDE), f"# {e(title)}\n", paragraph(label("team_intro")),
         html(table([label("team"), label("services"), label("members"), label("incidents"), label("open_actions"),
-                    label("group_overdue")], rows)) if rows else paragraph(label("none")),
+                    label("group_overdue")], rows, [f'id="{team_anchor(site, team)}"' for team in teams]))
+        if rows else paragraph(label("none")),
+        paragraph(label("teams_without_page")) if len(site.teams_with_page) < len(teams) else "",
     ]), html.blocks
     key = availability.month_key(site.today)
     first = site.today.year * 12 + site.today.month - TEAM_MONTHS  # months since January of year 0, counted from 0
     months = metrics.months_between(dt.date(first // 12, first % 12 + 1, 1), site.today)
     for team in teams:
+        if team not in site.teams_with_page:  # its row above says it all
+            continue
         source, html = f"teams/{site.team_slugs[team]}.md", Fragments()
         mine = services[team]
         title = label("team_title", team=team)
@@ -60,8 +65,8 @@ def team_pages(site: Site) -> Iterator[GeneratedFile]:
             f"<p>{e(label('members'))}: {_member_links(site, source, team)}</p>\n",
             f"## {e(label('services'))}\n",
         ]
-        if mine:
-            monthly = [[e(month), service_link(source, service), *month_availability(site, service, month),
+        if mine and postmortems[team]:
+            monthly = [[e(month), service_link(site, source, service), *month_availability(site, service, month),
                         e(_burned(site, service, month))] for month in reversed(months) for service in mine]
             parts += [
                 paragraph(label("availability_month", month=label.month(key))),
@@ -71,11 +76,14 @@ def team_pages(site: Site) -> Iterator[GeneratedFile]:
                 html(table([label("month"), label("service"), label("downtime"), label("availability"), label("slo"),
                             label("budget_burned")], monthly)),
             ]
+        elif mine:  # no incident: its services at 100%, and the budget of each whole, go without saying
+            parts += [html(f"<p>{', '.join(service_link(site, source, s) for s in mine)}</p>"), paragraph(label("team_quiet"))]
         else:
             parts.append(paragraph(label("none")))
-        parts += [f"## {e(label('spread_title'))}\n",
-                  html(spread_table(site, site.figures(select_incidents(site.incidents, config, team=team)))),
-                  f"## {e(label('team_actions'))}\n"]
+        if postmortems[team]:
+            parts += [f"## {e(label('spread_title'))}\n",
+                      html(spread_table(site, site.figures(select_incidents(site.incidents, config, team=team))))]
+        parts.append(f"## {e(label('team_actions'))}\n")
         for group in ("group_overdue", "group_open"):
             items = actions[team][group]
             parts += [f"### {e(label(group))} ({len(items)})\n",

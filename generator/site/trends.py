@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..figures import availability, metrics
-from ..figures.selection import chosen_services, known_teams
+from ..figures.selection import chosen_services
 from ..figures.units import rate
 from ..labels import Labels
 from ..reports import charts
@@ -54,7 +54,9 @@ def selection_figures(site: Site) -> str:
     counted incident's day, severity, services and times (no title, no id), and each team's
     services. The same incidents, the same choice and the same spreads as `postmortem stats`."""
     config = site.config
-    teams = {team: [s.id for s in chosen_services(config, team=team)] for team in known_teams(config)}
+    # A service without incident matches none: only those with incidents are listed, by team.
+    teams = {team: [s.id for s in chosen_services(config, team=team) if s.id in site.incidents_by_service]
+             for team in config.known_teams}
     incidents = [{"day": i.started.astimezone(site.zone).date().isoformat(), "severity": i.front.severity,
                   "services": sorted(i.services), "ttd": metrics.time_to_detect(i.front),
                   "ttm": metrics.time_to_mitigate(i.front), "ttr": metrics.time_to_resolve(i.front)}
@@ -75,8 +77,9 @@ def _selection_form(site: Site) -> str:
 
     return ('<form class="pm-selection" data-figures="figures.json" hidden>'
             f'<fieldset><legend>{e(label("selection_title"))}</legend><div class="pm-filters">'
-            + choice("team", label("selection_all"), [(t, t) for t in known_teams(site.config)])
-            + choice("service", label("selection_all"), [(s.id, s.display_name) for s in site.config.services])
+            + choice("team", label("selection_all"), [(t, t) for t in site.config.known_teams])
+            + choice("service", label("selection_all"), [(s.id, s.display_name) for s in site.config.services
+                                                          if s.id in site.incidents_by_service])
             + choice("severity", label("selection_all"), [(s, s) for s in site.config.severity_ids])
             + f'<label>{e(label("selection_since"))} <input type="date" name="since"></label>'
             f'<label>{e(label("selection_until"))} <input type="date" name="until"></label></div></fieldset>'
@@ -123,6 +126,8 @@ def chart_summary(label: Labels, trend: TrendChart) -> str:
         change = (label("chart_as_many") if total == before else
                   label("chart_fewer" if total < before else "chart_more", n=f"{abs(total - before):g}"))
         return label("chart_counts", now=f"{total:g}", detail=f" ({detail})" if detail else "", change=change)
+    if trend.name == "budget" and not spec.series and spec.months:  # only services that lost minutes have a line
+        return label("chart_budget_none", month=label.month(spec.months[-1]))
     known = [index for index in range(len(spec.months)) if any(values[index] is not None for values in spec.series.values())]
     if not known:
         return label("chart_no_figures")
@@ -168,10 +173,11 @@ def trend_charts(site: Site) -> list[TrendChart]:
          "lines", SERIES_COLOURS, "%", None),
         ("causes", label("chart_causes"), {c: [f.by_cause.get(c, 0) for f in figures] for c in causes_seen},
          "stacked", SERIES_COLOURS, "", None),
-        ("budget", label("chart_budget"), {
+        ("budget", label("chart_budget"), {  # a line at 0 for each service that lost no minute says nothing
             s.display_name: [100 * site.downtime[s.id].get(m, 0.0) / availability.error_budget(s.slo, m, site.zone)
                              for m in months]
-            for s in site.config.services}, "lines", SERIES_COLOURS, "%", 100),
+            for s in site.config.services if any(site.downtime[s.id].get(m) for m in months)}, "lines", SERIES_COLOURS,
+         "%", 100),
     ]
     if factors_seen:
         made.insert(4, ("factors", label("chart_factors"), {c: [f.by_factor.get(c, 0) for f in figures] for c in factors_seen},

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ...collector import collector_paused
 from ...diagnostics import Diagnostic
 from ...errors import ConfigError
 from ...rules.configuration import INVALID_VALUE, UNKNOWN_KEY, UNREADABLE_CONFIG
@@ -28,11 +29,12 @@ def load_config(root: Path) -> Config:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([_problem(UNREADABLE_CONFIG, None, None, f"cannot read the config: {error}")]) from None
     try:
-        document = load_yaml(text)
+        with collector_paused():
+            document = load_yaml(text)
     except YamlSyntaxError as error:
         raise ConfigError([_problem(UNREADABLE_CONFIG, error.line, error.column, f"YAML syntax error: {error.message}")]) from None
-    except YamlTooComplex:
-        raise ConfigError([_problem(UNREADABLE_CONFIG, 1, 1, "the config expands to too many values (YAML aliases)")]) from None
+    except YamlTooComplex as error:
+        raise ConfigError([_problem(UNREADABLE_CONFIG, 1, 1, f"the config {error.reason}")]) from None
     data = {} if document.data is None else document.data
     if not isinstance(data, dict):
         raise ConfigError([_problem(UNREADABLE_CONFIG, 1, 1, "the config must be a mapping of keys to values")])
@@ -53,6 +55,7 @@ def load_config(root: Path) -> Config:
     )
     if problems:
         raise ConfigError(problems)
+    config._key_lines.update((key, document.positions[(key,)][0]) for key in data)
     return config
 
 
@@ -95,7 +98,7 @@ def _cross_check(config: Config):
     if config.people:
         for team, members in config.teams.items():
             for index, member in enumerate(members):
-                if member.lstrip("@") not in config.people:
+                if member.lstrip("@") not in config.person_ids:
                     yield ("teams", team, index), f"{member!r} of team {team!r} is not in `people`: add them there"
     if config.owners:
         for owner in config.github:

@@ -11,7 +11,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
 from ..model import SLUG_PATTERN, normalize_title
 
@@ -234,10 +234,12 @@ class Config(_Strict):
         description="The required sections, in order. Default: the seven of the format, with French aliases.")
     public: PublicSite = Field(default_factory=PublicSite, description="The public trust page (`postmortem build "
                                "--public`): which services and incidents it shows, its name and colours.")
+    #: The line of each top-level key of the file, for messages that send the reader there.
+    _key_lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _public_names_known(self) -> Config:
-        unknown = [s for s in self.public.services if s not in {service.id for service in self.services}]
+        unknown = [s for s in self.public.services if s not in self.service_ids]
         unknown += [s for s in self.public.severities if s not in {level.id for level in self.severities}]
         if unknown:
             raise ValueError(f"public: {', '.join(unknown)} not in `services` or `severities`")
@@ -264,6 +266,12 @@ class Config(_Strict):
     def _strip_at(cls, value: list[str]) -> list[str]:
         return [person.lstrip("@") for person in value]
 
+    def listed_at(self, *keys: str) -> str:
+        """Where the values of top-level `keys` are written: `` `services` in postmortem.yml, line 4 ``."""
+        lines = [str(self._key_lines[key]) for key in keys if key in self._key_lines]
+        where = f"{' or '.join(f'`{key}`' for key in keys)} in {CONFIG_FILE}"
+        return where + (f", line{'s' if len(lines) > 1 else ''} {' and '.join(lines)}" if lines else "")
+
     @cached_property
     def severity_ids(self) -> list[str]:
         return [s.id for s in self.severities]
@@ -282,6 +290,29 @@ class Config(_Strict):
     @cached_property
     def service_ids(self) -> set[str]:
         return {s.id for s in self.services}
+
+    @cached_property
+    def service_by_id(self) -> dict[str, Service]:
+        return {s.id: s for s in self.services}
+
+    @cached_property
+    def services_by_team(self) -> dict[str, list[Service]]:
+        """The services of each team that owns some, in the catalog's order."""
+        found: dict[str, list[Service]] = {}
+        for service in self.services:
+            if service.team:
+                found.setdefault(service.team, []).append(service)
+        return found
+
+    @cached_property
+    def known_teams(self) -> list[str]:
+        """Every team the config names, in `teams` or as a service's `team`, sorted."""
+        return sorted(set(self.teams) | set(self.services_by_team))
+
+    @cached_property
+    def person_ids(self) -> frozenset[str]:
+        """`people`, for lookups: a list of thousands is searched once a name otherwise."""
+        return frozenset(self.people)
 
     @cached_property
     def owners(self) -> set[str]:
