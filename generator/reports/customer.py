@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..figures.units import duration
+from ..kb.config.nearest import nearest
 from ..kb.config.schema import CUSTOMER_SUMMARY, Config
 from ..kb.layout import KnowledgeBase
 from ..kb.model import ActionStatus, PostMortem
@@ -87,10 +88,8 @@ def find_postmortem(kb: KnowledgeBase, postmortem_id: str) -> PostMortem:
     wanted = postmortem_id.removesuffix(".md").rsplit("/", 1)[-1]
     found = next((pm for pm in kb.postmortems if pm.id == wanted), None)
     if found is None:
-        import difflib
-
-        close = difflib.get_close_matches(wanted, [pm.id for pm in kb.postmortems], n=1)
-        raise UsageError(f"no post-mortem {wanted!r}" + (f": did you mean {close[0]!r}?" if close else
+        close = nearest(wanted, [pm.id for pm in kb.postmortems])
+        raise UsageError(f"no post-mortem {wanted!r}" + (f": did you mean {close!r}?" if close else
                                                          ": give its file name without .md (see `postmortem list`)"))
     return found
 

@@ -5,10 +5,8 @@ config or several fields at once are in `values`."""
 
 from __future__ import annotations
 
-import difflib
-
 from ..diagnostics import Diagnostic, Level
-from ..kb.config.nearest import shown
+from ..kb.config.nearest import nearest, shown
 from ..kb.model import TIME_FIELDS, FrontMatter, field_at, field_names_at
 from ..kb.yamlsource import YamlDocument, dotted_path
 from .actions import missing_in_action
@@ -178,8 +176,8 @@ def model_error(error: dict, loc: tuple) -> tuple[str, str]:
         return missing_in_action(loc) or ("PM101", f"missing required field `{name}`{_hint(loc, ': ')}")
     if kind in UNKNOWN_KEY_ERRORS:
         known = field_names_at(FrontMatter, loc[:-1])
-        guess = difflib.get_close_matches(str(field), known, n=1)
-        hint = f": did you mean `{guess[0]}`?" if guess else f": known fields are {', '.join(known)}"
+        guess = nearest(str(field), known)
+        hint = f": did you mean `{guess}`?" if guess else f": known fields are {', '.join(known)}"
         return "PM103", f"unknown field `{name}`{hint}"
     if kind == "timezone_aware":
         return "PM104", f"`{name}` has no UTC offset: write it like 2026-03-13T18:42:00+01:00 (Z for UTC)"

@@ -3,7 +3,6 @@ rules PM501-PM503 of `rules.configuration`."""
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,6 +14,7 @@ from ...rules.configuration import INVALID_VALUE, UNKNOWN_KEY, UNREADABLE_CONFIG
 from ...rules.registry import Rule
 from ..model import field_names_at
 from ..yamlsource import YamlSyntaxError, YamlTooComplex, dotted_path, load_yaml
+from .nearest import nearest
 from .schema import CONFIG_FILE, Config
 
 
@@ -70,8 +70,8 @@ def config_message(item: dict) -> str:
     dotted = dotted_path(loc)
     if item["type"] == "extra_forbidden":
         known = field_names_at(Config, loc[:-1])
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else f"; known keys: {', '.join(sorted(known))}"
+        guess = nearest(str(loc[-1]), known)
+        hint = f"; did you mean {guess!r}?" if guess else f"; known keys: {', '.join(sorted(known))}"
         return f"unknown key {dotted!r}{hint}"
     if item["type"] == "missing":
         return f"missing required key {dotted!r}" + (
