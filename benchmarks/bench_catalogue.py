@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_build import TODAY  # noqa: E402
 from corpus import ensure_corpus  # noqa: E402
-from measure import Command, FreshCopy, compare, pair_ratios  # noqa: E402
+from measure import Command, FreshCopy, compare, pair_ratios, runs_table  # noqa: E402
 
 CATALOGUES = {"small": "8 services", "large": "3,000 services"}
 
@@ -46,11 +46,7 @@ def main() -> None:
         results = compare(commands, arguments.repeat)
         print(f"\n{count} post-mortems, {arguments.repeat} interleaved runs of each command, {os.cpu_count()} cores, "
               f"Python {platform.python_version()}, builds on {copies['large'].describe()}\n")
-        print("| command | median wall time | runs | peak memory (process tree, PSS) |")
-        print("| --- | --- | --- | --- |")
-        for name, result in results.items():
-            runs = ", ".join(f"{run:.2f} s" for run in result["runs"])
-            print(f"| `{name}` | {result['median_s']:.2f} s | {runs} | {result['peak_mb']:.0f} MB |")
+        print(runs_table(results))
         print("\n| command | large / small, medians | pair by pair | memory |")
         print("| --- | --- | --- | --- |")
         for command in ("validate", "build"):

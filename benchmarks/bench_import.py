@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from measure import Command, compare  # noqa: E402
+from measure import Command, compare, runs_table  # noqa: E402
 
 CORPUS = REPOSITORY / "tests/fixtures/import"
 CONFIG = REPOSITORY / "tests/fixtures/postmortem.yml"
@@ -75,11 +75,7 @@ def main() -> None:
     results = compare(commands, arguments.repeat)
     print(f"{arguments.count} documents, {arguments.repeat} interleaved runs each, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}\n")
-    print("| command | median wall time | runs | peak memory (process tree, PSS) |")
-    print("| --- | --- | --- | --- |")
-    for name, result in results.items():
-        runs = ", ".join(f"{run:.2f}" for run in result["runs"])
-        print(f"| `{name}` | {result['median_s']:.2f} s | {runs} | {result['peak_mb']:.0f} MB |")
+    print(runs_table(results))
 
 
 if __name__ == "__main__":

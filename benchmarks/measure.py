@@ -128,6 +128,14 @@ def compare(commands: dict[str, Command], repeat: int) -> dict[str, dict]:
                    "peak_mb": peaks[name] / 1024 / 1024} for name in commands}
 
 
+def runs_table(results: dict[str, dict]) -> str:
+    """The Markdown table of `compare`'s results: each command's median, runs and peak memory."""
+    rows = [f"| `{name}` | {result['median_s']:.2f} s | {', '.join(f'{run:.2f} s' for run in result['runs'])} | "
+            f"{result['peak_mb']:.0f} MB |" for name, result in results.items()]
+    return "\n".join(["| command | median wall time | runs | peak memory (process tree, PSS) |",
+                      "| --- | --- | --- | --- |", *rows])
+
+
 def pair_ratios(ours: dict, reference: dict) -> list[float]:
     """The ratio of each interleaved pair of runs."""
     return [mine / theirs for mine, theirs in zip(ours["runs"], reference["runs"], strict=True)]

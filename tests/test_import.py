@@ -30,6 +30,15 @@ def invoke(root: Path, *args: object):
     return CliRunner().invoke(cli, ["--root", str(root), *(str(arg) for arg in args)], catch_exceptions=False)
 
 
+def import_written(tmp_path: Path, name: str, content: str, written: str) -> tuple[Path, str]:
+    """A new knowledge base and the file `written` that importing `content`, saved as `name`, gives it."""
+    root = lay_out(tmp_path / "kb")
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    assert invoke(root, "import", source).exit_code == 0
+    return root, (root / written).read_text("utf-8")
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {path.relative_to(root).as_posix(): path.read_bytes()
             for path in sorted((root / "postmortems").rglob("*.md"))}
@@ -223,11 +232,8 @@ The payments-api pods ran out of database connections after a deploy.
 
 
 def test_the_front_matter_of_a_team_template_with_its_facts_roles_and_owners(tmp_path: Path) -> None:
-    root = lay_out(tmp_path / "kb")
-    source = tmp_path / "incident.md"
-    source.write_text(OWN_TEMPLATE, encoding="utf-8")
-    assert invoke(root, "import", source).exit_code == 0
-    text = (root / "postmortems/2026/2026-03-13-payments-api-returned-502s-for-25-minutes.md").read_text("utf-8")
+    root, text = import_written(tmp_path, "incident.md", OWN_TEMPLATE,
+                                "postmortems/2026/2026-03-13-payments-api-returned-502s-for-25-minutes.md")
     assert text.split("---\n")[1] == """\
 title: "Payments API returned 502s for 25 minutes"
 status: draft  # imported: check every value before review
@@ -277,11 +283,8 @@ CONFLUENCE_STORAGE = """\
 
 
 def test_confluence_storage_format_tasks_mentions_and_dates(tmp_path: Path) -> None:
-    root = lay_out(tmp_path / "kb")
-    source = tmp_path / "page.xhtml"
-    source.write_text(CONFLUENCE_STORAGE, encoding="utf-8")
-    assert invoke(root, "import", source).exit_code == 0
-    text = (root / "postmortems/2026/2026-03-02-checkout-errors-after-a-deploy.md").read_text("utf-8")
+    _, text = import_written(tmp_path, "page.xhtml", CONFLUENCE_STORAGE,
+                             "postmortems/2026/2026-03-02-checkout-errors-after-a-deploy.md")
     assert ('actions:\n  - title: "Canary the deploys, owner: @carol, due 2026-03-20"\n    owner: "carol"\n'
             "    due: 2026-03-20\n---\n") in text
     assert "started_at: 2026-03-02T14:00:00+01:00" in text and "services: [checkout-web]" in text
