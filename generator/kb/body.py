@@ -80,12 +80,8 @@ def parse_sections(body: str, body_line: int) -> list[Section]:
     return sections
 
 
-def blocks(section: Section) -> list[Block]:
-    """The content blocks of a section, with HTML comments (the template's guidance) left out."""
-    return section.blocks
-
-
 def _blocks(tokens: list, body_line: int) -> list[Block]:
+    """The content blocks of a section's tokens, with HTML comments (the template's guidance) left out."""
     found: list[Block] = []
     depth = 0
     item_pending = heading = False
@@ -115,5 +111,5 @@ def has_text(section: Section) -> bool:
     """True when the section holds something besides comments and TODO placeholders."""
     return any(
         block.kind != "heading" and block.text.strip() and not is_placeholder(block.text)
-        for block in blocks(section)
+        for block in section.blocks
     )

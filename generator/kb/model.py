@@ -200,7 +200,8 @@ class Section:
     title: str
     line: int
     end_line: int
-    #: Its content as `kb.body.Block`s, made once when the body is parsed (the rules read them often).
+    #: Its content as `kb.body.Block`s (HTML comments left out), made once when the body is parsed: the rules
+    #: read them often.
     blocks: list = field(repr=False, default_factory=list)
 
     def __post_init__(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..kb.body import Block, blocks, is_placeholder
+from ..kb.body import Block, is_placeholder
 from .registry import ERROR, WARNING, Finding, lenient, rule
 
 HUMAN_ERROR = re.compile(
@@ -41,7 +41,7 @@ def _root_cause_blocks(doc, context) -> tuple | None:
         spec = context.config.section_spec("root-cause")
         section = doc.section(spec) if spec else None
         doc.cache["root-cause"] = None if section is None else (
-            section, [b for b in blocks(section) if b.kind != "heading" and not is_placeholder(b.text)])
+            section, [b for b in section.blocks if b.kind != "heading" and not is_placeholder(b.text)])
     return doc.cache["root-cause"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..kb.body import blocks, has_text, is_placeholder
+from ..kb.body import has_text, is_placeholder
 from ..kb.config.schema import CUSTOMER_SUMMARY
 from ..kb.model import Status
 from .registry import ERROR, WARNING, Finding, lenient, rule
@@ -159,7 +159,7 @@ def summary_too_long(doc, context):
         return
     count = sum(
         1 if block.kind == "item" else block.line_count
-        for block in blocks(section)
+        for block in section.blocks
         if block.kind in ("item", "paragraph") and block.depth <= 1 and not is_placeholder(block.text)
     )
     if count > SUMMARY_MAX_LINES:
@@ -190,7 +190,7 @@ def _read_timeline(doc, context):
     zone = started.tzinfo if started else dt.UTC
     day = started.date() if started else dt.date(2000, 1, 1)
     entries = []
-    for block in blocks(section):
+    for block in section.blocks:
         if block.kind != "item" or block.depth != 1 or is_placeholder(block.text):
             continue
         match = TIMELINE_ENTRY.match(block.text)

@@ -152,9 +152,9 @@ class KeywordAutomaton:
         self._woken = [tuple(woken) for woken in woken_by.values()]
 
     def places(self, text: str) -> list[tuple[int, tuple]]:
-        """Where each keyword of `text` (lowercase) ends, with what it wakes."""
-        return [(end, self._woken[index])
-                for index, _, end in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+        """Where each keyword of `text` (lowercase) starts, with what it wakes."""
+        return [(start, self._woken[index])
+                for index, start, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)]
 
 
 def lines_holding(automaton: KeywordAutomaton, text: str) -> dict:
@@ -164,8 +164,8 @@ def lines_holding(automaton: KeywordAutomaton, text: str) -> dict:
         return {}
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
     found: dict = {}
-    for end, woken in places:
-        line = bisect.bisect_left(newlines, end - 1)
+    for start, woken in places:
+        line = bisect.bisect_left(newlines, start)
         for item in woken:
             found.setdefault(item, set()).add(line)
     return found
