@@ -113,6 +113,11 @@ class PagefindFeeder:
     def __init__(self, documents: Path, output: Path, language: str) -> None:
         self.documents, self.output, self.language = documents, output, language
         self.command = pagefind_command()
+        # The environment Pagefind gets, copied here before the thread starts: the thread starts Pagefind
+        # while the main one may be setting SOURCE_DATE_EPOCH for MkDocs, and a child started from the
+        # process's own environment in the middle of that change read a torn variable (Pagefind
+        # panicked on "=\xD0&").
+        self.environment = dict(os.environ)
         self.bundles: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self.running: subprocess.Popen | None = None
         self.error: str | None = None
@@ -154,7 +159,7 @@ class PagefindFeeder:
         self.running = subprocess.Popen(
             [*self.command, "--site", str(self.documents / bundle), "--output-path", str(self.output / bundle),
              "--force-language", self.language, "--silent"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            env=self.environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         with contextlib.suppress(OSError):  # gone already, or not allowed: it runs at our priority
             os.setpriority(os.PRIO_PROCESS, self.running.pid, os.getpriority(os.PRIO_PROCESS, 0) + self.NICENESS)
         output, _ = self.running.communicate()
